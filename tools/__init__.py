@@ -1,0 +1,1 @@
+"""Author tooling (not imported by learners): regenerate and execute the notebooks."""

@@ -1,0 +1,74 @@
+"""Turn a solution notebook into its exercise notebook, and execute notebooks in place.
+
+Solution code sits between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` lines; in the exercise
+notebook each such block becomes a stub that raises ``NotImplementedError``, indented like the
+block it replaces. Everything else (prose, setup, checks) is copied unchanged.
+"""
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+CHAPTERS = ROOT / "chapters"
+
+_BLOCK = re.compile(r"^([ \t]*)# BEGIN SOLUTION[^\n]*\n.*?^[ \t]*# END SOLUTION[^\n]*(\n|$)",
+                    re.MULTILINE | re.DOTALL)
+
+
+class NotebookFormatError(ValueError):
+    """A solution notebook breaks the BEGIN/END SOLUTION convention."""
+
+
+def strip_solutions(source):
+    """Replace every solution block in one cell's source by a stub; returns the new source."""
+    def stub(match):
+        indent = match.group(1)
+        return (f"{indent}# YOUR CODE HERE\n"
+                f"{indent}raise NotImplementedError(\"Exercise not written yet\")" + match.group(2))
+
+    stripped = _BLOCK.sub(stub, source)
+    if "# BEGIN SOLUTION" in stripped or "# END SOLUTION" in stripped:
+        raise NotebookFormatError("unmatched BEGIN/END SOLUTION marker in:\n" + source)
+    return stripped
+
+
+def exercise_notebook(solution):
+    """The exercise version of a solution notebook (a new NotebookNode, outputs cleared)."""
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source)
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.setdefault("course", {})["kind"] = "exercises"
+    return nb
+
+
+def chapter_path(solution_path):
+    return CHAPTERS / Path(solution_path).name
+
+
+def execute(nb, folder, timeout=300):
+    """Execute ``nb`` in place with a fresh kernel whose working directory is ``folder``.
+
+    Cell timing metadata and widget state are not stored: they change on every run and would
+    make the stored outputs differ for no reason (and widget state would pull JavaScript from a
+    CDN into the website).
+    """
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            store_widget_state=False, resources={"metadata": {"path": str(folder)}})
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def write(nb, path):
+    nbformat.validate(nb)
+    nbformat.write(nb, str(path))
