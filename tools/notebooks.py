@@ -13,6 +13,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CHAPTERS = ROOT / "chapters"
 
 _BLOCK = re.compile(r"^([ \t]*)# BEGIN SOLUTION[^\n]*\n.*?^[ \t]*# END SOLUTION[^\n]*(\n|$)",
@@ -54,14 +55,17 @@ def chapter_path(solution_path):
 def execute(nb, folder, timeout=300):
     """Execute ``nb`` in place with a fresh kernel whose working directory is ``folder``.
 
-    Cell timing metadata and widget state are not stored: they change on every run and would
-    make the stored outputs differ for no reason (and widget state would pull JavaScript from a
-    CDN into the website).
+    Cell timing metadata and widget state are not kept: they change on every run and would make
+    the stored outputs differ for no reason (and widget state would pull JavaScript from a CDN
+    into the website). A widget's output keeps only its plain-text form.
     """
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            store_widget_state=False, resources={"metadata": {"path": str(folder)}})
+                            resources={"metadata": {"path": str(folder)}})
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
 
 
