@@ -20,15 +20,8 @@ def _case(seed, N, D, C):
 
 @exercise("linear_scores", reference=ref.linear_scores, chapter=1)
 def check_linear_scores(call):
-    X, W, b = _case(0, 5, 4, 3)
-    out = expect_array(call(X, W, b), what="Your scores")
-    if out.shape == (3, 5):
-        fail("Your scores have shape (C, N) = (3, 5) but should be (N, C) = (5, 3). In code each "
-             "example is a row of X, so the scores are X @ W + b (the math's Wx is its transpose).")
-    expect_array(out, shape=(5, 3), what="Your scores")
-    mistake(close(out, X @ W), "Your scores leave out the bias: add b to X @ W.")
-    mistake(close(out, X @ W - b), "You subtract the bias; the score function adds it: X @ W + b.")
-    # A square case exposes W used the wrong way round and the bias broadcast along the wrong axis.
+    # A square case (N = D = C) runs first: it exposes W used the wrong way round and the
+    # bias broadcast along the wrong axis, which a non-square case would turn into a crash.
     Xs, Ws, bs = _case(1, 4, 4, 4)
     square = expect_array(call(Xs, Ws, bs), shape=(4, 4), what="Your scores")
     mistake(close(square, Xs @ Ws.T + bs),
@@ -37,6 +30,14 @@ def check_linear_scores(call):
     mistake(close(square, Xs @ Ws + bs[:, None]),
             "Your bias is added along the wrong axis: there is one bias per class (per column "
             "of the scores), so b must broadcast across rows: X @ W + b.")
+    X, W, b = _case(0, 5, 4, 3)
+    out = expect_array(call(X, W, b), what="Your scores")
+    if out.shape == (3, 5):
+        fail("Your scores have shape (C, N) = (3, 5) but should be (N, C) = (5, 3). In code each "
+             "example is a row of X, so the scores are X @ W + b (the math's Wx is its transpose).")
+    expect_array(out, shape=(5, 3), what="Your scores")
+    mistake(close(out, X @ W), "Your scores leave out the bias: add b to X @ W.")
+    mistake(close(out, X @ W - b), "You subtract the bias; the score function adds it: X @ W + b.")
     mistake(close(out, np.tile(b, (5, 1))),
             "Your scores ignore the input X.")
     pixels = expect_array(call(FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B), shape=(1, 3),

@@ -1,0 +1,158 @@
+"""The check machinery: it never crashes on a learner's code and always says what went wrong."""
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import assert_rejected
+from utils import reference
+from utils.checks import UnknownExerciseError, check, known_exercises, run_check, use_or_reference
+from utils.checks.core import REPORT_ENV
+
+
+def test_every_exercise_has_a_reference_that_passes():
+    for name in known_exercises():
+        result = run_check(getattr(reference, name), exercise=name)
+        assert result.passed, (name, result.messages)
+
+
+def test_stub_is_not_attempted():
+    def linear_scores(X, W, b):
+        raise NotImplementedError
+    result = run_check(linear_scores)
+    assert (result.passed, result.attempted) == (False, False)
+    assert "not attempted" in str(result)
+
+
+def test_exception_in_learner_code_is_diagnosed_not_raised():
+    def linear_scores(X, W, b):
+        return X @ W + b[:-1]  # shapes do not broadcast: ValueError
+    assert_rejected(run_check(linear_scores), "raised ValueError")
+    assert "X = an array of shape (4, 4)" in run_check(linear_scores).messages[0]
+
+
+@pytest.mark.parametrize("returned, fragment", [
+    (lambda X, W: None, "forget a `return`"),
+    (lambda X, W: [[1.0]], "python list"),
+    (lambda X, W: "scores", "should be a numpy array"),
+    (lambda X, W: np.full((X.shape[0], W.shape[1]), np.nan), "nan"),
+    (lambda X, W: np.zeros((3, 5, 1)), "shape"),
+])
+def test_bad_return_values_are_diagnosed(returned, fragment):
+    def linear_scores(X, W, b):
+        return returned(X, W)
+    assert_rejected(run_check(linear_scores), fragment)
+
+
+def test_scalar_exercise_rejects_array_and_bool():
+    assert_rejected(run_check(lambda p, t: p == t, exercise="accuracy"), "single number")
+    assert_rejected(run_check(lambda p, t: True, exercise="accuracy"), "should be a number")
+
+
+def test_mutating_an_input_is_diagnosed():
+    def center_data(X_train, X_test):
+        X_train -= X_train.mean(axis=0)
+        return X_train, X_test - X_train.mean(axis=0)
+    assert_rejected(run_check(center_data), "changed its input `X_train` in place")
+
+
+def test_numerical_warning_is_diagnosed():
+    def linear_scores(X, W, b):
+        return X @ W + b + np.log(np.zeros(1)) * 0  # log(0) warns
+    assert_rejected(run_check(linear_scores), "numerical warning")
+
+
+def test_function_that_never_returns_is_stopped(short_time_limit):
+    short_time_limit("predict_labels", 0.5)
+
+    def predict_labels(scores):
+        i = 0
+        while i < 10:
+            pass
+        return i
+    assert_rejected(run_check(predict_labels), "did not finish within 0.5 seconds")
+    assert "loop" in run_check(predict_labels).messages[0]
+
+
+def test_time_limit_also_works_outside_the_main_thread(short_time_limit):
+    import threading
+    short_time_limit("predict_labels", 0.3)
+    results = []
+
+    def predict_labels(scores):
+        while True:
+            pass
+    worker = threading.Thread(target=lambda: results.append(run_check(predict_labels)))
+    worker.start()
+    worker.join(5)
+    assert results and "did not finish" in results[0].messages[0]
+
+
+def test_recursion_is_diagnosed():
+    def accuracy(y_pred, y_true):
+        return accuracy(y_pred, y_true)
+    assert_rejected(run_check(accuracy), "calls itself")
+
+
+def test_checker_crash_on_weird_output_becomes_a_message():
+    class Tuple3(tuple):
+        """Looks like the expected 2-tuple to isinstance but breaks indexing."""
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            raise KeyError(i)
+    result = run_check(lambda X, W, b: Tuple3(), exercise="bias_trick")
+    assert result.attempted and not result.passed
+    assert "could not use what `bias_trick` returned" in result.messages[0]
+
+
+def test_unknown_exercise_lists_known_names():
+    def not_an_exercise():
+        pass
+    with pytest.raises(UnknownExerciseError, match="linear_scores"):
+        check(not_an_exercise)
+
+
+def test_passing_a_call_instead_of_the_function():
+    result = run_check(np.zeros((5, 3)), exercise="linear_scores")
+    assert not result.passed and "without calling it" in result.messages[0]
+
+
+def test_check_prints_a_text_report_outside_ipython(capsys):
+    result = check(reference.linear_scores, exercise="linear_scores")
+    assert result.passed
+    assert "[PASS] linear_scores: passed" in capsys.readouterr().out
+
+
+def test_html_report_escapes_messages():
+    result = run_check(lambda X, W, b: "<b>", exercise="linear_scores")
+    assert "<b>" not in result._repr_html_() and "&lt;b&gt;" not in result.exercise
+
+
+def test_check_appends_to_the_grade_report(tmp_path, monkeypatch):
+    report = tmp_path / "report.jsonl"
+    monkeypatch.setenv(REPORT_ENV, str(report))
+    check(reference.accuracy, exercise="accuracy")
+    entry = json.loads(report.read_text().splitlines()[-1])
+    assert entry == {"exercise": "accuracy", "passed": True, "attempted": True,
+                     "messages": ["All tests passed."]}
+
+
+def test_use_or_reference_keeps_a_passing_function(capsys):
+    def accuracy(y_pred, y_true):
+        return float(np.mean(y_pred == y_true))
+    assert use_or_reference(accuracy) is accuracy
+    assert capsys.readouterr().out == ""
+
+
+def test_use_or_reference_falls_back_and_says_so(capsys):
+    def accuracy(y_pred, y_true):
+        raise NotImplementedError
+    assert use_or_reference(accuracy) is reference.accuracy
+    assert "not written yet" in capsys.readouterr().out
+
+    def accuracy(y_pred, y_true):  # noqa: F811  (a wrong attempt)
+        return 5
+    assert use_or_reference(accuracy) is reference.accuracy
+    assert "does not pass its check" in capsys.readouterr().out
