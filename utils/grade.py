@@ -1,8 +1,9 @@
 """Grade a course notebook: ``python -m utils.grade chapters/01_linear_score_function.ipynb``.
 
-Executes a copy of the notebook (the original is not touched) with a time limit per cell, collects
-what every ``check(...)`` cell reported, and prints one line per exercise and a total. Exercises
-whose check cell never ran (an earlier cell crashed or timed out) count as not reached.
+Executes a copy of the notebook (the original is not touched) with a time limit per cell (a cell
+over it is interrupted and the run goes on), collects what every ``check(...)`` cell reported, and
+prints one line per exercise and a total. An exercise whose check cell never reported (for example
+because the check cell itself was interrupted) counts as not reached.
 """
 import argparse
 import json
@@ -62,11 +63,12 @@ def grade(path, cell_timeout=120):
         os.environ[REPORT_ENV] = str(report)  # the kernel inherits it
         try:
             client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
-                                    allow_errors=True, record_timing=False,
+                                    allow_errors=True, interrupt_on_timeout=True,
+                                    record_timing=False,
                                     resources={"metadata": {"path": str(Path(path).parent)}})
             try:
                 client.execute()
-            except Exception as exc:  # e.g. a cell over the time limit stops the run
+            except Exception as exc:  # e.g. the kernel died
                 print(f"note: the notebook stopped early ({type(exc).__name__}); "
                       "checks after that point count as not reached", file=sys.stderr)
         finally:

@@ -1,0 +1,79 @@
+"""The notebooks as files: chapters are in sync with solutions, and follow the conventions."""
+import ast
+import re
+
+import nbformat
+import pytest
+
+from tools import notebooks
+
+SOLUTIONS = sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _sources(nb):
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_chapter_is_up_to_date_with_its_solution(solution):
+    chapter = notebooks.chapter_path(solution)
+    assert chapter.exists(), f"{chapter.name} missing: run python -m tools.build_notebooks"
+    expected = notebooks.exercise_notebook(notebooks.read(solution))
+    assert _sources(notebooks.read(chapter)) == _sources(expected), (
+        f"{chapter.name} is stale: run `python -m tools.build_notebooks {solution.name[:2]}`")
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_notebooks_are_stored_executed_without_errors(solution):
+    for path in (solution, notebooks.chapter_path(solution)):
+        nb = notebooks.read(path)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            assert cell.execution_count is not None, f"{path.name}: a cell was not executed"
+            for output in cell.outputs:
+                assert output.output_type != "error", f"{path.name}: stored error {output.ename}"
+                assert output.get("name") != "stderr", f"{path.name}: stderr {output.text[:200]}"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_every_exercise_has_a_stub_and_a_check(solution):
+    chapter = notebooks.read(notebooks.chapter_path(solution))
+    stubbed, checked = set(), set()
+    for cell in chapter.cells:
+        if cell.cell_type != "code":
+            continue
+        assert "# BEGIN SOLUTION" not in cell.source
+        checked |= set(re.findall(r"^check\((\w+)", cell.source, re.MULTILINE))
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                if "NotImplementedError" in ast.get_source_segment(cell.source, node):
+                    stubbed.add(node.name)
+    assert checked, "no check cells"
+    assert checked <= stubbed, f"checked but with no stub to fill in: {checked - stubbed}"
+    assert chapter.metadata["course"]["kind"] == "exercises"
+
+
+def test_stub_keeps_indentation_and_is_valid_python():
+    source = ("def f(x):\n    \"\"\"Doc.\"\"\"\n    # BEGIN SOLUTION\n    y = x + 1\n    return y\n"
+              "    # END SOLUTION\n\nf")
+    stripped = notebooks.strip_solutions(source)
+    assert "x + 1" not in stripped and "    raise NotImplementedError" in stripped
+    compile(stripped, "<cell>", "exec")
+
+
+def test_unmatched_marker_is_an_error():
+    with pytest.raises(notebooks.NotebookFormatError):
+        notebooks.strip_solutions("# BEGIN SOLUTION\nx = 1\n")
+
+
+def test_exercise_notebook_clears_outputs_and_keeps_prose():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("# BEGIN SOLUTION\nx = 1\n# END SOLUTION", execution_count=3,
+                                  outputs=[nbformat.v4.new_output("stream", text="hi")]),
+    ])
+    out = notebooks.exercise_notebook(nb)
+    assert out.cells[0].source == "# Title"
+    assert out.cells[1].outputs == [] and out.cells[1].execution_count is None
+    assert nb.cells[1].outputs, "the solution itself must not be modified"
