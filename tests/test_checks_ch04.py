@@ -1,0 +1,673 @@
+"""Chapter 4's checks: the references pass, stubs are "not attempted", and each classic mistake
+is rejected with its hint."""
+import numpy as np
+import pytest
+
+from tests.conftest import assert_rejected
+from utils import reference
+from utils.checks import run_check
+from utils.gradient_check import eval_numerical_gradient, rel_error
+from utils.reference import losses
+
+CH04 = ["numerical_gradient", "linear_svm_loss", "linear_softmax_loss", "sgd_momentum", "adagrad",
+        "adam", "minibatch_sgd"]
+
+
+@pytest.mark.parametrize("name", CH04)
+def test_reference_passes(name):
+    result = run_check(getattr(reference, name), exercise=name)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("name", CH04)
+def test_stub_not_attempted(name):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+    result = run_check(stub, exercise=name)
+    assert not result.attempted and not result.passed
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference values (published in cs231n's assignment 2 optim tests) and reference unit tests
+# ---------------------------------------------------------------------------------------------
+
+def _cs231n_arrays():
+    N, D = 4, 5
+    w = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)
+    dw = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
+    return w, dw, N, D
+
+
+def test_reference_momentum_matches_published_values():
+    w, dw, N, D = _cs231n_arrays()
+    v = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
+    next_w, config = reference.sgd_momentum(w, dw, {"learning_rate": 1e-3, "velocity": v})
+    assert rel_error(next_w[0], [0.1406, 0.20738947, 0.27417895, 0.34096842, 0.40775789]) < 1e-7
+    assert rel_error(config["velocity"][0],
+                     [0.5406, 0.55475789, 0.56891579, 0.58307368, 0.59723158]) < 1e-7
+
+
+def test_reference_adam_matches_published_values():
+    w, dw, N, D = _cs231n_arrays()
+    m = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
+    v = np.linspace(0.7, 0.5, num=N * D).reshape(N, D)
+    next_w, config = reference.adam(w, dw, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5})
+    assert rel_error(next_w[0], [-0.40094747, -0.34836187, -0.29577703, -0.24319299,
+                                 -0.19060977]) < 1e-7
+    assert rel_error(config["v"][0], [0.69966, 0.68908382, 0.67851319, 0.66794809,
+                                      0.65738853]) < 1e-7
+    assert rel_error(config["m"][0], [0.48, 0.49947368, 0.51894737, 0.53842105, 0.55789474]) < 1e-7
+    assert config["t"] == 6
+
+
+def test_reference_rmsprop_matches_published_values():
+    w, dw, N, D = _cs231n_arrays()
+    cache = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
+    next_w, _ = reference.rmsprop(w, dw, {"learning_rate": 1e-2, "cache": cache})
+    assert rel_error(next_w[0], [-0.39223849, -0.34037513, -0.28849239, -0.23659121,
+                                 -0.18467247]) < 1e-7
+
+
+@pytest.mark.parametrize("rule, lr", [("sgd", 1e-2), ("sgd_momentum", 1e-2), ("adagrad", 1e-2),
+                                      ("rmsprop", 1e-2), ("adam", 1e-3)])
+def test_reference_defaults(rule, lr):
+    _, config = getattr(reference, rule)(np.zeros(3), np.ones(3))
+    assert config["learning_rate"] == lr
+
+
+def test_adam_first_step_moves_each_weight_by_learning_rate():
+    w1, config = reference.adam(np.zeros(4), np.array([1e-3, -2.0, 5.0, -1e2]))
+    assert np.allclose(np.abs(w1), 1e-3, rtol=1e-4) and config["t"] == 1
+
+
+@pytest.mark.parametrize("name", ["linear_svm_loss", "linear_softmax_loss"])
+def test_reference_linear_loss_gradients(name):
+    rng = np.random.default_rng(0)
+    W, X, y = rng.standard_normal((6, 4)), rng.standard_normal((9, 6)), rng.integers(0, 4, 9)
+    loss_fn = getattr(reference, name)
+    loss, dW = loss_fn(W, X, y, 0.7)
+    numeric = eval_numerical_gradient(lambda w: loss_fn(w, X, y, 0.7)[0], W.copy())
+    assert rel_error(dW, numeric) < 1e-7
+    assert dW.shape == W.shape and isinstance(loss, float)
+
+
+def test_numerical_gradient_restores_x_exactly():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 4))
+    before = x.copy()
+    grad = eval_numerical_gradient(lambda z: float(np.sum(z ** 2)), x)
+    assert np.array_equal(x, before)
+    assert rel_error(grad, 2 * before) < 1e-8
+
+
+def test_minibatch_sgd_reference_does_not_modify_W0_and_lowers_loss():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((60, 5))
+    y = np.argmax(X @ rng.standard_normal((5, 3)), axis=1)  # linearly separable labels
+    W0 = np.zeros((5, 3))
+    W, history = reference.minibatch_sgd(
+        lambda W, Xb, yb: reference.linear_softmax_loss(W, Xb, yb, 0.0), W0, X, y, 0.5, 10, 60)
+    assert np.all(W0 == 0) and len(history) == 60
+    assert np.mean(history[-6:]) < 0.5 * history[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# numerical_gradient: wrong implementations
+# ---------------------------------------------------------------------------------------------
+
+def _num_grad(step, restore="old", divide=2.0, sign=1.0, all_at_once=False, fixed_h=None):
+    """Build a numerical gradient with one deliberate flaw."""
+    def numerical_gradient(f, x, h=1e-5):
+        h = fixed_h if fixed_h is not None else h
+        grad = np.zeros_like(x)
+        if all_at_once:
+            return np.full_like(x, (f(x + h) - f(x - h)) / (2 * h))
+        for ix in np.ndindex(x.shape):
+            old = x[ix]
+            if step == "centered":
+                x[ix] = old + h
+                plus = f(x)
+                x[ix] = old - h if restore != "incremental" else x[ix] - 2 * h
+                minus = f(x)
+            elif step == "forward":
+                base = f(x)
+                x[ix] = old + h
+                plus, minus = f(x), base
+            else:  # backward
+                base = f(x)
+                x[ix] = old - h
+                plus, minus = base, f(x)
+            if restore == "old":
+                x[ix] = old
+            elif restore == "incremental":
+                x[ix] = x[ix] + h
+            grad[ix] = sign * (plus - minus) / (divide * h if step == "centered" else divide / 2 * h)
+        return grad
+    return numerical_gradient
+
+
+def _ng_incremental_tiny_drift(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for ix in np.ndindex(x.shape):
+        x[ix] += h
+        plus = f(x)
+        x[ix] -= 2 * h
+        minus = f(x)
+        x[ix] += h  # float round-off: not always exactly the old value
+        grad[ix] = (plus - minus) / (2 * h)
+    return grad
+
+
+def _ng_flat(f, x, h=1e-5):
+    grad = np.zeros(x.size)
+    flat = x.ravel()  # a view for contiguous x
+    for i in range(x.size):
+        old = flat[i]
+        flat[i] = old + h
+        plus = f(x)
+        flat[i] = old - h
+        minus = f(x)
+        flat[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def _ng_copy_forward(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for ix in np.ndindex(x.shape):
+        xp = x.copy()
+        xp[ix] += h
+        grad[ix] = (f(xp) - fx) / h
+    return grad
+
+
+def _ng_forward_over_2h(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for ix in np.ndindex(x.shape):
+        xp = x.copy()
+        xp[ix] += h
+        grad[ix] = (f(xp) - fx) / (2 * h)
+    return grad
+
+
+def _ng_scalar(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+WRONG_NUMERICAL = [
+    (_num_grad("forward"), "one-sided"),
+    (_num_grad("backward"), "one-sided"),
+    (_ng_copy_forward, "one-sided"),
+    (_ng_forward_over_2h, "one-sided difference, f(x + h) - f(x)"),
+    (_num_grad("centered", divide=1.0), "divide by 2*h"),
+    (_num_grad("centered", sign=-1.0), "wrong sign"),
+    (_num_grad("centered", restore="none"), "leaves x changed"),
+    (_num_grad("centered", restore="incremental"), "last digits"),
+    (_ng_incremental_tiny_drift, "last digits"),
+    (_num_grad("centered", all_at_once=True), "one entry at a time"),
+    (_ng_scalar, "single number"),
+    (_ng_flat, "shape"),
+    (_num_grad("centered", fixed_h=1e-5), "ignores its argument h"),
+    (lambda f, x, h=1e-5: np.zeros_like(x), "differs from the centered difference"),
+    (lambda f, x, h=1e-5: None, "return"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_NUMERICAL)
+def test_numerical_gradient_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="numerical_gradient"), hint)
+
+
+def test_numerical_gradient_default_h_checked():
+    assert_rejected(run_check(_num_grad("centered", fixed_h=1e-2), exercise="numerical_gradient"),
+                    "differs")
+
+
+# ---------------------------------------------------------------------------------------------
+# linear_svm_loss and linear_softmax_loss: wrong implementations
+# ---------------------------------------------------------------------------------------------
+
+def _svm_scores_grad(S, y, variant="right", delta=1.0):
+    N = S.shape[0]
+    rows = np.arange(N)
+    margins = np.maximum(0, S - S[rows, y][:, None] + delta)
+    if variant != "count_correct":
+        margins[rows, y] = 0
+    positive = (margins > 0).astype(float)
+    if variant == "no_correct_grad":
+        positive[rows, y] = 0
+    elif variant == "one_correct_grad":
+        positive[rows, y] = -1.0
+    else:
+        positive[rows, y] = 0
+        positive[rows, y] = -positive.sum(axis=1)
+    return margins.sum() / N, positive / N
+
+
+def _linear(scores_grad, loss_mode="right", grad_mode="right"):
+    """A linear loss built from a (loss, dscores) function, with one deliberate flaw."""
+    def fn(W, X, y, reg):
+        N = X.shape[0]
+        data, dS = scores_grad(X @ W, y)
+        loss = {"right": data + 0.5 * reg * np.sum(W * W),
+                "no_half": data + reg * np.sum(W * W),
+                "no_reg": data,
+                "summed": data * N + 0.5 * reg * np.sum(W * W),
+                "all_summed": (data + 0.5 * reg * np.sum(W * W)) * N}[loss_mode]
+        dW = {"right": X.T @ dS + reg * W,
+              "no_reg": X.T @ dS,
+              "two_reg": X.T @ dS + 2 * reg * W,
+              "sign": -(X.T @ dS + reg * W),
+              "data_sign": -(X.T @ dS) + reg * W,
+              "reg_sign": X.T @ dS - reg * W,
+              "not_averaged": X.T @ dS * N + reg * W,
+              "not_averaged_all": (X.T @ dS + reg * W) * N,
+              "averaged_twice": X.T @ dS / N + reg * W,
+              "transposed": (X.T @ dS + reg * W).T,
+              "scaled": 1.1 * (X.T @ dS) + reg * W}[grad_mode]
+        return float(loss), dW
+    return fn
+
+
+def _softmax_naive(S, y):
+    """Cross-entropy without the max shift: overflows for large scores."""
+    N = S.shape[0]
+    with np.errstate(all="ignore"):
+        e = np.exp(S)
+        p = e / e.sum(axis=1, keepdims=True)
+        loss = -np.log(p[np.arange(N), y]).mean()
+    d = p.copy()
+    d[np.arange(N), y] -= 1
+    return loss, d / N
+
+
+def _softmax_naive_warns(S, y):
+    N = S.shape[0]
+    e = np.exp(S)
+    p = e / e.sum(axis=1, keepdims=True)
+    d = p.copy()
+    d[np.arange(N), y] -= 1
+    return -np.log(p[np.arange(N), y]).mean(), d / N
+
+
+def _softmax_log(base):
+    def scores_grad(S, y):
+        loss, d = losses.softmax_loss(S, y)
+        return loss / np.log(base), d
+    return scores_grad
+
+
+def _softmax_p_only(S, y):
+    loss, d = losses.softmax_loss(S, y)
+    d = d.copy()
+    d[np.arange(S.shape[0]), y] += 1.0 / S.shape[0]
+    return loss, d
+
+
+def _svm(variant="right", delta=1.0):
+    return lambda S, y: _svm_scores_grad(S, y, variant, delta)
+
+
+def _loss_only(W, X, y, reg):
+    return reference.linear_softmax_loss(W, X, y, reg)[0]
+
+
+def _fixed_size(name):
+    """Right on the first case only (as if it used a fixed N = 8 somewhere)."""
+    def fn(W, X, y, reg):
+        loss, dW = getattr(reference, name)(W, X, y, reg)
+        return (loss, dW) if X.shape[0] == 8 else (loss + 1.0, dW)
+    return fn
+
+
+COMMON_LINEAR = [
+    ({"loss_mode": "no_half"}, "1/2 in front"),
+    ({"loss_mode": "no_reg"}, "leaves out the regularization penalty"),
+    ({"loss_mode": "summed"}, "summed over the examples"),
+    ({"loss_mode": "all_summed"}, "summed over the examples"),
+    ({"grad_mode": "no_reg"}, "gradient of the regularization"),
+    ({"grad_mode": "two_reg"}, "2 * reg * w"),
+    ({"grad_mode": "sign"}, "sign error"),
+    ({"grad_mode": "data_sign"}, "sign error"),
+    ({"grad_mode": "reg_sign"}, "sign error"),
+    ({"grad_mode": "not_averaged"}, "not averaged over the batch"),
+    ({"grad_mode": "not_averaged_all"}, "not averaged over the batch"),
+    ({"grad_mode": "averaged_twice"}, "not averaged over the batch"),
+    ({"grad_mode": "transposed"}, "shaped like w"),
+    ({"grad_mode": "scaled"}, "not its gradient"),
+]
+
+
+@pytest.mark.parametrize("kwargs, hint", COMMON_LINEAR)
+@pytest.mark.parametrize("name", ["linear_svm_loss", "linear_softmax_loss"])
+def test_linear_losses_reject_common_mistakes(name, kwargs, hint):
+    scores_grad = _svm() if name == "linear_svm_loss" else losses.softmax_loss
+    assert_rejected(run_check(_linear(scores_grad, **kwargs), exercise=name), hint)
+
+
+WRONG_SVM = [
+    (_linear(_svm("count_correct")), "counts the correct class"),
+    (_linear(_svm(delta=0.0)), "margin of 0"),
+    (_linear(_svm("no_correct_grad")), "correct class gets no gradient"),
+    (_linear(_svm("one_correct_grad")), "only once"),
+    (lambda W, X, y, reg: reference.linear_svm_loss(W, X, y, reg)[0], "two values"),
+    (_fixed_size("linear_svm_loss"), "n = 13"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_SVM)
+def test_linear_svm_loss_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="linear_svm_loss"), hint)
+
+
+WRONG_SOFTMAX = [
+    (_linear(_softmax_naive), "subtract each row's maximum"),
+    (_linear(_softmax_naive_warns), "subtract each row's maximum"),
+    (_linear(_softmax_log(10)), "log10"),
+    (_linear(_softmax_log(2)), "log2"),
+    (_linear(_softmax_p_only), "p - onehot(y)"),
+    (_loss_only, "two values"),
+    (_fixed_size("linear_softmax_loss"), "n = 13"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_SOFTMAX)
+def test_linear_softmax_loss_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="linear_softmax_loss"), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# Update rules: wrong implementations
+# ---------------------------------------------------------------------------------------------
+
+def _momentum(variant):
+    def sgd_momentum(w, dw, config=None):
+        config = {} if config is None else config
+        config.setdefault("learning_rate", 1e-2)
+        config.setdefault("momentum", 0.9)
+        lr, mu = config["learning_rate"], config["momentum"]
+        v = config.get("velocity", np.zeros_like(w))
+        if variant == "no_store":
+            v = mu * v - lr * dw
+            return w + v, config
+        if variant == "flipped":
+            v = mu * v + lr * dw
+            config["velocity"] = v
+            return w - v, config
+        if variant == "ignore_v":
+            config["velocity"] = mu * v - lr * dw
+            return w - lr * dw, config
+        if variant == "old_v":
+            config["velocity"] = mu * v - lr * dw
+            return w + v, config
+        if variant == "no_decay":
+            v = v - lr * dw
+        elif variant == "nesterov":
+            v_prev = v
+            v = mu * v - lr * dw
+            config["velocity"] = v
+            return w - mu * v_prev + (1 + mu) * v, config
+        elif variant == "hard_lr":
+            v = mu * v - 1e-2 * dw
+        else:
+            v = mu * v - lr * dw
+        if variant == "wrong_key":
+            config["v"] = v
+        elif variant == "stale_store":
+            config["velocity"] = config.get("velocity", np.zeros_like(w))
+        elif variant == "store_step":
+            config["velocity"] = -lr * dw
+        else:
+            config["velocity"] = v
+        return w + v, config
+
+    return sgd_momentum
+
+
+def _momentum_default(lr_default):
+    def sgd_momentum(w, dw, config=None):
+        config = {} if config is None else dict(config)
+        lr = config.get("learning_rate", lr_default)
+        v = 0.9 * config.get("velocity", np.zeros_like(w)) - lr * dw
+        config["velocity"] = v
+        return w + v, config
+    return sgd_momentum
+
+
+def _momentum_in_place(w, dw, config=None):
+    config = {} if config is None else config
+    v = 0.9 * config.get("velocity", np.zeros_like(w)) - config.get("learning_rate", 1e-2) * dw
+    config["velocity"] = v
+    w += v
+    return w, config
+
+
+WRONG_MOMENTUM = [
+    (_momentum("no_store"), "never stores the velocity"),
+    (_momentum("wrong_key"), "never stores the velocity"),
+    (_momentum("flipped"), "sign convention"),
+    (_momentum("ignore_v"), "ignores the velocity"),
+    (_momentum("old_v"), "old velocity"),
+    (_momentum("no_decay"), "does not decay"),
+    (_momentum("nesterov"), "nesterov"),
+    (_momentum("hard_lr"), "ignores the learning_rate"),
+    (_momentum("stale_store"), "never stores the velocity"),
+    (_momentum("store_step"), "not the new velocity"),
+    (_momentum_default(1e-3), "default learning_rate is 1e-2"),
+    (_momentum_in_place, "in place"),
+    (lambda w, dw, config=None: w - 1e-2 * dw, "two values"),
+    (lambda w, dw, config=None: (w - 1e-2 * dw, None), "none"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_MOMENTUM)
+def test_sgd_momentum_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="sgd_momentum"), hint)
+
+
+def _adagrad(variant, lr_default=1e-2):
+    def adagrad(w, dw, config=None):
+        config = {} if config is None else config
+        config.setdefault("learning_rate", lr_default)
+        config.setdefault("epsilon", 1e-8)
+        lr, eps = config["learning_rate"], config["epsilon"]
+        old = config.get("cache", np.zeros_like(w))
+        cache = {"replace": dw * dw, "rmsprop": 0.99 * old + 0.01 * dw * dw}.get(variant,
+                                                                                 old + dw * dw)
+        if variant != "no_store":
+            config["cache"] = cache
+        if variant == "eps_inside":
+            return w - lr * dw / np.sqrt(cache + eps), config
+        if variant == "no_sqrt":
+            return w - lr * dw / (cache + eps), config
+        if variant == "old_cache":
+            return w - lr * dw / (np.sqrt(old) + eps), config
+        if variant == "ascent":
+            return w + lr * dw / (np.sqrt(cache) + eps), config
+        if variant == "hard_lr":
+            return w - 1e-1 * dw / (np.sqrt(cache) + eps), config
+        return w - lr * dw / (np.sqrt(cache) + eps), config
+    return adagrad
+
+
+def test_adagrad_accepts_epsilon_inside_sqrt():
+    assert run_check(_adagrad("eps_inside"), exercise="adagrad").passed
+
+
+WRONG_ADAGRAD = [
+    (_adagrad("replace"), "not accumulated"),
+    (_adagrad("rmsprop"), "rmsprop"),
+    (_adagrad("no_sqrt"), "square root"),
+    (_adagrad("old_cache"), "old cache"),
+    (_adagrad("ascent"), "up the gradient"),
+    (_adagrad("hard_lr"), "ignores the learning_rate"),
+    (_adagrad("no_store"), "never stores"),
+    (_adagrad("right", lr_default=1e-3), "default learning_rate is 1e-3"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_ADAGRAD)
+def test_adagrad_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="adagrad"), hint)
+
+
+def _adam(variant, lr_default=1e-3):
+    def adam(w, dw, config=None):
+        config = {} if config is None else config
+        config.setdefault("learning_rate", lr_default)
+        config.setdefault("beta1", 0.9)
+        config.setdefault("beta2", 0.999)
+        config.setdefault("epsilon", 1e-8)
+        b1, b2 = config["beta1"], config["beta2"]
+        if variant == "swapped":
+            b1, b2 = b2, b1
+        eps, lr = config["epsilon"], config["learning_rate"]
+        m, v, t = (config.get("m", np.zeros_like(w)), config.get("v", np.zeros_like(w)),
+                   config.get("t", 0))
+        if variant != "t_after":
+            t = t + 1
+        m_new = b1 * m + (1 - b1) * dw
+        v_new = b2 * v + (1 - b2) * (np.abs(dw) if variant == "abs" else dw * dw)
+        mm, vv = (m, v) if variant == "stale" else (m_new, v_new)
+        if variant != "no_correction":
+            with np.errstate(all="ignore"):
+                mm, vv = mm / (1 - b1 ** t), vv / (1 - b2 ** t)
+        if variant == "t_after":
+            t = t + 1
+        step = lr * mm / ((np.sqrt(vv + eps)) if variant == "eps_inside" else (np.sqrt(vv) + eps))
+        if variant == "no_store":
+            return w - step, config
+        config["m"], config["v"] = m_new, v_new
+        config["t"] = config.get("t", 0) if variant == "t_not_stored" else t
+        if variant == "hard_lr":
+            step = step / lr * 1e-3
+        return (w + step if variant == "ascent" else w - step), config
+    return adam
+
+
+def test_adam_accepts_epsilon_inside_sqrt():
+    assert run_check(_adam("eps_inside"), exercise="adam").passed
+
+
+WRONG_ADAM = [
+    (_adam("no_correction"), "no bias correction"),
+    (_adam("t_after"), "increment t after using it"),
+    (_adam("ascent"), "up the gradient"),
+    (_adam("abs"), "squared gradient"),
+    (_adam("swapped"), "swapped beta1 and beta2"),
+    (_adam("stale"), "before updating them"),
+    (_adam("hard_lr"), "ignores the learning_rate"),
+    (_adam("no_store"), "never stores"),
+    (_adam("t_not_stored"), "t is not incremented"),
+    (_adam("right", lr_default=1e-2), "default learning_rate is 0.01"),
+    (_adam("right", lr_default=1e-1), "default learning_rate is 0.1"),
+    (_adam("right", lr_default=5e-3), "defaults"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_ADAM)
+def test_adam_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="adam"), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# minibatch_sgd: wrong implementations
+# ---------------------------------------------------------------------------------------------
+
+def _sgd(variant):
+    def minibatch_sgd(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+        rng = np.random.default_rng(0 if variant == "ignore_seed" else seed)
+        if variant == "global":
+            rng = np.random  # the global, unseeded state
+        W = W0.copy()
+        N = X.shape[0]
+        history = []
+        order, cursor = rng.permutation(N), 0
+        if variant == "no_shuffle":
+            order = np.arange(N)
+        for it in range(num_iters):
+            if cursor + batch_size > N:
+                cursor = 0
+                if variant not in ("no_shuffle", "same_order"):
+                    order = rng.permutation(N)
+            idx = order[cursor:cursor + batch_size]
+            cursor += batch_size
+            if variant == "replacement":
+                idx = rng.choice(N, batch_size)
+            elif variant == "full":
+                idx = np.arange(N)
+            elif variant == "per_iter_perm":
+                idx = rng.permutation(N)[:batch_size]
+            yb = y[idx] if variant != "mismatch" else y[np.sort(idx)]
+            loss, dW = loss_fn(W, X[idx], yb)
+            history.append(loss)
+            if variant == "ascent":
+                W = W + learning_rate * dW
+            elif variant == "no_assign":
+                W - learning_rate * dW
+            else:
+                W = W - learning_rate * dW
+        if variant == "return_W0":
+            return W0.copy(), history
+        if variant == "history_after":
+            history = history[1:] + history[-1:]
+        return W, history
+    return minibatch_sgd
+
+
+def _sgd_in_place(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+    rng = np.random.default_rng(seed)
+    W, history = W0, []
+    for _ in range(num_iters):
+        idx = rng.permutation(X.shape[0])[:batch_size]
+        loss, dW = loss_fn(W, X[idx], y[idx])
+        history.append(loss)
+        W -= learning_rate * dW
+    return W, history
+
+
+def _sgd_once(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+    loss, dW = loss_fn(W0, X[:batch_size], y[:batch_size])
+    return W0 - learning_rate * dW, [loss]
+
+
+WRONG_SGD = [
+    (_sgd("ascent"), "steps up the gradient"),
+    (_sgd("full"), "full training set"),
+    (_sgd("no_shuffle"), "stored order"),
+    (_sgd("ignore_seed"), "ignores its seed"),
+    (_sgd("global"), "same seed used different batches"),
+    (_sgd("replacement"), "with replacement"),
+    (_sgd("per_iter_perm"), "with replacement"),
+    (_sgd("same_order"), "same order"),
+    (_sgd("mismatch"), "do not match"),
+    (_sgd("no_assign"), "does not change"),
+    (_sgd("return_W0"), "last step"),
+    (_sgd("history_after"), "loss_fn returned"),
+    (_sgd_in_place, "in place"),
+    (_sgd_once, "only once"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_SGD)
+def test_minibatch_sgd_rejects(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="minibatch_sgd"), hint)
+
+
+def test_minibatch_sgd_accepts_other_seeded_shuffles():
+    def with_legacy_rng(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+        rs = np.random.RandomState(seed)
+        W, history, N = W0.copy(), [], X.shape[0]
+        order, cursor = rs.permutation(N), 0
+        for _ in range(num_iters):
+            if cursor + batch_size > N:
+                order, cursor = rs.permutation(N), 0
+            idx = order[cursor:cursor + batch_size]
+            cursor += batch_size
+            loss, dW = loss_fn(W, X[idx], y[idx])
+            history.append(loss)
+            W = W - learning_rate * dW
+        return W, history
+    assert run_check(with_legacy_rng, exercise="minibatch_sgd").passed

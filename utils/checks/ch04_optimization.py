@@ -1,0 +1,669 @@
+"""Checks for chapter 4: gradient descent (numerical gradients, linear losses, update rules, SGD)."""
+import copy
+import warnings
+
+import numpy as np
+
+from .. import gradient_check
+from ..reference import linear_classifier as ref
+from ..reference import losses as ref_losses
+from ..reference import optim as ref_optim
+from .core import (_call_with_time_limit, close, exercise, expect_array, expect_number, fail,
+                   mistake)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+def _pair(out, what, names):
+    """Fail unless ``out`` is a tuple (or list) of two values; return it."""
+    if out is None:
+        fail(f"`{what}` returned None. Did you forget `return {names}`?")
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        fail(f"`{what}` should return two values, `return {names}`, but returned "
+             f"{type(out).__name__}"
+             + (f" of length {len(out)}." if isinstance(out, (tuple, list)) else "."))
+    return out
+
+
+def _quiet_call(fn, args, kwargs, seconds):
+    """Call the learner's function outside the Probe, to inspect what it does to its arguments.
+
+    Returns True if the call finished; any problem (error, timeout, warning) returns False and is
+    left for the Probe to diagnose when the check calls the function properly.
+    """
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            _call_with_time_limit(fn, args, kwargs, seconds)
+        return True
+    except BaseException:  # noqa: BLE001 - the Probe reports it properly afterwards
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# numerical_gradient
+# ---------------------------------------------------------------------------------------------
+
+def _bumpy(x):
+    """The test function: separable cubic + sine, plus a coupling term; works on any shape."""
+    flat = x.ravel()
+    return float(np.sum(x ** 3) / 3 + np.sum(np.sin(2 * x)) + flat[0] * flat[-1])
+
+
+def _one_sided(f, x, h, forward=True):
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for ix in np.ndindex(x.shape):
+        y = x.copy()
+        y[ix] += h if forward else -h
+        grad[ix] = (f(y) - fx) / h if forward else (fx - f(y)) / h
+    return grad
+
+
+def _centered(f, x, h):
+    return gradient_check.eval_numerical_gradient(f, x.copy(), h)
+
+
+@exercise("numerical_gradient", reference=gradient_check.eval_numerical_gradient, chapter=4)
+def check_numerical_gradient(call):
+    rng = np.random.default_rng(40)
+    x = rng.uniform(-1.5, 1.5, size=(3, 4))
+    h = 1e-3  # large enough that the O(h) and O(h^2) errors are far apart
+
+    # Before the Probe's generic "changed its input" message: was x left shifted by h, or only
+    # in its last digits (adding and subtracting h does not give back the same float)?
+    probe_x = x.copy()
+    if _quiet_call(call.fn, (_bumpy, probe_x), {"h": h}, call.exercise.time_limit):
+        if not np.array_equal(probe_x, x) and probe_x.shape == x.shape:
+            if np.allclose(probe_x, x, rtol=0, atol=1e-12):
+                fail("Your function changes x in its last digits: x + h - h is not always "
+                     "exactly x in floating point. Save the entry first (`old = x[ix]`) and "
+                     "restore it with `x[ix] = old` after the two evaluations.")
+            fail("Your function leaves x changed: after evaluating f at x + h and x - h, put "
+                 "the original value back (`x[ix] = old`) before moving to the next entry. "
+                 "Otherwise later entries are measured at the wrong point, and the caller's "
+                 "array is silently corrupted.")
+
+    out = call(_bumpy, x.copy(), h=h)
+    if out is not None and np.ndim(out) == 0:
+        fail("You returned a single number. The gradient has one partial derivative per entry "
+             "of x: an array shaped like x.")
+    out = expect_array(out, what="Your gradient")
+    if out.shape != x.shape and out.size == x.size:
+        fail(f"Your gradient has shape {out.shape} but x has shape {x.shape}. Return it in x's "
+             "shape: fill `np.zeros_like(x)` entry by entry (np.nditer or np.ndindex(x.shape)).")
+    expect_array(out, shape=x.shape, what="Your gradient")
+    good = _centered(_bumpy, x, h)
+    fwd, bwd = _one_sided(_bumpy, x, h), _one_sided(_bumpy, x, h, forward=False)
+    mistake(close(out, 2 * good, rtol=1e-7), "Your gradient is twice as large as it should be: "
+            "the two points x + h and x - h are 2h apart, so divide by 2*h, not h.")
+    mistake(close(out, -good, rtol=1e-7), "Your gradient has the wrong sign: the centered "
+            "difference is (f(x + h) - f(x - h)) / (2h), with f(x + h) first.")
+    mistake(close(out, fwd, rtol=1e-7) or close(out, bwd, rtol=1e-7),
+            "You used a one-sided difference, (f(x + h) - f(x)) / h. Its error shrinks only "
+            "like h; the centered difference (f(x + h) - f(x - h)) / (2h) is accurate to h**2.")
+    mistake(close(out, fwd / 2, rtol=1e-7) or close(out, bwd / 2, rtol=1e-7),
+            "You combined a one-sided difference, f(x + h) - f(x), with the 2h of the centered "
+            "formula. Evaluate f at both x + h and x - h: (f(x + h) - f(x - h)) / (2h).")
+    mistake(np.allclose(out, out.flat[0]) and np.isclose(out.flat[0], good.sum(), rtol=1e-4),
+            "Every entry of your gradient is the same number: you moved all entries of x by h "
+            "at once. Perturb one entry at a time, so that entry i measures df/dx_i alone.")
+    mistake(close(out, _centered(_bumpy, x, 1e-5), rtol=1e-9) and not close(out, good, rtol=1e-9),
+            "Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
+            "is given.")
+    if not close(out, good, rtol=1e-7):
+        fail("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
+             "taken one entry at a time. Check that every entry is perturbed and measured.")
+    # The default step, on a 1-D input of another length.
+    v = rng.uniform(-1, 1, size=5)
+    out = expect_array(call(_bumpy, v.copy()), shape=v.shape, what="Your gradient")
+    if not close(out, _centered(_bumpy, v, 1e-5), rtol=1e-6, atol=1e-7):
+        fail("With the default h your gradient differs from the centered difference. Is the "
+             "default h=1e-5?")
+    exact = v ** 2 + 2 * np.cos(2 * v)
+    exact[0] += v[-1]
+    exact[-1] += v[0]
+    if gradient_check.rel_error(out, exact) > 1e-7:
+        fail("Your gradient is not within 1e-7 (relative) of the exact derivative of a smooth "
+             "test function.")
+
+
+# ---------------------------------------------------------------------------------------------
+# linear_svm_loss and linear_softmax_loss
+# ---------------------------------------------------------------------------------------------
+
+def _linear_case(seed, N=8, D=5, C=4, scale=1.0):
+    rng = np.random.default_rng(seed)
+    X = scale * rng.standard_normal((N, D))
+    W = rng.standard_normal((D, C))
+    y = rng.integers(0, C, size=N)
+    return W, X, y
+
+
+def _svm_parts(W, X, y, delta=1.0, correct_grad="count"):
+    """Data loss and data gradient of the hinge loss, with some classic variants."""
+    N = X.shape[0]
+    rows = np.arange(N)
+    scores = X @ W
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
+    margins[rows, y] = 0.0
+    positive = (margins > 0).astype(float)
+    if correct_grad == "count":
+        positive[rows, y] = -positive.sum(axis=1)
+    elif correct_grad == "one":
+        positive[rows, y] = -(positive.sum(axis=1) > 0).astype(float)
+    elif correct_grad == "minus_one":
+        positive[rows, y] = -1.0
+    elif correct_grad == "none":
+        positive[rows, y] = 0.0
+    return margins.sum() / N, X.T @ positive / N
+
+
+def _softmax_parts(W, X, y, correct_grad=True):
+    N = X.shape[0]
+    loss, dscores = ref_losses.softmax_loss(X @ W, y)
+    if not correct_grad:
+        dscores = dscores.copy()
+        dscores[np.arange(N), y] += 1.0 / N
+    return loss, X.T @ dscores
+
+
+def _check_loss_value(loss, data, W, reg, N, kind, data_variants):
+    """Known mistakes in the loss value; ``data_variants`` maps a wrong data loss to its hint."""
+    penalty = 0.5 * reg * float(np.sum(W * W))
+    mistake(np.isclose(loss, data + 2 * penalty, rtol=1e-7),
+            "Your penalty is reg * sum(W**2). The course's L2 penalty has a 1/2 in front, "
+            "0.5 * reg * sum(W**2), so that its gradient is simply reg * W.")
+    mistake(np.isclose(loss, data, rtol=1e-7),
+            "Your loss leaves out the regularization penalty: add 0.5 * reg * sum(W**2).")
+    mistake(np.isclose(loss, data * N + penalty, rtol=1e-7)
+            or np.isclose(loss, (data + penalty) * N, rtol=1e-7),
+            f"Your {kind} loss is summed over the examples; the data loss is the mean over the "
+            "N examples (divide by N).")
+    for wrong, hint in data_variants:
+        mistake(np.isclose(loss, wrong + penalty, rtol=1e-7), hint)
+
+
+def _check_gradient(dW, data_grad, W, reg, N, kind, extra=()):
+    """Known mistakes in dW = data_grad + reg * W, found by matching the wrong combinations."""
+    if dW.shape == W.T.shape and W.shape != W.T.shape:
+        fail(f"Your dW has shape {dW.shape} but W has shape {W.shape}. dW must be shaped like W; "
+             "the data part is X.T @ dscores, a (D, C) array.")
+    expect_array(dW, shape=W.shape, what="Your dW")
+    rW = reg * W
+    mistake(close(dW, data_grad), "Your dW leaves out the gradient of the regularization "
+                                  "penalty: add reg * W.")
+    mistake(close(dW, data_grad + 2 * rW), "The gradient of 0.5 * reg * sum(W**2) is reg * W; "
+                                           "your dW adds 2 * reg * W.")
+    mistake(close(dW, -data_grad - rW) or close(dW, -data_grad + rW) or close(dW, data_grad - rW),
+            "Your dW has a sign error: it points downhill. The gradient points in the direction "
+            "in which the loss grows; the optimizer is the one that subtracts it.")
+    for factor in (N, 1.0 / N):
+        if any(close(dW, factor * data_grad + r) for r in (rW, factor * rW, 0 * rW, 2 * rW)):
+            fail(f"Your dW is not averaged over the batch: like the loss, the data part of the "
+                 f"gradient is a mean over the N examples, so divide the sum by N exactly once.")
+    for wrong, hint in extra:
+        mistake(close(dW, wrong + rW), hint)
+
+
+def _check_linear_loss(call, name, kind, parts, data_variants, grad_variants, large_case_hint):
+    W, X, y = _linear_case(41)
+    N, reg = X.shape[0], 0.3
+    out = _pair(call(W, X, y, reg), name, "loss, dW")
+    loss = expect_number(out[0], what="Your loss")
+    dW = expect_array(out[1], what="Your dW")
+    data, data_grad = parts(W, X, y)
+    _check_loss_value(loss, data, W, reg, N, kind, data_variants)
+    ref_loss, ref_dW = getattr(ref, name)(W, X, y, reg)
+    if not np.isclose(loss, ref_loss, rtol=1e-7):
+        fail(f"Your loss is {loss:.6g}; expected {ref_loss:.6g} (mean {kind} loss "
+             "+ 0.5 * reg * sum(W**2)).")
+    _check_gradient(dW, data_grad, W, reg, N, kind, grad_variants)
+    if not close(dW, ref_dW, rtol=1e-6, atol=1e-9):
+        numeric = gradient_check.eval_numerical_gradient(
+            lambda w: getattr(ref, name)(w, X, y, reg)[0], W.copy())
+        fail("Your loss is right but dW is not its gradient: the largest relative error "
+             f"against the numerical gradient is {gradient_check.rel_error(dW, numeric):.2g}.")
+    # A second case: no regularization, another size, and a batch of one.
+    for seed, n, r in ((42, 13, 0.0), (43, 1, 1.5)):
+        W2, X2, y2 = _linear_case(seed, N=n, D=6, C=3)
+        out2 = _pair(call(W2, X2, y2, r), name, "loss, dW")
+        loss2 = expect_number(out2[0], what="Your loss")
+        dW2 = expect_array(out2[1], shape=W2.shape, what="Your dW")
+        ref_loss2, ref_dW2 = getattr(ref, name)(W2, X2, y2, r)
+        if not (np.isclose(loss2, ref_loss2, rtol=1e-7) and close(dW2, ref_dW2, rtol=1e-6, atol=1e-9)):
+            fail(f"Your function is right on one example but wrong with N = {n} examples and "
+                 f"reg = {r}. Does it use the shapes of its arguments (not fixed numbers)?")
+    # Large inputs: scores in the hundreds.
+    W3, X3, y3 = _linear_case(44, scale=300.0)
+    out3 = _pair(call.call(W3, X3, y3, 0.1, allow_warnings=True), name, "loss, dW")
+    finite = all(np.all(np.isfinite(np.asarray(v, dtype=float))) for v in out3)
+    mistake(not finite, large_case_hint)
+    ref_loss3, ref_dW3 = getattr(ref, name)(W3, X3, y3, 0.1)
+    if not (np.isclose(float(out3[0]), ref_loss3, rtol=1e-6)
+            and close(out3[1], ref_dW3, rtol=1e-6, atol=1e-6)):
+        fail(large_case_hint)
+    call(W3, X3, y3, 0.1)  # and without a numerical warning
+
+
+@exercise("linear_svm_loss", reference=ref.linear_svm_loss, chapter=4)
+def check_linear_svm_loss(call):
+    W, X, y = _linear_case(41)
+
+    def svm_grad(variant):
+        return _svm_parts(W, X, y, correct_grad=variant)[1]
+
+    data_variants = [
+        (_svm_parts(W, X, y)[0] + 1.0, "Your hinge loss counts the correct class: each example "
+                                       "adds max(0, s_y - s_y + 1) = 1. Skip j == y_i (or zero "
+                                       "those margins)."),
+        (_svm_parts(W, X, y, delta=0.0)[0], "Your hinge loss uses a margin of 0; the course's "
+                                            "margin delta is 1: max(0, s_j - s_y + 1)."),
+    ]
+    grad_variants = [
+        (svm_grad("none"), "In your dW the correct class gets no gradient. Each class j with a "
+                           "positive margin pushes s_y down too: column y_i gets -x_i once per "
+                           "such class."),
+    ]
+    once = ("In your dW the correct class gets -x_i only once; it should get -x_i once for every "
+            "class with a positive margin (count them).")
+    grad_variants += [(svm_grad("one"), once), (svm_grad("minus_one"), once)]
+    _check_linear_loss(call, "linear_svm_loss", "hinge", lambda W, X, y: _svm_parts(W, X, y),
+                       data_variants, grad_variants,
+                       "With large scores your loss or dW is wrong or not finite. The hinge loss "
+                       "needs no exp; check that nothing else depends on the size of the scores.")
+
+
+@exercise("linear_softmax_loss", reference=ref.linear_softmax_loss, chapter=4)
+def check_linear_softmax_loss(call):
+    W, X, y = _linear_case(41)
+    data = _softmax_parts(W, X, y)[0]
+    data_variants = [
+        (data / np.log(10), "Your cross-entropy uses log10; it uses the natural log, np.log."),
+        (data / np.log(2), "Your cross-entropy uses log2; it uses the natural log, np.log."),
+    ]
+    grad_variants = [
+        (_softmax_parts(W, X, y, correct_grad=False)[1],
+         "Your dW uses the probabilities p alone. The gradient of the cross-entropy with "
+         "respect to the scores is p - onehot(y): subtract 1 at each example's correct class."),
+    ]
+    _check_linear_loss(call, "linear_softmax_loss", "cross-entropy",
+                       lambda W, X, y: _softmax_parts(W, X, y), data_variants, grad_variants,
+                       "With large scores (in the hundreds) your loss or dW overflows. Subtract "
+                       "each row's maximum score before np.exp: softmax does not change, and exp "
+                       "never sees a large number.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Update rules
+# ---------------------------------------------------------------------------------------------
+
+class _ConfigArgument:
+    """A config dict handed to the learner as a fresh deep copy.
+
+    The update rules store their state in ``config`` (that is the API), so the Probe must not see
+    the dict itself: it would report the intended change as "changed its input in place".
+    """
+
+    def __init__(self, config):
+        self.config = config
+
+
+_ConfigArgument.__name__ = "dict"
+
+
+def _rule_probe(call):
+    """A caller ``step(w, dw, config)`` -> (next_w, config as a dict) that runs the learner's rule
+    through the Probe, with ``config`` copied so its intended changes are allowed."""
+    fn = call.fn
+
+    def rule(w, dw, config=None):
+        if isinstance(config, _ConfigArgument):
+            config = copy.deepcopy(config.config)
+        return fn(w, dw, config)
+
+    def step(w, dw, config=None):
+        original, call.fn = call.fn, rule
+        try:
+            out = call(w, dw, None if config is None else _ConfigArgument(config))
+        finally:
+            call.fn = original
+        next_w, new_config = _pair(out, call.name, "next_w, config")
+        next_w = expect_array(next_w, shape=w.shape, what="next_w")
+        if new_config is None:
+            fail("The config you return is None. Return the config dict (with your rule's state "
+                 "in it) so that the next call can continue: `return next_w, config`.")
+        if not hasattr(new_config, "get"):
+            fail(f"The config you return should be a dict, but it is {type(new_config).__name__}.")
+        return next_w, dict(new_config)
+    return step
+
+
+def _test_arrays():
+    """The inputs of the classic cs231n tests of the update rules."""
+    N, D = 4, 5
+    w = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)
+    dw = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
+    return w, dw
+
+
+def _require_state(config, key, rule, what, given=None):
+    """Fail unless ``config`` holds ``key``, changed from the ``given`` value if there was one."""
+    if key not in config or (given is not None and close(config[key], given)):
+        fail(f"Your `{rule}` never stores {what} in config: after a step, config has no "
+             f"new '{key}', so every call starts again from the same state. Save it: "
+             f"`config['{key}'] = ...`.")
+
+
+@exercise("sgd_momentum", reference=ref_optim.sgd_momentum, chapter=4)
+def check_sgd_momentum(call):
+    step = _rule_probe(call)
+    w, dw = _test_arrays()
+    v = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
+    lr, mu = 1e-3, 0.9
+    next_w, config = step(w, dw, {"learning_rate": lr, "velocity": v})
+    expected = w + mu * v - lr * dw
+    mistake(close(next_w, w - mu * v - lr * dw),
+            "You flipped the velocity's sign convention. In this course the velocity is the step "
+            "itself: v = momentum * v - learning_rate * dw, then w = w + v.")
+    mistake(close(next_w, w - lr * dw),
+            "Your step ignores the velocity: update v = momentum * v - learning_rate * dw, then "
+            "move by it, w = w + v.")
+    mistake(close(next_w, w + v),
+            "You step with the old velocity. First update v = momentum * v - learning_rate * dw, "
+            "then move by the new v.")
+    mistake(close(next_w, w + v - lr * dw),
+            "Your velocity does not decay: multiply the old velocity by `momentum` "
+            "(v = momentum * v - learning_rate * dw).")
+    mistake(close(next_w, w - mu * v + (1 + mu) * (mu * v - lr * dw)),
+            "That is Nesterov momentum. This exercise is classical momentum: "
+            "v = momentum * v - learning_rate * dw; w = w + v.")
+    mistake(close(next_w, w + mu * v - 1e-2 * dw),
+            "Your rule ignores the learning_rate in config. Read the hyperparameters from config "
+            "(config.setdefault supplies the defaults only when a key is missing).")
+    if not close(next_w, expected):
+        fail("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a fixed "
+             "example with learning_rate=1e-3, momentum=0.9 and a given velocity).")
+    _require_state(config, "velocity", "sgd_momentum", "the velocity", given=v)
+    if not close(config["velocity"], mu * v - lr * dw):
+        fail("next_w is right, but the velocity stored in config is not the new velocity "
+             "momentum * v - learning_rate * dw.")
+    # From scratch: the defaults, then state carried over three steps.
+    rng = np.random.default_rng(45)
+    w0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    w1, config = step(w0, grads[0])
+    if not close(w1, w0 - 1e-2 * grads[0]):
+        fail("Starting from config=None, the first step should be w - 0.01 * dw: the default "
+             "learning_rate is 1e-2 and the velocity starts at zeros.")
+    mistake("velocity" not in config and any(k in config for k in ("v", "vel", "m")),
+            "Store the velocity under the key 'velocity' (the training loop and the next call "
+            "look for that name).")
+    _require_state(config, "velocity", "sgd_momentum", "the velocity")
+    w2, config = step(w1, grads[1], config)
+    mistake(close(w2, w1 - 1e-2 * grads[1]),
+            "Your second step behaves like plain SGD: the velocity from the first step is lost. "
+            "Keep it in config['velocity'] and start from it on the next call.")
+    wr, cr = ref_optim.sgd_momentum(w0, grads[0])
+    wr, cr = ref_optim.sgd_momentum(wr, grads[1], cr)
+    if not close(w2, wr):
+        fail("After two steps from config=None your weights differ from classical momentum "
+             "with the defaults learning_rate=1e-2 and momentum=0.9.")
+
+
+@exercise("adagrad", reference=ref_optim.adagrad, chapter=4)
+def check_adagrad(call):
+    step = _rule_probe(call)
+    w, dw = _test_arrays()
+    cache = np.linspace(0.3, 0.6, num=w.size).reshape(w.shape)
+    lr, eps = 1e-2, 1e-8
+    next_w, config = step(w, dw, {"learning_rate": lr, "cache": cache})
+    summed = cache + dw * dw
+    expected = w - lr * dw / (np.sqrt(summed) + eps)
+    mistake(close(next_w, w - lr * dw / (np.abs(dw) + eps)),
+            "Your cache is not accumulated: Adagrad adds the squared gradient to the running "
+            "sum, cache = cache + dw**2, instead of replacing it with dw**2.")
+    mistake(close(next_w, w + lr * dw / (np.sqrt(summed) + eps)),
+            "Your step goes up the gradient: Adagrad moves w by minus learning_rate * dw / "
+            "(sqrt(cache) + epsilon).")
+    mistake(close(next_w, w - lr * dw / (summed + eps)),
+            "You divide by the cache itself; divide by its square root, sqrt(cache) + epsilon.")
+    mistake(close(next_w, w - lr * dw / (np.sqrt(cache) + eps)),
+            "You divide by the old cache. Add dw**2 to the cache first, then divide by "
+            "sqrt(cache) + epsilon.")
+    rms = 0.99 * cache + 0.01 * dw * dw
+    mistake(close(next_w, w - lr * dw / (np.sqrt(rms) + eps)),
+            "That is RMSProp (a decaying average). Adagrad keeps the plain sum: "
+            "cache = cache + dw**2.")
+    mistake(close(next_w, w - 1e-3 * dw / (np.sqrt(summed) + eps)) or
+            close(next_w, w - 1e-1 * dw / (np.sqrt(summed) + eps)),
+            "Your rule ignores the learning_rate in config. Read it from config.")
+    # epsilon inside the square root is a common, harmless variant: the tolerance accepts it.
+    if not close(next_w, expected, rtol=1e-6):
+        fail("next_w differs from w - learning_rate * dw / (sqrt(cache) + epsilon) with "
+             "cache = cache + dw**2 (on a fixed example with a given cache).")
+    _require_state(config, "cache", "adagrad", "the accumulated squared gradient", given=cache)
+    if not close(config["cache"], summed):
+        fail("next_w is right, but config['cache'] should now hold cache + dw**2.")
+    rng = np.random.default_rng(46)
+    w0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    w1, config = step(w0, grads[0])
+    mistake(close(w1, w0 - 1e-3 * np.sign(grads[0]), rtol=1e-5),
+            "Your default learning_rate is 1e-3; Adagrad's default here is 1e-2.")
+    if not close(w1, w0 - 1e-2 * grads[0] / (np.abs(grads[0]) + 1e-8), rtol=1e-6):
+        fail("Starting from config=None the first step should use the defaults "
+             "learning_rate=1e-2, epsilon=1e-8 and a cache of zeros.")
+    _require_state(config, "cache", "adagrad", "the accumulated squared gradient")
+    w2, config = step(w1, grads[1], config)
+    w3, config = step(w2, grads[2], config)
+    wr, cr = w0, None
+    for g in grads:
+        wr, cr = ref_optim.adagrad(wr, g, cr)
+    mistake(close(w2 - w1, -1e-2 * grads[1] / (np.abs(grads[1]) + 1e-8), rtol=1e-6),
+            "Your cache is not carried over between calls: the second step ignores the first "
+            "gradient. Keep the running sum in config['cache'].")
+    if not close(w3, wr, rtol=1e-6):
+        fail("After three steps from config=None your weights differ from Adagrad's.")
+
+
+def _adam_variant(w, dw, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True, t_used=None,
+                  square=True, update_first=True, sign=-1.0):
+    m_new = b1 * m + (1 - b1) * dw
+    v_new = b2 * v + (1 - b2) * (dw * dw if square else np.abs(dw))
+    mm, vv = (m_new, v_new) if update_first else (m, v)
+    if correct:
+        tt = t + 1 if t_used is None else t_used
+        mm, vv = mm / (1 - b1 ** tt), vv / (1 - b2 ** tt)
+    return w + sign * lr * mm / (np.sqrt(vv) + eps)
+
+
+@exercise("adam", reference=ref_optim.adam, chapter=4)
+def check_adam(call):
+    step = _rule_probe(call)
+    w, dw = _test_arrays()
+    m = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
+    v = np.linspace(0.7, 0.5, num=w.size).reshape(w.shape)
+    lr, t = 1e-2, 5
+    next_w, config = step(w, dw, {"learning_rate": lr, "m": m, "v": v, "t": t})
+    expected = _adam_variant(w, dw, m, v, t, lr)
+    args = (w, dw, m, v, t, lr)
+    mistake(close(next_w, _adam_variant(*args, correct=False)),
+            "Your Adam has no bias correction. m and v start at zero, so early on they are too "
+            "small: divide them by (1 - beta1**t) and (1 - beta2**t).")
+    mistake(close(next_w, _adam_variant(*args, t_used=t)),
+            "You increment t after using it. Increment t first (t = t + 1), then correct with "
+            "1 - beta1**t and 1 - beta2**t, so the very first step uses t = 1.")
+    mistake(close(next_w, _adam_variant(*args, sign=1.0)),
+            "Your step goes up the gradient: Adam moves w by minus learning_rate * m_hat / "
+            "(sqrt(v_hat) + epsilon).")
+    mistake(close(next_w, _adam_variant(*args, square=False)),
+            "Your second moment averages |dw|; it averages the squared gradient, dw**2.")
+    mistake(close(next_w, _adam_variant(*args, b1=0.999, b2=0.9)),
+            "You swapped beta1 and beta2: beta1 = 0.9 goes with the first moment m, "
+            "beta2 = 0.999 with the second moment v.")
+    mistake(close(next_w, _adam_variant(*args, update_first=False)),
+            "You use m and v before updating them with the current gradient. Update m and v "
+            "first, then take the step.")
+    mistake(close(next_w, _adam_variant(w, dw, m, v, t, 1e-3)),
+            "Your rule ignores the learning_rate in config. Read it from config.")
+    # epsilon inside the square root is harmless here: the tolerance accepts it.
+    if not close(next_w, expected, rtol=1e-6):
+        fail("next_w differs from Adam's update with bias correction (on a fixed example with "
+             "learning_rate=1e-2, given m and v, and t=5 before the step).")
+    for key, what, given in (("m", "the first moment m", m), ("v", "the second moment v", v)):
+        _require_state(config, key, "adam", what, given)
+    _require_state(config, "t", "adam", "the step counter t")
+    mistake(np.isclose(config["t"], t), "Your t is not incremented in config: store t + 1 so "
+                                        "that the next step's bias correction is right.")
+    if not (np.isclose(config["t"], t + 1) and close(config["m"], 0.9 * m + 0.1 * dw)
+            and close(config["v"], 0.999 * v + 0.001 * dw * dw)):
+        fail("next_w is right, but config should now hold the updated m, v and t = t + 1 "
+             "(m and v without bias correction: that is applied only for the step).")
+    # From scratch: defaults and carried state.
+    rng = np.random.default_rng(47)
+    w0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    w1, config = step(w0, grads[0])
+    ref_w1, _ = ref_optim.adam(w0, grads[0])
+    for wrong_lr in (1e-2, 1e-1, 1e-4):
+        mistake(close(w1, w0 + (ref_w1 - w0) * wrong_lr / 1e-3, rtol=1e-6),
+                f"Your default learning_rate is {wrong_lr:g}; Adam's default is 1e-3 "
+                "(the value Kingma and Ba recommend).")
+    if not close(w1, ref_w1, rtol=1e-6):
+        fail("Starting from config=None the first step should use the defaults "
+             "learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, and m = v = 0, t = 0. "
+             "With bias correction, that first step moves each weight by about learning_rate.")
+    for key, what in (("m", "the first moment m"), ("v", "the second moment v"),
+                      ("t", "the step counter t")):
+        _require_state(config, key, "adam", what)
+    w2, config = step(w1, grads[1], config)
+    w3, config = step(w2, grads[2], config)
+    wr, cr = w0, None
+    for g in grads:
+        wr, cr = ref_optim.adam(wr, g, cr)
+    if not close(w3, wr, rtol=1e-6):
+        fail("After three steps from config=None your weights differ from Adam's. Is all of "
+             "m, v and t carried over in config?")
+
+
+# ---------------------------------------------------------------------------------------------
+# minibatch_sgd
+# ---------------------------------------------------------------------------------------------
+
+class _Recorder:
+    """A least-squares loss_fn that records every call: the W it saw, the batch, what it returned."""
+
+    def __init__(self, X, y, target):
+        self.X, self.y, self.target = X, y, target
+        self.calls = []
+
+    def __call__(self, W, X_batch, y_batch):
+        W = np.asarray(W, dtype=float)
+        residual = X_batch @ W - self.target[np.asarray(y_batch, dtype=int)]
+        loss = 0.5 * float(np.mean(np.sum(residual ** 2, axis=1)))
+        dW = X_batch.T @ residual / max(len(X_batch), 1)
+        self.calls.append({"W": W.copy(), "idx": np.asarray(X_batch[:, 0], dtype=int).copy(),
+                           "y": np.asarray(y_batch).copy(), "loss": loss, "dW": dW.copy()})
+        return loss, dW
+
+    def __deepcopy__(self, memo):
+        return self  # the Probe copies arguments to detect changes; share the record instead
+
+
+def _sgd_case(N=20, D=3, C=2, seed=48):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((N, D))
+    X[:, 0] = np.arange(N)  # column 0 names the example, so a batch tells which rows it holds
+    y = np.arange(N)        # and so does y (labels are example indices into `target`)
+    target = rng.standard_normal((N, C))
+    W0 = 0.01 * rng.standard_normal((D, C))
+    return X, y, target, W0
+
+
+def _run_sgd(call, lr, batch_size, num_iters, seed, N=20):
+    X, y, target, W0 = _sgd_case(N)
+    recorder = _Recorder(X, y, target)
+    out = _pair(call(recorder, W0, X, y, lr, batch_size, num_iters, seed=seed),
+                "minibatch_sgd", "W, loss_history")
+    W = expect_array(out[0], shape=W0.shape, what="The W you return")
+    history = out[1]
+    if not hasattr(history, "__len__"):
+        fail(f"loss_history should be a list of numbers, one per iteration, but is "
+             f"{type(history).__name__}.")
+    return W, list(history), recorder.calls
+
+
+@exercise("minibatch_sgd", reference=ref.minibatch_sgd, chapter=4)
+def check_minibatch_sgd(call):
+    lr, bs, iters, N = 1e-3, 4, 12, 20  # 5 batches per epoch, so 12 iterations cross two epochs
+    W, history, calls = _run_sgd(call, lr, bs, iters, seed=0)
+    mistake(len(calls) == 1 and iters > 1,
+            "Your loop calls loss_fn only once. Each of the num_iters iterations computes the "
+            "loss and gradient on a new minibatch.")
+    if len(calls) != iters:
+        fail(f"loss_fn was called {len(calls)} times for num_iters = {iters}: call it exactly "
+             "once per iteration.")
+    sizes = {len(c["idx"]) for c in calls}
+    mistake(sizes == {N}, "Every iteration uses the full training set. Minibatch SGD takes "
+                          "batch_size examples per step: X[idx], y[idx] with len(idx) == "
+                          "batch_size.")
+    mistake(sizes != {bs}, f"Your batches have sizes {sorted(sizes)}; each should hold "
+                           f"batch_size = {bs} examples.")
+    mistake(any(not np.array_equal(c["idx"], c["y"]) for c in calls),
+            "Your X and y batches do not match: index both with the same idx (X[idx], y[idx]).")
+    # The steps themselves.
+    for k in range(iters - 1):
+        now, nxt = calls[k], calls[k + 1]
+        mistake(close(nxt["W"], now["W"] + lr * now["dW"]),
+                "Your update steps up the gradient (W + learning_rate * dW), which increases the "
+                "loss. Gradient descent steps against it: W = W - learning_rate * dW.")
+        mistake(close(nxt["W"], now["W"]),
+                "W does not change between iterations. Assign the update back: "
+                "W = W - learning_rate * dW.")
+        if not close(nxt["W"], now["W"] - lr * now["dW"]):
+            fail("Between two iterations W should change by exactly -learning_rate * dW, with "
+                 "dW the gradient loss_fn returned for the current batch.")
+    last = calls[-1]
+    if not close(W, last["W"] - lr * last["dW"]):
+        fail("The W you return is not the result of the last step: return W after the final "
+             "update.")
+    if len(history) != iters:
+        fail(f"loss_history has {len(history)} entries for num_iters = {iters}: append one loss "
+             "per iteration.")
+    losses = np.array([c["loss"] for c in calls])
+    try:
+        hist = np.asarray(history, dtype=float)
+    except (TypeError, ValueError):
+        fail("loss_history should hold numbers: append the float loss that loss_fn returns.")
+    if not close(hist, losses):
+        fail("loss_history should hold, in order, the loss that loss_fn returned at each "
+             "iteration (the loss of the batch before the step).")
+    # Shuffling: batches are random, seeded, and sampled without replacement within an epoch.
+    order = np.concatenate([c["idx"] for c in calls])
+    mistake(np.array_equal(order[:N], np.arange(N)),
+            "Your batches walk through the data in its stored order. Shuffle the examples at the "
+            "start of every epoch (rng.permutation(N)), so that batches are random samples.")
+    mistake(any(len(np.unique(c["idx"])) != len(c["idx"]) for c in calls)
+            or len(np.unique(order[:N])) != N,
+            "Within one epoch some examples are used twice and others never: you sample with "
+            "replacement. Shuffle once per epoch with rng.permutation(N) and walk through the "
+            "permutation in batch_size steps.")
+    _, _, calls_again = _run_sgd(call, lr, bs, iters, seed=0)
+    again = np.concatenate([c["idx"] for c in calls_again])
+    mistake(not np.array_equal(order, again),
+            "Two runs with the same seed used different batches. Draw every random number from "
+            "rng = np.random.default_rng(seed), not from np.random's global state.")
+    _, _, calls_other = _run_sgd(call, lr, bs, iters, seed=1)
+    other = np.concatenate([c["idx"] for c in calls_other])
+    mistake(np.array_equal(order, other),
+            "Runs with seed=0 and seed=1 used the same batches: your function ignores its seed. "
+            "Create rng = np.random.default_rng(seed) and shuffle with it.")
+    mistake(np.array_equal(order[N:2 * N], order[:N]) and iters >= 2 * N // bs,
+            "Every epoch visits the examples in the same order: draw a new permutation for each "
+            "epoch.")
+    mistake(len(np.unique(order[N:2 * N])) != N,
+            "In the second epoch some examples repeat before all have been seen: start a new "
+            "permutation when the current one is used up.")
