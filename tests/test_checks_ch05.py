@@ -1,0 +1,480 @@
+"""Chapter 5's checks: the references pass, stubs are "not attempted", and every classic
+backpropagation mistake is rejected with its hint."""
+import math
+from collections import deque
+
+import numpy as np
+import pytest
+
+from tests.conftest import assert_rejected
+from utils import reference
+from utils.checks import run_check
+from utils.reference import autograd
+
+CH05 = ["Value", "affine_forward", "affine_backward", "relu_forward", "relu_backward",
+        "softmax_loss"]
+
+
+@pytest.mark.parametrize("name", CH05)
+def test_reference_passes(name):
+    result = run_check(getattr(reference, name), exercise=name)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("name", CH05)
+def test_stub_not_attempted(name):
+    def stub(*args):
+        raise NotImplementedError
+    result = run_check(stub, exercise=name)
+    assert not result.attempted and not result.passed
+
+
+def test_value_stub_class_not_attempted():
+    class Value:
+        def __init__(self, data):
+            raise NotImplementedError
+    result = run_check(Value)
+    assert not result.attempted and not result.passed
+
+
+# ---------------------------------------------------------------------------------------------
+# A learner-style Value whose mistakes are switched on by flags
+# ---------------------------------------------------------------------------------------------
+
+def make_value(**bug):
+    """A micrograd-style Value class with the mistakes named in ``bug`` switched on."""
+    on = bug.get
+
+    class Value:
+        def __init__(self, data, _children=()):
+            self.data = float(data)
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = tuple(_children)
+
+        def _acc(self, g):
+            if on("assign"):
+                self.grad = g
+            else:
+                self.grad += g
+
+        def __add__(self, other):
+            if on("no_wrap") and not isinstance(other, Value):
+                out = Value(self.data + other, (self,))
+
+                def _backward():
+                    self._acc(out.grad)
+                    other.grad += out.grad  # fails: other is a number
+                out._backward = _backward
+                return out
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data + other.data, (self, other))
+
+            def _backward():
+                if on("assign_add"):
+                    self.grad = out.grad
+                    other.grad = out.grad
+                else:
+                    self._acc(out.grad)
+                    other._acc(out.grad)
+            out._backward = _backward
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other))
+
+            def _backward():
+                up = 1.0 if on("no_chain") else out.grad
+                if on("mul_no_swap"):
+                    self._acc(self.data * up)
+                    other._acc(other.data * up)
+                else:
+                    self._acc(other.data * up)
+                    other._acc(self.data * up)
+            out._backward = _backward
+            return out
+
+        def __pow__(self, n):
+            out = Value(self.data ** n, (self,))
+
+            def _backward():
+                if on("pow_no_factor"):
+                    self._acc(self.data ** (n - 1) * out.grad)
+                elif on("pow_no_lower"):
+                    self._acc(n * self.data ** n * out.grad)
+                else:
+                    self._acc(n * self.data ** (n - 1) * out.grad)
+            out._backward = _backward
+            return out
+
+        def exp(self):
+            out = Value(math.exp(self.data), (self,))
+
+            def _backward():
+                local = {"input": self.data, "one": 1.0}.get(on("exp_grad"), out.data)
+                self._acc(local * out.grad)
+            out._backward = _backward
+            return out
+
+        def tanh(self):
+            t = math.tanh(self.data)
+            out = Value(t, (self,))
+
+            def _backward():
+                x = self.data
+                local = {"input": 1 - x * x, "t": t}.get(on("tanh_grad"), 1 - t * t)
+                self._acc(local * out.grad)
+            out._backward = _backward
+            return out
+
+        def sigmoid(self):
+            s = 1 / (1 + math.exp(-self.data))
+            out = Value(s, (self,))
+
+            def _backward():
+                x = self.data
+                local = {"input": x * (1 - x), "s": s}.get(on("sigmoid_grad"), s * (1 - s))
+                self._acc(local * out.grad)
+            out._backward = _backward
+            return out
+
+        def relu(self):
+            out = Value(max(0.0, self.data), (self,))
+
+            def _backward():
+                if on("relu_grad") == "always":
+                    local = 1.0
+                elif on("relu_grad") == "input":
+                    local = self.data
+                else:
+                    local = float(self.data > 0)
+                self._acc(local * out.grad)
+            out._backward = _backward
+            return out
+
+        def __neg__(self):
+            return self * -1
+
+        def __sub__(self, other):
+            if on("sub_direct"):
+                other = other if isinstance(other, Value) else Value(other)
+                out = Value(self.data - other.data, (self, other))
+
+                def _backward():
+                    self._acc(out.grad)
+                    other._acc(out.grad)  # the sign is missing
+                out._backward = _backward
+                return out
+            return self + (-other)
+
+        def __truediv__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            return self * other ** -1
+
+        def __radd__(self, other):
+            return self + other
+
+        if not on("no_rmul"):
+            def __rmul__(self, other):
+                return self * other
+
+        if not on("no_rsub"):
+            def __rsub__(self, other):
+                return self - other if on("rsub_swapped") else (-self) + other
+
+        if not on("no_rtruediv"):
+            def __rtruediv__(self, other):
+                if on("rtruediv_swapped"):
+                    return self / other
+                return Value(other) / self
+
+        def backward(self):
+            how = on("order", "topo")
+            while how == "hang":  # a topological sort that never marks nodes as visited
+                pass
+            if how == "no_seed":
+                self.grad = 0.0
+            else:
+                self.grad = 1.0
+            if how == "recursive":  # each node passes on, then recurses: no topological sort
+                def rec(node):
+                    node._backward()
+                    for child in node._prev:
+                        rec(child)
+                rec(self)
+                return
+            if how == "bfs":  # breadth first, each node once
+                seen, queue = {id(self)}, deque([self])
+                while queue:
+                    node = queue.popleft()
+                    node._backward()
+                    for child in node._prev:
+                        if id(child) not in seen:
+                            seen.add(id(child))
+                            queue.append(child)
+                return
+            order, seen = [], set()
+
+            def visit(node):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    for child in node._prev:
+                        visit(child)
+                    order.append(node)
+            visit(self)
+            for node in (order if how == "not_reversed" else reversed(order)):
+                node._backward()
+
+    return Value
+
+
+def test_flag_free_value_passes():
+    assert run_check(make_value(), exercise="Value").passed
+
+
+class _NoData:
+    def __init__(self, x):
+        self.value = x
+
+
+class _GradStartsAtOne(autograd.Value):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grad = 1.0
+
+
+class _ReturnsFloat(autograd.Value):
+    def __add__(self, other):
+        return self.data + (other.data if isinstance(other, autograd.Value) else other)
+
+
+class _WrongForward(autograd.Value):
+    def tanh(self):
+        return autograd.Value(math.tanh(self.data) + 0.1)
+
+
+VALUE_WRONG = [
+    (make_value(assign=True), "+="),
+    (make_value(assign_add=True), "+="),
+    (make_value(order="recursive"), "topological"),
+    (make_value(order="bfs"), "topological"),
+    (make_value(order="not_reversed"), "reversed"),
+    (make_value(order="no_seed"), "to 1"),
+    (make_value(no_rmul=True), "__rmul__"),
+    (make_value(no_rsub=True), "__rsub__"),
+    (make_value(no_rtruediv=True), "__rtruediv__"),
+    (make_value(rsub_swapped=True), "other way round"),
+    (make_value(rtruediv_swapped=True), "other way round"),
+    (make_value(no_wrap=True), "wrap it"),
+    (make_value(mul_no_swap=True), "swaps"),
+    (make_value(no_chain=True), "out.grad"),
+    (make_value(sub_direct=True), "flips the sign"),
+    (make_value(pow_no_factor=True), "keeps the exponent"),
+    (make_value(pow_no_lower=True), "lowers the exponent"),
+    (make_value(exp_grad="input"), "output's data"),
+    (make_value(exp_grad="one"), "not 1"),
+    (make_value(tanh_grad="input"), "you used the input"),
+    (make_value(tanh_grad="t"), "not t"),
+    (make_value(sigmoid_grad="input"), "you used the input"),
+    (make_value(sigmoid_grad="s"), "not s"),
+    (make_value(relu_grad="always"), "negative"),
+    (make_value(relu_grad="input"), "input value"),
+    (_NoData, "no attribute `.data`"),
+    (_GradStartsAtOne, "start at 0.0"),
+    (_ReturnsFloat, "not a value"),
+    (_WrongForward, "expected"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", VALUE_WRONG)
+def test_value_mistake_is_rejected(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="Value"), hint)
+
+
+def test_value_backward_that_hangs_is_stopped(short_time_limit):
+    short_time_limit("Value", 0.5)
+    assert_rejected(run_check(make_value(order="hang"), exercise="Value"), "did not finish")
+
+
+def test_value_method_stub_is_a_diagnosis():
+    class Value(autograd.Value):
+        def relu(self):
+            raise NotImplementedError
+    assert_rejected(run_check(Value), "notimplementederror")
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers and the loss
+# ---------------------------------------------------------------------------------------------
+
+def _flat(x):
+    return x.reshape(x.shape[0], -1)
+
+
+def _softmax(s, axis=1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _onehot(y, C):
+    out = np.zeros((len(y), C))
+    out[np.arange(len(y)), y] = 1
+    return out
+
+
+def _sm_loss(s, y):
+    return float(-np.log(_softmax(s)[np.arange(len(y)), y]).mean())
+
+
+def _naive_softmax(s):
+    e = np.exp(s)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _cols(s, y):
+    p = _softmax(s)
+    p[:, y] -= 1
+    return p / len(y)
+
+
+WRONG = {
+    "affine_forward": [
+        (lambda x, w, b: (x @ w + b, (x, w, b)), "reshape"),
+        (lambda x, w, b: (_flat(x) @ w, (x, w, b)), "left out the bias"),
+        (lambda x, w, b: (_flat(x) @ w.T + b, (x, w, b)), "w transposed"),
+        (lambda x, w, b: (_flat(x) @ w + (b[:, None] if x.shape[0] == b.shape[0] else b),
+                          (x, w, b)), "wrong axis"),
+        (lambda x, w, b: (x.reshape(-1, x.shape[0]).T @ w + b, (x, w, b)), "mixes numbers"),
+        (lambda x, w, b: (_flat(x) @ w + b, (_flat(x), w, b)), "flattened x"),
+        (lambda x, w, b: (_flat(x) @ w + b, (w, x, b)), "exactly (x, w, b)"),
+        (lambda x, w, b: (_flat(x) @ w + b, x), "cache should be the tuple"),
+        (lambda x, w, b: _flat(x) @ w + b, "return out, cache"),
+    ],
+    "affine_backward": [
+        (lambda d, c: (d @ c[1].T, _flat(c[0]).T @ d, d.sum(0)), "reshape(x.shape)"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(1)),
+         "wrong axis"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, d.mean(0)),
+         "averages dout"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d,
+                       d.sum(0, keepdims=True)), "keepdims"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), d.T @ _flat(c[0]), d.sum(0)),
+         "dw is transposed"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), (_flat(c[0]).T @ d).T, d.sum(0)),
+         "dw is transposed"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d / len(d), d.sum(0)),
+         "divided by n"),
+        (lambda d, c: ((d @ c[1]).reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(0)),
+         "without transposing"),
+        (lambda d, c: ((d @ c[1].T).T.reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(0)),
+         "wrong places"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d), "3 values"),
+        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, 2 * d.sum(0)),
+         "db differs"),
+    ],
+    "relu_forward": [
+        (lambda x: (np.minimum(0, x), x), "keeps the negative"),
+        (lambda x: (np.abs(x), x), "absolute value"),
+        (lambda x: ((x > 0).astype(float), x), "mask"),
+        (lambda x: (np.maximum(0, x), np.maximum(0, x) + 1), "cache should be the input"),
+        (lambda x: np.maximum(0, x), "return out, cache"),
+        (lambda x: (np.clip(x, 0, 1), x), "differs"),
+    ],
+    "relu_backward": [
+        (lambda d, x: d.copy(), "negative"),
+        (lambda d, x: d * (d > 0), "sign of dout"),
+        (lambda d, x: np.maximum(0, d), "sign of dout"),
+        (lambda d, x: (x > 0).astype(float), "multiply it by the upstream"),
+        (lambda d, x: d * np.maximum(0, x), "relu's output"),
+        (lambda d, x: d * (x < 0), "inverted"),
+        (lambda d, x: np.where(x > 0, d, 0.0).reshape(-1), "shape"),
+    ],
+    "softmax_loss": [
+        (lambda s, y: (-np.log(_softmax(s)[np.arange(len(y)), y]).sum(),
+                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "sum over the batch"),
+        (lambda s, y: (-np.log10(_softmax(s)[np.arange(len(y)), y]).mean(),
+                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "base 10"),
+        (lambda s, y: (-_sm_loss(s, y), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
+         "wrong sign"),
+        (lambda s, y: (_sm_loss(s, y), _softmax(s) / len(y)), "subtract 1 at the correct class"),
+        (lambda s, y: (_sm_loss(s, y), (_softmax(s) - 1) / len(y)), "from every entry"),
+        (lambda s, y: (_sm_loss(s, y), _cols(s, y)), "whole columns"),
+        (lambda s, y: (_sm_loss(s, y), _softmax(s) - _onehot(y, s.shape[1])), "batch size"),
+        (lambda s, y: (_sm_loss(s, y), (_onehot(y, s.shape[1]) - _softmax(s)) / len(y)),
+         "wrong sign"),
+        (lambda s, y: (_sm_loss(s, y), (_softmax(s, 0) - _onehot(y, s.shape[1])) / len(y)),
+         "wrong axis"),
+        (lambda s, y: (float(-np.log(_naive_softmax(s)[np.arange(len(y)), y]).mean()),
+                       (_naive_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "row's maximum"),
+        (lambda s, y: (float(-np.log(np.maximum(_softmax(s)[np.arange(len(y)), y], 1e-300))
+                             .mean()), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
+         "finite but wrong"),
+        (lambda s, y: (_sm_loss(s, y),), "return loss, dscores"),
+        (lambda s, y: (np.array([_sm_loss(s, y)]), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
+         "single number"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name, wrong, hint",
+                         [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases])
+def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def test_relu_with_greater_equal_is_accepted():
+    assert run_check(lambda d, x: d * (x >= 0), exercise="relu_backward").passed
+    assert run_check(lambda x: (np.where(x >= 0, x, 0.0), x), exercise="relu_forward").passed
+
+
+def test_relu_backward_in_place_is_rejected():
+    def relu_backward(dout, cache):
+        dout[cache <= 0] = 0
+        return dout
+    assert_rejected(run_check(relu_backward), "in place")
+
+
+def test_affine_backward_with_einsum_is_accepted():
+    def affine_backward(dout, cache):
+        x, w, _ = cache
+        xf = x.reshape(len(x), -1)
+        return (np.einsum("nm,dm->nd", dout, w).reshape(x.shape), np.einsum("nd,nm->dm", xf, dout),
+                dout.sum(axis=0))
+    assert run_check(affine_backward).passed
+
+
+# ---------------------------------------------------------------------------------------------
+# The reference engine on the chapter's worked examples (the numbers the prose quotes)
+# ---------------------------------------------------------------------------------------------
+
+def test_reference_value_worked_examples():
+    V = autograd.Value
+    x, y, z = V(-2.0), V(5.0), V(-4.0)
+    f = (x + y) * z
+    f.backward()
+    assert (f.data, x.grad, y.grad, z.grad) == (-12.0, -4.0, -4.0, 3.0)
+    w0, x0, w1, x1, w2 = V(2.0), V(-1.0), V(-3.0), V(-2.0), V(-3.0)
+    out = 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())
+    out.backward()
+    assert round(out.data, 2) == 0.73
+    assert np.allclose([w0.grad, x0.grad, w1.grad, x1.grad, w2.grad],
+                       [-0.20, 0.39, -0.39, -0.59, 0.20], atol=0.005)
+    x, y, z, w = V(3.0), V(-4.0), V(2.0), V(-1.0)
+    f = 2 * (x * y + z.relu() + (w - z).relu())  # max(z, w) = relu(z) + relu(w - z) for z > 0
+    f.backward()
+    assert (f.data, x.grad, y.grad, z.grad, w.grad) == (-20.0, -8.0, 6.0, 2.0, 0.0)
+    inv = V(1.37) ** -1
+    a = V(1.37)
+    g = a ** -1
+    g.backward()
+    assert round(a.grad, 2) == -0.53 and np.isclose(inv.data, 1 / 1.37)
+
+
+def test_reference_value_reverse_operators():
+    V = autograd.Value
+    a = V(4.0)
+    assert (2 - a).data == -2.0 and (2 / a).data == 0.5 and (2 * a).data == 8.0
+    out = a * a
+    out.backward()
+    assert a.grad == 8.0

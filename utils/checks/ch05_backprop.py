@@ -1,0 +1,721 @@
+"""Checks for chapter 5: backpropagation (a scalar autograd ``Value``, layer forward/backward
+pairs, and the softmax loss with its gradient).
+
+The backward exercises are graded on their own: their caches are built with the *reference*
+forward functions, so ``affine_backward`` receives ``cache = (x, w, b)`` with ``x`` in its original
+shape, and ``relu_backward`` receives ``cache = x``. The forward checks require the same format.
+"""
+import math
+
+import numpy as np
+
+from ..gradient_check import eval_numerical_gradient, eval_numerical_gradient_array
+from ..reference import autograd as ref_autograd
+from ..reference import layers as ref
+from ..reference import losses as ref_losses
+from .core import (CheckFailed, _call_with_time_limit, close, exercise, expect_array,
+                   expect_number, fail, mistake)
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _tuple(out, n, what, names):
+    """Fail unless ``out`` is a tuple (or list) of ``n`` values; return it."""
+    if out is None:
+        fail(f"`{what}` returned None. Did you forget `return {names}`?")
+    if not (isinstance(out, (tuple, list)) and len(out) == n):
+        fail(f"`{what}` should return {n} values, `return {names}`, but returned "
+             + (f"a {type(out).__name__} of length {len(out)}."
+                if isinstance(out, (tuple, list)) else f"{_kind(out)}."))
+    return out
+
+
+def _kind(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"an object of type {type(value).__name__}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Value: running the learner's methods safely
+# ---------------------------------------------------------------------------------------------
+
+_TIME = [5.0]  # the Value exercise's time limit, set by its checker
+
+
+def _run(expr, fn, *args):
+    """Run one piece of the learner's ``Value`` code (an operator or ``backward``) safely.
+
+    ``expr`` is how the learner would write it (e.g. "Value(3.0) * Value(-2.0)").
+    """
+    try:
+        return _call_with_time_limit(fn, args, {}, _TIME[0])
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        fail(f"`{expr}` reaches code that still raises NotImplementedError: finish that method.")
+    except TimeoutError:
+        fail(f"`{expr}` did not finish within {_TIME[0]:g} seconds. If it is `backward()`, "
+             "make sure the topological sort marks each node as visited, so that no node is "
+             "visited again and again.")
+    except RecursionError:
+        fail(f"`{expr}` recursed without end (RecursionError). Does a method call itself, e.g. "
+             "`__sub__` written with `-` on the same types, or `__rmul__` calling `other * self` "
+             "with a plain number on the left?")
+    except TypeError as exc:
+        text = str(exc)
+        if "unsupported operand" in text or "not supported between" in text:
+            if any(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args[:1]):
+                fail(f"`{expr}` raised TypeError: {text}. With a plain number on the LEFT, Python "
+                     "asks the Value on the right through the reflected methods `__radd__`, "
+                     "`__rsub__`, `__rmul__`, `__rtruediv__`; define them (careful: `2 - v` and "
+                     "`2 / v` are not `v - 2` and `v / 2`).")
+        fail(f"`{expr}` raised TypeError: {text}")
+    except AttributeError as exc:
+        fail(f"`{expr}` raised AttributeError: {exc}. If a plain number was involved, wrap it "
+             "first: `other = other if isinstance(other, Value) else Value(other)`.")
+    except Exception as exc:  # any other error in the learner's code becomes a diagnosis
+        fail(f"`{expr}` raised {type(exc).__name__}: {exc}")
+
+
+def _attr(v, name, expr):
+    """The number ``v.<name>`` (``data`` or ``grad``) of the learner's Value, checked."""
+    if not hasattr(v, name):
+        fail(f"`{expr}` has no attribute `.{name}`. Every Value stores its number in `.data` "
+             "and its gradient in `.grad`.")
+    value = getattr(v, name)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        fail(f"`{expr}.{name}` should be a plain number but is {_kind(value)}.")
+    if not math.isfinite(value):
+        fail(f"`{expr}.{name}` is {value}.")
+    return float(value)
+
+
+def _is_value(v, cls, expr):
+    if not (hasattr(v, "data") and hasattr(v, "grad") and callable(getattr(v, "backward", None))):
+        fail(f"`{expr}` returned {_kind(v)}, not a Value. Every operation must return a new "
+             "Value that remembers its inputs, so that backward() can reach them.")
+    return v
+
+
+def _near(a, b):
+    return abs(a - b) <= 1e-6 + 1e-5 * abs(b)
+
+
+class _Builder:
+    """Builds expressions with the learner's class, each step run safely."""
+
+    def __init__(self, call):
+        self.call, self.cls = call, None
+
+    def new(self, x):
+        v = self.call(x)
+        if v is None:
+            fail("`Value(2.0)` returned None.")
+        self.cls = type(v)
+        return v
+
+    def op(self, expr, fn, *args):
+        return _is_value(_run(expr, fn, *args), self.cls, expr)
+
+    def backward(self, v, expr):
+        if not callable(getattr(v, "backward", None)):
+            fail("A Value needs a method `backward()` that fills the `.grad` of every node.")
+        _run(f"({expr}).backward()", v.backward)
+
+
+_OPS = {  # name: (expression, forward, local derivative)
+    "+": ("x + y", lambda x, y: x + y, lambda x, y: (1.0, 1.0)),
+    "-": ("x - y", lambda x, y: x - y, lambda x, y: (1.0, -1.0)),
+    "*": ("x * y", lambda x, y: x * y, lambda x, y: (y, x)),
+    "/": ("x / y", lambda x, y: x / y, lambda x, y: (1 / y, -x / y**2)),
+}
+
+
+def _sig(x):
+    return 1 / (1 + math.exp(-x))
+
+
+_UNARY = {  # name: (call, forward, derivative, {wrong derivative: hint})
+    "** 3": (lambda v: v ** 3, lambda x: x**3, lambda x: 3 * x**2,
+             [(lambda x: x**2, "the power rule keeps the exponent as a factor: "
+                               "d(x**n)/dx = n * x**(n - 1)"),
+              (lambda x: 3 * x**3, "the power rule lowers the exponent by one: "
+                                   "d(x**n)/dx = n * x**(n - 1)")]),
+    ".exp()": (lambda v: v.exp(), math.exp, math.exp,
+               [(lambda x: x, "the derivative of exp(x) is exp(x) itself, i.e. the OUTPUT's "
+                              "data, not the input's"),
+                (lambda x: 1.0, "the derivative of exp(x) is exp(x) (the output's data), not 1")]),
+    ".tanh()": (lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2,
+                [(lambda x: 1 - x**2, "tanh's derivative is 1 - t**2 with t = tanh(x), the "
+                                      "OUTPUT; you used the input x"),
+                 (lambda x: math.tanh(x),
+                  "tanh's derivative is 1 - t**2 with t = tanh(x), not t")]),
+    ".sigmoid()": (lambda v: v.sigmoid(), _sig, lambda x: _sig(x) * (1 - _sig(x)),
+                   [(lambda x: x * (1 - x), "the sigmoid shortcut is s * (1 - s) with s = "
+                                            "sigmoid(x), the OUTPUT; you used the input x"),
+                    (lambda x: _sig(x), "the sigmoid's derivative is s * (1 - s), not s")]),
+}
+
+
+def _check_value_forward(b):
+    x = b.new(2.0)
+    if _attr(x, "data", "Value(2.0)") != 2.0:
+        fail(f"`Value(2.0).data` is {x.data!r}, expected 2.0.")
+    if _attr(x, "grad", "Value(2.0)") != 0.0:
+        fail(f"A new Value's `.grad` must start at 0.0 (nothing has flowed back yet); "
+             f"`Value(2.0).grad` is {x.grad!r}.")
+    for sym, (expr, f, _) in _OPS.items():
+        x, y = b.new(3.0), b.new(-2.0)
+        out = b.op(f"Value(3.0) {sym} Value(-2.0)", f, x, y)
+        got = _attr(out, "data", f"Value(3.0) {sym} Value(-2.0)")
+        if not _near(got, f(3.0, -2.0)):
+            fail(f"`(Value(3.0) {sym} Value(-2.0)).data` is {got:.4g}, "
+                 f"expected {f(3.0, -2.0):.4g}.")
+    for name, (g, f, _, _) in _UNARY.items():
+        out = b.op(f"Value(0.5){name}", g, b.new(0.5))
+        got = _attr(out, "data", f"Value(0.5){name}")
+        if not _near(got, f(0.5)):
+            fail(f"`(Value(0.5){name}).data` is {got:.4g}, expected {f(0.5):.4g}.")
+    for start, want in ((-1.5, 0.0), (2.5, 2.5)):
+        out = b.op(f"Value({start}).relu()", lambda v: v.relu(), b.new(start))
+        got = _attr(out, "data", f"Value({start}).relu()")
+        if not _near(got, want):
+            fail(f"`Value({start}).relu().data` is {got:.4g}, expected {want:.4g} (max(0, x)).")
+
+
+def _check_value_numbers(b):
+    """Plain numbers on either side of an operator."""
+    right = {"+": (lambda v: v + 1, 5.0), "-": (lambda v: v - 1, 3.0),
+             "*": (lambda v: v * 2, 8.0), "/": (lambda v: v / 2, 2.0)}
+    for sym, (g, want) in right.items():
+        out = b.op(f"Value(4.0) {sym} {1 if sym in '+-' else 2}", g, b.new(4.0))
+        got = _attr(out, "data", f"Value(4.0) {sym} number")
+        if not _near(got, want):
+            fail(f"`Value(4.0) {sym} {1 if sym in '+-' else 2}` gives {got:.4g}, "
+                 f"expected {want:g}.")
+    left = {"+": (lambda n, v: n + v, 1, 5.0, 1.0), "-": (lambda n, v: n - v, 1, -3.0, -1.0),
+            "*": (lambda n, v: n * v, 2, 8.0, 2.0), "/": (lambda n, v: n / v, 2, 0.5, -0.125)}
+    for sym, (g, n, want, dwant) in left.items():
+        expr = f"{n} {sym} Value(4.0)"
+        v = b.new(4.0)
+        out = _run(expr, g, n, v)
+        out = _is_value(out, b.cls, expr)
+        got = _attr(out, "data", expr)
+        if sym in "-/" and _near(got, g(4.0, n)):
+            fail(f"`{expr}` gives {got:.4g}, which is `Value(4.0) {sym} {n}`: the reflected "
+                 f"method `__r{'sub' if sym == '-' else 'truediv'}__(self, other)` computes "
+                 f"`other {sym} self`, with the operands the other way round.")
+        if not _near(got, want):
+            fail(f"`{expr}` gives {got:.4g}, expected {want:g}.")
+
+
+def _check_value_number_grads(b):
+    """Gradients through operators with a plain number on the left."""
+    left = {"+": (lambda n, v: n + v, 1, 1.0), "-": (lambda n, v: n - v, 1, -1.0),
+            "*": (lambda n, v: n * v, 2, 2.0), "/": (lambda n, v: n / v, 2, -0.125)}
+    for sym, (g, n, dwant) in left.items():
+        expr = f"{n} {sym} Value(4.0)"
+        v = b.new(4.0)
+        out = b.op(expr, g, n, v)
+        b.backward(out, expr)
+        grad = _attr(v, "grad", "v")
+        if not _near(grad, dwant):
+            fail(f"For `out = {expr}` with v = Value(4.0), after out.backward() v.grad is "
+                 f"{grad:.4g}, expected {dwant:g}.")
+
+
+def _check_value_local_gradients(b):
+    # The output's own gradient must be seeded with 1.
+    x = b.new(3.0)
+    out = b.op("x * 2", lambda v: v * 2, x)
+    b.backward(out, "x * 2")
+    if _attr(out, "grad", "out") == 0.0 and _attr(x, "grad", "x") == 0.0:
+        fail("After out.backward() every .grad is still 0. backward() must start by setting the "
+             "output's own gradient to 1 (d out / d out = 1) before passing it back.")
+    if not _near(_attr(out, "grad", "out"), 1.0):
+        fail(f"After out.backward(), out.grad should be 1 (d out / d out) but is {out.grad:.4g}.")
+    x = b.new(3.0)
+    out = b.op("(x * 2) * 3", lambda v: (v * 2) * 3, x)
+    b.backward(out, "(x * 2) * 3")
+    if _attr(x, "grad", "x") == 0.0 and _attr(out, "grad", "out") != 0.0:
+        fail("For out = (x * 2) * 3, x.grad stays 0. backward() must call the gates from the "
+             "output back to the inputs: build the topological order (inputs before outputs), "
+             "then run the nodes' backward steps in REVERSED order.")
+    _binary_gradients(b, "+*")
+    _unary_gradients(b)
+    _binary_gradients(b, "-/")
+
+
+def _binary_gradients(b, symbols):
+    for sym in symbols:
+        expr, f, d = _OPS[sym]
+        for xv, yv in ((3.0, -2.0), (-1.5, 4.0)):
+            x, y = b.new(xv), b.new(yv)
+            out = b.op(f"Value({xv}) {sym} Value({yv})", f, x, y)
+            b.backward(out, f"x {sym} y")
+            gx, gy = _attr(x, "grad", "x"), _attr(y, "grad", "y")
+            want = d(xv, yv)
+            if _near(gx, want[0]) and _near(gy, want[1]):
+                continue
+            if sym == "*" and _near(gx, xv) and _near(gy, yv):
+                fail("Your multiply gate gives each input its own value as gradient. The multiply "
+                     "gate swaps: in out = x * y, x.grad += y.data * out.grad and y.grad += "
+                     "x.data * out.grad.")
+            if sym == "-" and _near(gx, 1.0) and _near(gy, 1.0):
+                fail("In out = x - y, y.grad must be -out.grad: subtracting flips the sign of the "
+                     "gradient that flows to y.")
+            fail(f"For out = x {sym} y with x = {xv}, y = {yv}, after out.backward() you get "
+                 f"x.grad = {gx:.4g}, y.grad = {gy:.4g}; expected {want[0]:.4g}, {want[1]:.4g}.")
+
+
+def _unary_gradients(b):
+    for name, (g, f, d, wrongs) in _UNARY.items():
+        for xv in (0.7, -1.3):
+            x = b.new(xv)
+            out = b.op(f"Value({xv}){name}", g, x)
+            b.backward(out, f"x{name}")
+            got = _attr(x, "grad", "x")
+            if _near(got, d(xv)):
+                continue
+            for wrong, hint in wrongs:
+                mistake(_near(got, wrong(xv)), f"In `{name.strip()}`: {hint}.")
+            fail(f"For out = x{name} at x = {xv}, x.grad is {got:.4g}, expected {d(xv):.4g}.")
+    for xv, want in ((2.0, 1.0), (-2.0, 0.0)):
+        x = b.new(xv)
+        out = b.op(f"Value({xv}).relu()", lambda v: v.relu(), x)
+        b.backward(out, "x.relu()")
+        got = _attr(x, "grad", "x")
+        if _near(got, want):
+            continue
+        mistake(xv < 0 and got != 0, "Your relu passes gradient back where its input was "
+                                     "negative. The gate is closed there: x.grad += (x.data > 0) "
+                                     "* out.grad.")
+        mistake(xv > 0 and _near(got, xv), "Your relu's local gradient is the input value; it is "
+                                           "1 where the input was positive, 0 elsewhere.")
+        fail(f"For out = x.relu() at x = {xv}, x.grad is {got:.4g}, expected {want:g}.")
+
+
+def _check_value_chain(b):
+    """Local gradients must be multiplied by the upstream gradient out.grad."""
+    cases = [("(x * 3).tanh()", lambda v: (v * 3).tanh(), 0.2,
+              3 * (1 - math.tanh(0.6) ** 2)),
+             ("(x + 1) * 5", lambda v: (v + 1) * 5, 0.5, 5.0),
+             ("(x * 2).exp() * 3", lambda v: (v * 2).exp() * 3, 0.1, 6 * math.exp(0.2))]
+    for expr, g, xv, want in cases:
+        x = b.new(xv)
+        out = b.op(expr, g, x)
+        b.backward(out, expr)
+        got = _attr(x, "grad", "x")
+        if not _near(got, want):
+            fail(f"For out = {expr} at x = {xv}, x.grad is {got:.4g}, expected {want:.4g}. The "
+                 "chain rule: each gate adds (local gradient) * out.grad to its inputs' .grad; "
+                 "do not forget the factor out.grad (the gradient arriving from above).")
+
+
+def _check_value_accumulation(b):
+    cases = [("x * x", lambda v: v * v, 3.0, 6.0, 3.0), ("x + x", lambda v: v + v, 3.0, 2.0, 1.0),
+             ("x * x * x", lambda v: v * v * v, 2.0, 12.0, None),
+             ("x * 2 + x.exp()", lambda v: v * 2 + v.exp(), 0.5, 2 + math.exp(0.5), None)]
+    for expr, g, xv, want, overwritten in cases:
+        x = b.new(xv)
+        out = b.op(expr, g, x)
+        b.backward(out, expr)
+        got = _attr(x, "grad", "x")
+        if _near(got, want):
+            continue
+        fail(f"For out = {expr} at x = {xv}, x.grad is {got:.4g}, expected {want:.4g}. A node "
+             "used more than once receives gradient along every path, and the pieces add up: "
+             "use `+=` (not `=`) in every gate's backward, e.g. self.grad += other.data * "
+             "out.grad.")
+
+
+def _check_value_order(b):
+    """A diamond: x feeds a, a feeds two branches that meet again."""
+    cases = [("a = x * 2; out = (a * 3) * (a + 1)",
+              lambda v: (lambda a: (a * 3) * (a + 1))(v * 2), 0.5, 18.0),
+             ("a = x.tanh(); out = (a + 2).exp() * (a * a + 1) + a * 4",
+              lambda v: (lambda a: (a + 2).exp() * (a * a + 1) + a * 4)(v.tanh()), 0.3, None)]
+    for expr, g, xv, want in cases:
+        if want is None:
+            t = math.tanh(xv)
+            want = (1 - t * t) * (math.exp(t + 2) * (t * t + 1) + math.exp(t + 2) * 2 * t + 4)
+        x = b.new(xv)
+        out = b.op(expr, g, x)
+        b.backward(out, "out")
+        got = _attr(x, "grad", "x")
+        if _near(got, want):
+            continue
+        if got == 0.0:
+            fail(f"For {expr} at x = {xv}, x.grad stays 0. backward() must call the gates from "
+                 "the output back to the inputs: build the topological order (inputs before "
+                 "outputs), then run the nodes' backward steps in REVERSED order.")
+        fail(f"For {expr} at x = {xv}, x.grad is {got:.4g}, expected {want:.4g}. backward() is "
+             "not visiting the nodes in reverse topological order: a node (here `a`, which feeds "
+             "two branches) passed its gradient on before every use of it had added its share, "
+             "or it passed it on twice. Sort the graph topologically once, then call each "
+             "node's backward step exactly once, in reverse order.")
+
+
+_NEURON_W, _NEURON_X = [2.0, -3.0, -3.0], [-1.0, -2.0]
+
+
+def _neuron_expected():
+    z = _NEURON_W[0] * _NEURON_X[0] + _NEURON_W[1] * _NEURON_X[1] + _NEURON_W[2]
+    s = _sig(z)
+    d = s * (1 - s)
+    return s, [_NEURON_X[0] * d, _NEURON_W[0] * d, _NEURON_X[1] * d, _NEURON_W[1] * d, d]
+
+
+def _check_value_examples(b):
+    # f = (x + y) * z at x = -2, y = 5, z = -4.
+    x, y, z = b.new(-2.0), b.new(5.0), b.new(-4.0)
+    f = b.op("(x + y) * z", lambda x, y, z: (x + y) * z, x, y, z)
+    b.backward(f, "(x + y) * z")
+    got = [_attr(v, "grad", n) for v, n in ((x, "x"), (y, "y"), (z, "z"))]
+    if not (_near(_attr(f, "data", "f"), -12.0) and all(map(_near, got, [-4.0, -4.0, 3.0]))):
+        fail(f"On the chapter's first example f = (x + y) * z at x = -2, y = 5, z = -4 you get "
+             f"f = {f.data:.4g} and gradients {np.round(got, 4).tolist()}; expected f = -12 and "
+             "[-4, -4, 3].")
+    # The sigmoid neuron, once with the 1 / (1 + exp(-z)) gates and once with .sigmoid().
+    s_want, g_want = _neuron_expected()
+    for how in ("gates", "sigmoid"):
+        w0, x0, w1, x1, w2 = (b.new(v) for v in (_NEURON_W[0], _NEURON_X[0], _NEURON_W[1],
+                                                 _NEURON_X[1], _NEURON_W[2]))
+        expr = ("1 / (1 + (-1 * (w0*x0 + w1*x1 + w2)).exp())" if how == "gates"
+                else "(w0*x0 + w1*x1 + w2).sigmoid()")
+
+        def neuron(w0, x0, w1, x1, w2, how=how):
+            zz = w0 * x0 + w1 * x1 + w2
+            return 1 / (1 + (-1 * zz).exp()) if how == "gates" else zz.sigmoid()
+
+        out = b.op(expr, neuron, w0, x0, w1, x1, w2)
+        b.backward(out, expr)
+        grads = [_attr(v, "grad", n) for v, n in zip((w0, x0, w1, x1, w2),
+                                                     ("w0", "x0", "w1", "x1", "w2"))]
+        if not (_near(_attr(out, "data", "out"), s_want) and all(map(_near, grads, g_want))):
+            fail(f"On the chapter's sigmoid neuron {expr} with w = [2, -3, -3], x = [-1, -2] you "
+                 f"get output {out.data:.4g} and gradients (w0, x0, w1, x1, w2) = "
+                 f"{np.round(grads, 2).tolist()}; expected 0.73 and "
+                 "[-0.2, 0.39, -0.39, -0.59, 0.2].")
+
+
+def _check_value_numerical(b):
+    """A random-looking expression against centered differences."""
+    def f_value(a, c):
+        h = (a * c + a ** 2 / (c + 3)).tanh()
+        return (h * a - c.sigmoid() + (a - c).relu() * 2) / (1 + c.exp())
+
+    def f_float(p):
+        a, c = p
+        h = math.tanh(a * c + a**2 / (c + 3))
+        return (h * a - _sig(c) + max(0.0, a - c) * 2) / (1 + math.exp(c))
+
+    point = np.array([0.8, -0.6])
+    want = eval_numerical_gradient(f_float, point.copy())
+    a, c = b.new(point[0]), b.new(point[1])
+    out = b.op("a longer expression", f_value, a, c)
+    b.backward(out, "out")
+    got = [_attr(a, "grad", "a"), _attr(c, "grad", "c")]
+    if not np.allclose(got, want, rtol=1e-5, atol=1e-7):
+        fail(f"On a longer expression using every operation your gradients {np.round(got, 4)} "
+             f"differ from the numerical gradient {np.round(want, 4)}.")
+
+
+@exercise("Value", reference=ref_autograd.Value, chapter=5, time_limit=5.0)
+def check_value(call):
+    _TIME[0] = call.exercise.time_limit
+    b = _Builder(call)
+    _check_value_forward(b)
+    _check_value_numbers(b)
+    _check_value_local_gradients(b)
+    _check_value_chain(b)
+    _check_value_accumulation(b)
+    _check_value_order(b)
+    _check_value_number_grads(b)
+    _check_value_examples(b)
+    _check_value_numerical(b)
+
+
+# ---------------------------------------------------------------------------------------------
+# affine_forward / affine_backward
+# ---------------------------------------------------------------------------------------------
+
+def _affine_case(seed, shape, M):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    D = int(np.prod(shape[1:]))
+    return x, rng.standard_normal((D, M)), rng.standard_normal(M) + 1.0
+
+
+@exercise("affine_forward", reference=ref.affine_forward, chapter=5)
+def check_affine_forward(call):
+    # Square first (N = D = M): transposition mistakes show as wrong values instead of crashes.
+    xs, ws, bs = _affine_case(10, (4, 4), 4)
+    out, cache = _tuple(call(xs, ws, bs), 2, "affine_forward", "out, cache")
+    out = expect_array(out, shape=(4, 4), what="out")
+    mistake(close(out, xs @ ws.T + bs), "You used w transposed: w has shape (D, M) and the "
+                                        "scores are x @ w + b.")
+    mistake(close(out, xs @ ws + bs[:, None]), "Your bias is added along the wrong axis: b has "
+                                               "one entry per output (column): x @ w + b.")
+    mistake(close(out, xs @ ws), "You left out the bias: out = x @ w + b.")
+    x, w, b = _affine_case(11, (2, 3, 2, 2), 5)
+    try:
+        res = call(x, w, b)
+    except CheckFailed as failure:
+        fail("With a 4-D input x of shape (2, 3, 2, 2) and w of shape (12, 5) your function "
+             "fails. Flatten each example first: x.reshape(x.shape[0], -1) has shape (N, D). "
+             f"(The error was: {failure})")
+    out, cache = _tuple(res, 2, "affine_forward", "out, cache")
+    out = expect_array(out, what="out")
+    if out.shape != (2, 5):
+        fail(f"For x of shape (2, 3, 2, 2) and w of shape (12, 5), out should have shape (2, 5) "
+             f"(N, M) but has shape {out.shape}. Flatten each example: x.reshape(x.shape[0], -1).")
+    mistake(close(out, x.reshape(-1, 2).T @ w + b) or close(out, x.T.reshape(2, -1) @ w + b),
+            "Your reshape mixes numbers from different examples: x.reshape(x.shape[0], -1) keeps "
+            "each example's numbers together in one row (do not reshape to (D, N) and transpose).")
+    if not close(out, ref.affine_forward(x, w, b)[0]):
+        fail("Your out differs from x.reshape(N, -1) @ w + b on a 4-D example.")
+    if not (isinstance(cache, (tuple, list)) and len(cache) == 3):
+        fail("The cache should be the tuple (x, w, b): affine_backward unpacks it as "
+             "`x, w, b = cache`.")
+    cx = cache[0]
+    if isinstance(cx, np.ndarray) and cx.shape == (2, 12):
+        fail("Your cache holds the flattened x. Keep the original x (shape (2, 3, 2, 2)) in the "
+             "cache, so that affine_backward can return dx in x's original shape.")
+    if not (isinstance(cx, np.ndarray) and cx.shape == x.shape and np.array_equal(cx, x)
+            and isinstance(cache[1], np.ndarray) and np.array_equal(cache[1], w)
+            and isinstance(cache[2], np.ndarray) and np.array_equal(cache[2], b)):
+        fail("The cache should be exactly (x, w, b), the three inputs, in that order.")
+
+
+def _db_shape(db, N, M):
+    mistake(db.shape == (N,), "Your db is summed over the wrong axis: it has one entry per "
+                              "example but needs one per output unit, like b. Sum over the "
+                              "examples: db = dout.sum(axis=0).")
+    mistake(db.shape in ((1, M), (M, 1)), f"Your db has shape {db.shape}; b has shape ({M},). "
+                                          "Sum without keepdims: dout.sum(axis=0).")
+    expect_array(db, shape=(M,), what="db")
+
+
+@exercise("affine_backward", reference=ref.affine_backward, chapter=5)
+def check_affine_backward(call):
+    # Square case (D = M = 4, N = 3): a missing transpose gives a wrong value, not a crash.
+    x, w, b = _affine_case(20, (3, 4), 4)
+    _, cache = ref.affine_forward(x, w, b)
+    dout = np.random.default_rng(21).standard_normal((3, 4))
+    dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
+    dx = expect_array(dx, what="dx")
+    dw = expect_array(dw, what="dw")
+    db = expect_array(db, what="db")
+    expect_array(dx, shape=(3, 4), what="dx")
+    mistake(close(dx, dout @ w), "Your dx uses w without transposing. dx = dout @ w.T: shapes "
+                                 "(N, M) @ (M, D) give (N, D), like x.")
+    mistake(close(dx, dout @ w.T * x) or close(dx, x), "Your dx should not involve x: in "
+                                                        "out = x @ w, dx = dout @ w.T.")
+    expect_array(dw, shape=(4, 4), what="dw")
+    mistake(close(dw, dout.T @ x), "Your dw is transposed: dw must have w's shape (D, M), so "
+                                   "dw = x.T @ dout ((D, N) @ (N, M)).")
+    mistake(close(dw, x.T @ dout / 3), "Your dw is divided by N. Do not average here: the loss "
+                                       "already divided by the batch size, so dw = x.T @ dout.")
+    _db_shape(db, N=3, M=4)
+    mistake(close(db, dout.mean(axis=0)), "Your db averages dout. The bias is used by every "
+                                          "example, so its gradient is the SUM over examples: "
+                                          "db = dout.sum(axis=0).")
+    ref_dx, ref_dw, ref_db = ref.affine_backward(dout, cache)
+    mistake(close(dx, ref_dx.T.reshape(x.shape)),
+            "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
+            "dx.reshape(x.shape), without transposing.")
+    if not close(dx, ref_dx):
+        fail("Your dx differs from dout @ w.T on a small example.")
+    if not close(dw, ref_dw):
+        fail("Your dw differs from x.T @ dout on a small example.")
+    if not close(db, ref_db):
+        fail("Your db differs from dout.sum(axis=0) on a small example.")
+
+    # 4-D input: dx must come back in x's shape; N != M so a wrong sum axis shows in the shape.
+    x, w, b = _affine_case(22, (2, 3, 2, 2), 5)
+    _, cache = ref.affine_forward(x, w, b)
+    dout = np.random.default_rng(23).standard_normal((2, 5))
+    try:
+        res = call(dout, cache)
+    except CheckFailed as failure:
+        fail("With a 4-D x of shape (2, 3, 2, 2) your function fails. Work with the flattened "
+             "x_flat = x.reshape(x.shape[0], -1) for dw, and reshape dx back at the end: "
+             f"dx.reshape(x.shape). (The error was: {failure})")
+    dx, dw, db = _tuple(res, 3, "affine_backward", "dx, dw, db")
+    dx, dw, db = (expect_array(v, what=n) for v, n in ((dx, "dx"), (dw, "dw"), (db, "db")))
+    if dx.shape == (2, 12):
+        fail("Your dx has the flattened shape (2, 12). The gradient must have the input's shape "
+             "(2, 3, 2, 2): return dx.reshape(x.shape).")
+    expect_array(dx, shape=x.shape, what="dx")
+    mistake(dw.shape == (5, 12), "Your dw is transposed: dw must have w's shape (D, M) = "
+                                 "(12, 5), so dw = x_flat.T @ dout.")
+    expect_array(dw, shape=(12, 5), what="dw")
+    _db_shape(db, N=2, M=5)
+    ref_dx, ref_dw, ref_db = ref.affine_backward(dout, cache)
+    mistake(close(dx, ref_dx.reshape(2, -1).T.reshape(x.shape)),
+            "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
+            "dx.reshape(x.shape), without transposing.")
+    # Properties: against the numerical gradient of out = affine(x, w, b) summed against dout.
+    num_dx = eval_numerical_gradient_array(lambda v: ref.affine_forward(v, w, b)[0], x.copy(), dout)
+    num_dw = eval_numerical_gradient_array(lambda v: ref.affine_forward(x, v, b)[0], w.copy(), dout)
+    num_db = eval_numerical_gradient_array(lambda v: ref.affine_forward(x, w, v)[0], b.copy(), dout)
+    for name, got, num in (("dx", dx, num_dx), ("dw", dw, num_dw), ("db", db, num_db)):
+        if not close(got, num, rtol=1e-5, atol=1e-7):
+            fail(f"Your {name} differs from the numerical gradient on a 4-D example.")
+
+
+# ---------------------------------------------------------------------------------------------
+# relu_forward / relu_backward
+# ---------------------------------------------------------------------------------------------
+
+def _relu_input():
+    x = np.random.default_rng(30).standard_normal((4, 5))
+    x[0, 0], x[2, 3] = 0.0, 0.0  # exact zeros: > and >= are both accepted there
+    return x
+
+
+@exercise("relu_forward", reference=ref.relu_forward, chapter=5)
+def check_relu_forward(call):
+    x = _relu_input()
+    out, cache = _tuple(call(x), 2, "relu_forward", "out, cache")
+    out = expect_array(out, shape=x.shape, what="out")
+    mistake(close(out, np.minimum(0, x)), "Your ReLU keeps the negative part. ReLU is max(0, x): "
+                                          "negatives become 0, positives pass unchanged.")
+    mistake(close(out, np.abs(x)), "Your ReLU takes the absolute value; negatives must become 0.")
+    mistake(close(out, (x > 0).astype(float)), "You returned the mask x > 0 (zeros and ones); "
+                                               "ReLU returns the values: max(0, x).")
+    if not close(out, np.maximum(0, x)):
+        fail("Your out differs from np.maximum(0, x).")
+    if not (isinstance(cache, np.ndarray) and cache.shape == x.shape and close(cache, x)):
+        fail("The cache should be the input x itself (relu_backward needs to know where x was "
+             "positive): return out, x.")
+    x3 = np.random.default_rng(31).standard_normal((2, 3, 4))
+    out3, _ = _tuple(call(x3), 2, "relu_forward", "out, cache")
+    if not close(expect_array(out3, shape=x3.shape, what="out for a 3-D input"),
+                 np.maximum(0, x3)):
+        fail("Your ReLU is wrong on a 3-D input; it must work elementwise on any shape.")
+
+
+@exercise("relu_backward", reference=ref.relu_backward, chapter=5)
+def check_relu_backward(call):
+    x = _relu_input()
+    # dout has both signs where x > 0 and where x < 0, so every mask mistake shows.
+    dout = np.random.default_rng(32).standard_normal(x.shape)
+    dout[x > 0] = np.where(np.arange((x > 0).sum()) % 2 == 0, -1.0, 1.0) * (1 + np.abs(dout[x > 0]))
+    dx = expect_array(call(dout, x), shape=x.shape, what="dx")
+    decided = x != 0
+    right = dout * (x > 0)
+
+    def same(a, b):
+        return close(a[decided], b[decided])
+
+    mistake(same(dx, dout), "Your ReLU passes gradient back where its input was negative. The "
+                            "gate was closed there in the forward pass, so dx = dout * (x > 0).")
+    mistake(same(dx, dout * (dout > 0)) or same(dx, np.maximum(0, dout)),
+            "Your mask looks at the sign of dout. Whether the gradient passes depends on the "
+            "forward input x (the cache), not on the gradient: dx = dout * (x > 0).")
+    mistake(same(dx, (x > 0).astype(float)), "You returned the local gradient (the mask) alone. "
+                                             "Multiply it by the upstream gradient: "
+                                             "dx = dout * (x > 0).")
+    mistake(same(dx, dout * np.maximum(0, x)), "You multiplied dout by the ReLU's output; the "
+                                               "local gradient is 1 where x > 0 and 0 elsewhere.")
+    mistake(same(dx, dout * (x < 0)), "Your mask is inverted: the gradient flows where x > 0, "
+                                      "not where x < 0.")
+    if not same(dx, right):
+        fail("Your dx differs from dout * (x > 0).")
+    at_zero = dx[~decided]
+    if not (np.allclose(at_zero, 0) or np.allclose(at_zero, dout[~decided])):
+        fail("Where x is exactly 0, dx should be 0 (or dout, if you use x >= 0).")
+    x3 = np.random.default_rng(33).standard_normal((2, 3, 4))
+    d3 = np.random.default_rng(34).standard_normal(x3.shape)
+    got = expect_array(call(d3, x3), shape=x3.shape, what="dx for a 3-D input")
+    if not close(got, d3 * (x3 > 0)):
+        fail("Your dx is wrong on a 3-D input; it must work elementwise on any shape.")
+
+
+# ---------------------------------------------------------------------------------------------
+# softmax_loss
+# ---------------------------------------------------------------------------------------------
+
+def _softmax_rows(s, axis=1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+# The classic cat/car/frog scores of one image whose correct class is cat.
+CAT_SCORES, CAT_LABEL = np.array([[3.2, 5.1, -1.7]]), np.array([0])
+
+
+@exercise("softmax_loss", reference=ref_losses.softmax_loss, chapter=5)
+def check_softmax_loss(call):
+    rng = np.random.default_rng(40)
+    N, C = 5, 4
+    scores = rng.standard_normal((N, C)) * 2
+    y = np.array([0, 2, 2, 1, 0])  # class 3 is never correct: p[:, y] shows
+    loss, ds = _tuple(call(scores, y), 2, "softmax_loss", "loss, dscores")
+    loss = expect_number(loss, what="The loss")
+    ds = expect_array(ds, shape=(N, C), what="dscores")
+    p = _softmax_rows(scores)
+    rows = np.arange(N)
+    onehot = np.zeros((N, C))
+    onehot[rows, y] = 1
+    ref_loss, ref_ds = ref_losses.softmax_loss(scores, y)
+    mistake(np.isclose(loss, ref_loss * N), "Your loss is the sum over the batch; take the mean "
+                                            "(divide by N).")
+    mistake(np.isclose(loss, ref_loss / np.log(10)), "Your loss uses log base 10; cross-entropy "
+                                                     "uses the natural log, np.log.")
+    mistake(np.isclose(loss, -ref_loss), "Your loss has the wrong sign: it is the mean of "
+                                         "-log p[correct class], a positive number.")
+    mistake(close(ds, p / N), "You forgot to subtract 1 at the correct class: dscores = "
+                              "(p - onehot(y)) / N, i.e. p[np.arange(N), y] -= 1.")
+    mistake(close(ds, (p - 1) / N), "You subtracted 1 from every entry; subtract it only at the "
+                                    "correct class of each row: p[np.arange(N), y] -= 1.")
+    wrong_cols = p.copy()
+    wrong_cols[:, y] -= 1
+    mistake(close(ds, wrong_cols / N), "p[:, y] selects whole columns, so you subtracted 1 in "
+                                       "every row; select one entry per row with "
+                                       "p[np.arange(N), y].")
+    mistake(close(ds, p - onehot), "You forgot to divide dscores by the batch size N: the loss is "
+                                   "a mean, so each example's gradient carries a factor 1/N.")
+    mistake(close(ds, (onehot - p) / N), "Your dscores has the wrong sign: it is (p - onehot) / N.")
+    mistake(close(ds, (_softmax_rows(scores, axis=0) - onehot) / N),
+            "Your softmax normalizes over the wrong axis: each row (one example's scores) must "
+            "sum to 1, so use axis=1.")
+    if not np.isclose(loss, ref_loss):
+        fail(f"Your loss is {loss:.4g}, expected {ref_loss:.4g} on a small example.")
+    if not close(ds, ref_ds):
+        fail("Your dscores differs from (softmax(scores) - onehot(y)) / N.")
+    cat_loss, cat_ds = _tuple(call(CAT_SCORES, CAT_LABEL), 2, "softmax_loss", "loss, dscores")
+    cat_loss = expect_number(cat_loss, what="The loss")
+    if not np.isclose(cat_loss, ref_losses.softmax_loss(CAT_SCORES, CAT_LABEL)[0]):
+        fail(f"For the cat/car/frog scores [3.2, 5.1, -1.7] with cat correct the loss is 2.04, "
+             f"you got {cat_loss:.4g}.")
+    # Scores in the thousands: exp overflows unless the row maximum is subtracted first.
+    big = scores * 500 + 1000
+    big_loss, big_ds = _tuple(call.call(big, y, allow_warnings=True), 2, "softmax_loss",
+                              "loss, dscores")
+    stable = ("With scores in the thousands your softmax_loss overflows (exp(1000) is infinite). "
+              "Subtract each row's maximum score before np.exp: it leaves the probabilities "
+              "unchanged and keeps every exponent <= 0.")
+    try:
+        big_loss = float(big_loss)
+        finite = math.isfinite(big_loss) and np.all(np.isfinite(np.asarray(big_ds, dtype=float)))
+    except (TypeError, ValueError):
+        finite = False
+    mistake(not finite, stable)
+    big_loss, big_ds = _tuple(call(big, y), 2, "softmax_loss", "loss, dscores")
+    want_loss, want_ds = ref_losses.softmax_loss(big, y)
+    if not (np.isclose(expect_number(big_loss, what="The loss"), want_loss)
+            and close(expect_array(big_ds, shape=(N, C), what="dscores"), want_ds)):
+        fail(stable + " (Your result is finite but wrong: compute log p as shifted - "
+                      "log(sum(exp(shifted))) rather than log of a probability that rounded "
+                      "to 0.)")
+    num = eval_numerical_gradient(lambda s: ref_losses.softmax_loss(s, y)[0], scores.copy())
+    if not close(ds, num, rtol=1e-5, atol=1e-8):
+        fail("Your dscores differs from the numerical gradient of your loss.")
