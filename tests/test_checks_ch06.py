@@ -1,0 +1,395 @@
+"""Chapter 6's checks reject each classic dropout and two-layer-network mistake with its hint."""
+import numpy as np
+import pytest
+
+from tests.conftest import assert_rejected
+from utils import reference
+from utils.checks import run_check
+from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
+from utils.reference.losses import softmax_loss, svm_loss
+
+CH06 = ["dropout_forward", "dropout_backward", "TwoLayerNet"]
+
+
+@pytest.mark.parametrize("name", CH06)
+def test_reference_passes(name):
+    result = run_check(getattr(reference, name), exercise=name)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("name", CH06)
+def test_stub_not_attempted(name):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+    result = run_check(stub, exercise=name)
+    assert not result.attempted and not result.passed
+
+
+def test_stub_class_not_attempted():
+    class TwoLayerNet:
+        def __init__(self, *args, **kwargs):
+            raise NotImplementedError
+    result = run_check(TwoLayerNet)
+    assert not result.attempted and not result.passed
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_forward
+# ---------------------------------------------------------------------------------------------
+
+def make_forward(keep_is_p=False, scale="inverted", test="identity", seed="use", cache_mask="scaled",
+                 shared_mask=False, no_drop=False, strict_seed=False, fixed_default_seed=False):
+    """A dropout_forward with one configurable mistake."""
+    def dropout_forward(x, dropout_param):
+        p, mode = dropout_param["p"], dropout_param["mode"]
+        if mode == "test":
+            if test == "identity":
+                return x.copy(), (dropout_param, None)
+            if test == "scale":
+                return x * (1 - p), (dropout_param, None)
+            if test == "divide":
+                return x / (1 - p), (dropout_param, None)
+            mode = "train"  # test == "drop": behaves as in training
+        s = dropout_param["seed"] if strict_seed else dropout_param.get("seed")
+        if seed == "ignore":
+            rng = np.random.default_rng()
+        elif seed == "fixed":
+            rng = np.random.default_rng(0)
+        else:
+            rng = np.random.default_rng(0 if (fixed_default_seed and s is None) else s)
+        shape = (1, x.shape[1]) if shared_mask else x.shape
+        keep = rng.random(shape) < p if keep_is_p else rng.random(shape) >= p
+        if no_drop:
+            keep = np.ones(shape, dtype=bool)
+        factor = {"inverted": lambda: 1 / (1 - p), "none": lambda: 1.0, "times": lambda: 1 - p,
+                  "by_p": lambda: 1 / p}[scale]()
+        mask = keep * factor * np.ones(x.shape)
+        stored = {"scaled": mask, "boolean": keep * np.ones(x.shape), "none": None}[cache_mask]
+        return x * mask, (dropout_param, stored)
+    return dropout_forward
+
+
+WRONG_FORWARD = [
+    (make_forward(keep_is_p=True), "probability of keeping"),
+    (make_forward(keep_is_p=True, scale="none"), "probability of keeping"),
+    (make_forward(scale="none"), "did not scale the survivors"),
+    (make_forward(scale="none", test="scale"), "did not scale the survivors"),
+    (make_forward(scale="times"), "multiplied the kept units by (1 - p)"),
+    (make_forward(scale="by_p"), "divided the kept units by p"),
+    (make_forward(test="drop"), "also drop units in test mode"),
+    (make_forward(test="scale"), "non-inverted"),
+    (make_forward(test="divide"), "test mode you divide"),
+    (make_forward(seed="ignore"), "ignore dropout_param's seed"),
+    (make_forward(seed="fixed"), "does not depend on the seed"),
+    (make_forward(fixed_default_seed=True), "fresh mask"),
+    (make_forward(strict_seed=True), "seed is optional"),
+    (make_forward(shared_mask=True), "same mask"),
+    (make_forward(no_drop=True), "none of your outputs is zero"),
+    (make_forward(no_drop=True, scale="none"), "no unit was dropped"),
+    (make_forward(cache_mask="boolean"), "with* its 1/(1 - p) scale"),
+    (make_forward(cache_mask="none"), "cache's mask should be an array"),
+    (lambda x, param: x * (np.random.default_rng(param.get("seed")).random(x.shape) >= param["p"])
+     / (1 - param["p"]), "pair `(out, cache)`"),
+    (lambda x, param: (x, (param, None)), "no unit was dropped"),
+    (lambda x, param: (np.where(np.random.default_rng(param.get("seed")).random(x.shape) < 0.5, 0,
+                                2 * x), None), "dropped 50"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_FORWARD)
+def test_dropout_forward_mistakes(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="dropout_forward"), hint)
+
+
+def test_dropout_forward_rejects_in_place_change():
+    def dropout_forward(x, dropout_param):
+        out, cache = reference.dropout_forward(x, dropout_param)
+        x *= 2
+        return out, cache
+    assert_rejected(run_check(dropout_forward), "changed its input")
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_backward
+# ---------------------------------------------------------------------------------------------
+
+def new_mask_backward(dout, cache):
+    param, mask = cache
+    if mask is None:
+        return dout.copy()
+    p = param["p"]
+    return dout * (np.random.default_rng(param.get("seed")).random(dout.shape) >= p) / (1 - p)
+
+
+def new_mask_backward_global(dout, cache):
+    param, mask = cache
+    if mask is None:
+        return dout.copy()
+    return dout * (np.random.rand(*dout.shape) >= param["p"]) / (1 - param["p"])
+
+
+WRONG_BACKWARD = [
+    (lambda dout, cache: dout.copy(), "equals dout"),
+    (lambda dout, cache: dout * (cache[1] != 0) if cache[1] is not None else dout.copy(),
+     "misses the 1/(1 - p) scale"),
+    (lambda dout, cache: dout * cache[1] / (1 - cache[0]["p"]) if cache[1] is not None else dout.copy(),
+     "twice"),
+    (new_mask_backward, "new mask"),
+    (new_mask_backward_global, "new mask"),
+    (lambda dout, cache: dout * cache[1], "holds no mask (none)"),
+    (lambda dout, cache: dout * cache[1] if cache[1] is not None else dout * (1 - cache[0]["p"]),
+     "in test mode you scale the gradient"),
+    (lambda dout, cache: (dout * cache[1] if cache[1] is not None else dout,), "tuple"),
+    (lambda dout, cache: dout * np.where(cache[1] == 0, 1 / (1 - cache[0]["p"]), 0)
+     if cache[1] is not None else dout.copy(), "inverted"),
+    (lambda dout, cache: dout * cache[1] * (np.abs(dout) > 0.1) if cache[1] is not None else dout.copy(),
+     "zero exactly where"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", WRONG_BACKWARD)
+def test_dropout_backward_mistakes(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="dropout_backward"), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# TwoLayerNet: one configurable implementation, one mistake at a time
+# ---------------------------------------------------------------------------------------------
+
+def make_net(**mistakes):
+    m = dict(relu=True, reg_loss=True, reg_half=True, reg_grad=1.0, reg_which=("W1", "W2"),
+             reg_bias=False, bias_zero=True, scale_applied=True, variance=False, uniform=False,
+             transpose_W1=False, seed_used=True, test_dropout=False, test_scale=False,
+             train_dropout=True, keep_is_p=False, train_scale=True, backward_mask=True,
+             backward_new_mask=False, fixed_mask=False, relu_backward=True, mean_loss=True,
+             svm=False, b1_used=True, b2_used=True, tuple_scores=False, tanh=False,
+             relu_on_scores=False, local_weights=False, bias_2d=False, b1_grad_wrong=False,
+             stay_in_train=False)
+    unknown = set(mistakes) - set(m)
+    assert not unknown, unknown
+    m.update(mistakes)
+
+    class TwoLayerNet:
+        def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                     dropout=0.0, seed=None):
+            rng = np.random.default_rng(seed if m["seed_used"] else None)
+            self.rng = np.random.default_rng(None if seed is None else seed + 1)
+            self.reg, self.dropout, self.seed, self.mode = reg, dropout, seed, "test"
+            scale = weight_scale ** 2 if m["variance"] else (weight_scale if m["scale_applied"] else 1.0)
+            draw = rng.random if m["uniform"] else rng.standard_normal
+            shape1 = (hidden_dim, input_dim) if m["transpose_W1"] else (input_dim, hidden_dim)
+            bias = np.zeros if m["bias_zero"] else (lambda n: 0.1 * np.ones(n))
+            self.params = {"W1": scale * draw(shape1), "b1": bias(hidden_dim),
+                           "W2": scale * draw((hidden_dim, num_classes)), "b2": bias(num_classes)}
+            if m["bias_2d"]:
+                self.params["b1"] = self.params["b1"][None, :]
+            self._init = {k: v.copy() for k, v in self.params.items()}
+
+        def _dropout(self, h, train):
+            p = self.dropout
+            if p == 0 or not (train or m["test_dropout"]):
+                if not train and m["test_scale"] and p > 0:
+                    return h * (1 - p), None
+                return h, None
+            if train and not m["train_dropout"]:
+                return h, None
+            seed = self.seed if m["fixed_mask"] else int(self.rng.integers(2**31))
+            keep = np.random.default_rng(seed).random(h.shape)
+            keep = keep < p if m["keep_is_p"] else keep >= p
+            mask = keep / (1 - p) if m["train_scale"] else keep * 1.0
+            return h * mask, mask
+
+        def loss(self, X, y=None):
+            P = self._init if m["local_weights"] else self.params
+            b1 = P["b1"] if m["b1_used"] else 0 * P["b1"]
+            b2 = P["b2"] if m["b2_used"] else 0 * P["b2"]
+            W1 = P["W1"].T if m["transpose_W1"] else P["W1"]
+            a, c1 = affine_forward(X, W1, b1)
+            if m["tanh"]:
+                h, rc = np.tanh(a), a
+            elif m["relu"]:
+                h, rc = relu_forward(a)
+            else:
+                h, rc = a, a
+            train = y is not None or (m["stay_in_train"] and self.mode == "train")
+            if y is not None:
+                self.mode = "train"
+            h, mask = self._dropout(h, train)
+            scores, c2 = affine_forward(h, P["W2"], b2)
+            if m["relu_on_scores"]:
+                scores = np.maximum(0, scores)
+            if y is None:
+                return (scores,) if m["tuple_scores"] else scores
+            loss, dscores = (svm_loss if m["svm"] else softmax_loss)(scores, y)
+            if not m["mean_loss"]:
+                loss, dscores = loss * X.shape[0], dscores * X.shape[0]
+            weights = sum(float(np.sum(P[k] ** 2)) for k in m["reg_which"])
+            if m["reg_bias"]:
+                weights += float(np.sum(P["b1"] ** 2) + np.sum(P["b2"] ** 2))
+            if m["reg_loss"]:
+                loss += (0.5 if m["reg_half"] else 1.0) * self.reg * weights
+            dh, dW2, db2 = affine_backward(dscores, c2)
+            if mask is not None and m["backward_mask"]:
+                if m["backward_new_mask"]:
+                    p = self.dropout
+                    dh = dh * (np.random.default_rng().random(dh.shape) >= p) / (1 - p)
+                else:
+                    dh = dh * mask
+            if m["relu_backward"] and (m["relu"] or m["tanh"]):
+                da = relu_backward(dh, rc) if not m["tanh"] else dh * (1 - h ** 2)
+            else:
+                da = dh
+            _, dW1, db1 = affine_backward(da, c1)
+            if m["b1_grad_wrong"]:
+                db1 = 2 * db1
+            grads = {"W1": dW1.T if m["transpose_W1"] else dW1, "b1": db1, "W2": dW2, "b2": db2}
+            for k in ("W1", "W2"):
+                if k in m["reg_which"]:
+                    grads[k] = grads[k] + m["reg_grad"] * self.reg * P[k]
+            if m["reg_bias"]:
+                grads["b1"] = grads["b1"] + self.reg * P["b1"]
+                grads["b2"] = grads["b2"] + self.reg * P["b2"]
+            return loss, grads
+
+    return TwoLayerNet
+
+
+def test_configurable_net_without_mistakes_passes():
+    result = run_check(make_net())
+    assert result.passed, result.messages
+
+
+WRONG_NET = [
+    ({"reg_loss": False}, "ignores reg"),
+    ({"reg_half": False}, "without the 1/2"),
+    ({"reg_grad": 0.0}, "leaves out the regularization gradient"),
+    ({"reg_grad": 2.0}, "2 * reg"),
+    ({"reg_grad": 0.5}, "0.5 * reg * w"),
+    ({"reg_which": ("W1",)}, "only one weight matrix"),
+    ({"reg_which": ("W2",)}, "only one weight matrix"),
+    ({"reg_bias": True}, "also penalize the biases"),
+    ({"relu": False}, "relu is missing"),
+    ({"relu": False, "relu_backward": False}, "relu is missing"),
+    ({"tanh": True}, "tanh or sigmoid"),
+    ({"relu_on_scores": True}, "relu to the scores"),
+    ({"relu_backward": False}, "ignores the relu in the backward pass"),
+    ({"bias_zero": False}, "should start at zero"),
+    ({"scale_applied": False}, "multiply the standard normal draws by weight_scale"),
+    ({"variance": True}, "not the variance"),
+    ({"uniform": True}, "mean 0"),
+    ({"transpose_W1": True}, "transposed"),
+    ({"bias_2d": True}, "biases are 1-d"),
+    ({"seed_used": False}, "seed=0 have different weights"),
+    ({"local_weights": True}, "read the weights from self.params"),
+    ({"b1_used": False}, "leaves out b1"),
+    ({"b2_used": False}, "leave out b2"),
+    ({"tuple_scores": True}, "returned a tuple"),
+    ({"mean_loss": False}, "summed over the batch"),
+    ({"svm": True}, "hinge"),
+    ({"b1_grad_wrong": True}, "grads['b1'] disagrees with the numerical gradient"),
+    ({"test_dropout": True}, "dropout ran at test time"),
+    ({"test_scale": True}, "original dropout"),
+    ({"stay_in_train": True}, "must not drop units"),
+    ({"train_dropout": False}, "drops no hidden unit"),
+    ({"keep_is_p": True}, "probability of keeping"),
+    ({"train_scale": False}, "does not scale the kept ones"),
+    ({"fixed_mask": True}, "same units at every step"),
+    ({"backward_mask": False}, "ignores dropout in the backward pass"),
+    ({"backward_new_mask": True}, "same mask"),
+]
+
+
+@pytest.mark.parametrize("mistakes, hint", WRONG_NET, ids=[str(m) for m, _ in WRONG_NET])
+def test_two_layer_net_mistakes(mistakes, hint):
+    assert_rejected(run_check(make_net(**mistakes), exercise="TwoLayerNet"), hint)
+
+
+def test_two_layer_net_without_params():
+    class TwoLayerNet:
+        def __init__(self, *args, **kwargs):
+            self.W1 = np.zeros((2, 2))
+    assert_rejected(run_check(TwoLayerNet), "no dict attribute `params`")
+
+
+def test_two_layer_net_loss_stub_is_reported():
+    class TwoLayerNet(reference.TwoLayerNet):
+        def loss(self, X, y=None):
+            raise NotImplementedError
+    assert_rejected(run_check(TwoLayerNet), "still raises notimplementederror")
+
+
+def test_two_layer_net_loss_exception_is_diagnosed():
+    class TwoLayerNet(reference.TwoLayerNet):
+        def loss(self, X, y=None):
+            return X @ self.params["W2"]
+    assert_rejected(run_check(TwoLayerNet), "raised valueerror")
+
+
+# ---------------------------------------------------------------------------------------------
+# The reference itself (chapter 6 owns models.py and training.py)
+# ---------------------------------------------------------------------------------------------
+
+def test_reference_gradients_match_numerical_with_dropout_mask_fixed():
+    from utils.gradient_check import eval_numerical_gradient, rel_error
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((5, 4)), rng.integers(0, 3, 5)
+    for reg in (0.0, 0.3):
+        net = reference.TwoLayerNet(4, 6, 3, weight_scale=0.5, reg=reg, seed=1)
+        _, grads = net.loss(X, y)
+        for k in net.params:
+            num = eval_numerical_gradient(lambda _: net.loss(X, y)[0], net.params[k])
+            assert rel_error(grads[k], num) < 1e-7
+
+
+def test_reference_training_loop_is_deterministic_and_keeps_best_params():
+    from utils.data import make_spirals
+    from utils.training import evaluate_accuracy, train
+    X, y = make_spirals(50, 3, seed=0)
+    runs = []
+    for _ in range(2):
+        net = reference.TwoLayerNet(2, 20, 3, weight_scale=0.1, dropout=0.2, seed=0)
+        hist = train(net, X, y, X, y, update_rule="adam", optim_config={"learning_rate": 1e-2},
+                     num_epochs=5, batch_size=50, seed=0)
+        runs.append((hist.loss, net.params["W1"].copy()))
+        assert np.isclose(evaluate_accuracy(net, X, y), hist.best_val_acc)
+        assert hist.val_acc[hist.best_epoch - 1] == hist.best_val_acc
+    assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Correct alternatives must pass: the checks test behaviour, not one way of writing it
+# ---------------------------------------------------------------------------------------------
+
+def forward_with_global_seed(x, dropout_param):
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if mode == "test":
+        return x, (dropout_param, None)
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    mask = (np.random.rand(*x.shape) > p) / (1 - p)
+    return x * mask, (dropout_param, mask)
+
+
+def forward_with_binomial(x, dropout_param):
+    p = dropout_param["p"]
+    if dropout_param["mode"] == "train":
+        rng = np.random.default_rng(dropout_param.get("seed"))
+        mask = rng.binomial(1, 1 - p, size=x.shape) / (1 - p)
+        return x * mask, (dropout_param, mask)
+    return x.copy(), (dropout_param, None)
+
+
+def backward_by_mode(dout, cache):
+    dropout_param, mask = cache
+    return dout * mask if dropout_param["mode"] == "train" else dout
+
+
+@pytest.mark.parametrize("right", [forward_with_global_seed, forward_with_binomial])
+def test_dropout_forward_alternatives_pass(right):
+    result = run_check(right, exercise="dropout_forward")
+    assert result.passed, result.messages
+
+
+def test_dropout_backward_alternative_passes():
+    result = run_check(backward_by_mode, exercise="dropout_backward")
+    assert result.passed, result.messages

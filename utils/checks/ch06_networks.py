@@ -1,0 +1,499 @@
+"""Checks for chapter 6: neural networks and dropout.
+
+Dropout's randomness is checked statistically on large inputs (a fraction of zeros within a few
+hundredths of ``p``) and exactly wherever the mask can be read back from the output: survivors of
+``x`` all positive are exactly ``x / (1 - p)``. ``TwoLayerNet`` is checked through its ``params``
+and ``loss``; with one example and every hidden unit active the dropout mask it used can be read
+back from its gradients (row ``j`` of dW2 is ``h_j * m_j * db2``).
+"""
+import numpy as np
+
+from ..gradient_check import eval_numerical_gradient, rel_error
+from ..reference import layers as ref_layers
+from ..reference import models as ref_models
+from ..reference.losses import softmax_loss, svm_loss
+from .core import CheckFailed, NotAttempted, Probe, close, exercise, expect_array, expect_number, fail, mistake
+
+P = 0.3          # the drop probability used by the checks (far from 0.5, so p and 1 - p differ)
+FRACTION_TOL = 0.02
+
+
+def _big_positive_input(seed=0, shape=(400, 500)):
+    """Strictly positive entries: a zero in the output can only come from the mask."""
+    return np.random.default_rng(seed).uniform(0.5, 2.0, size=shape)
+
+
+def _forward_output(call, x, param, what):
+    """Call dropout_forward and unpack ``(out, cache)``; fail with a diagnosis otherwise."""
+    try:
+        result = call(x, param)
+    except CheckFailed as failure:
+        text = str(failure)
+        if "KeyError" in text and "seed" in text:
+            fail("`dropout_forward` raised KeyError: 'seed' when dropout_param had no seed. The seed "
+                 "is optional: read it with dropout_param.get('seed') (None gives a fresh mask).")
+        raise
+    if not (isinstance(result, tuple) and len(result) == 2):
+        fail(f"`dropout_forward` should return a pair `(out, cache)`; {what} it returned "
+             f"{type(result).__name__}.")
+    out = expect_array(result[0], shape=x.shape, what=f"`out` {what}")
+    return out, result[1]
+
+
+def _zero_fraction(a):
+    return float(np.mean(a == 0))
+
+
+@exercise("dropout_forward", reference=ref_layers.dropout_forward, chapter=6)
+def check_dropout_forward(call):
+    x = _big_positive_input()
+    out, cache = _forward_output(call, x, {"p": P, "mode": "train", "seed": 0}, "in train mode")
+    dropped = _zero_fraction(out)
+    mistake(dropped == 0 and close(out, x),
+            "In train mode your output equals the input: no unit was dropped. In train mode zero "
+            "each unit with probability p (and scale the survivors by 1/(1 - p)).")
+    mistake(dropped == 0, "In train mode none of your outputs is zero: dropout must set each unit "
+                          "to exactly 0 with probability p.")
+    mistake(abs(dropped - (1 - P)) < FRACTION_TOL,
+            f"With p = {P} you dropped {dropped:.0%} of the units: you treated p as the probability "
+            "of keeping a unit. In this course (as in torch.nn.Dropout) p is the probability of "
+            "dropping one: keep a unit when rng.random(x.shape) >= p.")
+    zero = out == 0
+    if np.all(zero == zero[0]) or np.all(zero == zero[:, :1]):
+        fail("Every example (row) got the same mask, or each row was kept or dropped as a whole. "
+             "Draw an independent decision for every entry: a mask of shape x.shape.")
+    if abs(dropped - P) > FRACTION_TOL:
+        fail(f"With p = {P} you dropped {dropped:.1%} of the units on a large input; about "
+             f"{P:.0%} should be dropped. Draw one uniform number per entry and drop it when the "
+             "number is below p.")
+    kept = out != 0
+    ratio = out[kept] / x[kept]
+    mistake(np.allclose(ratio, 1.0),
+            "You dropped units but did not scale the survivors: the mean activation shrinks by "
+            "(1 - p). Inverted dropout divides the kept units by (1 - p) at train time, so that the "
+            "test-time layer is the identity. (Multiplying by 1 - p at test time instead is the "
+            "original, non-inverted form; this course uses the inverted one.)")
+    mistake(np.allclose(ratio, 1 - P), "You multiplied the kept units by (1 - p); inverted dropout "
+                                       "divides them by (1 - p), so that their mean is preserved.")
+    mistake(np.allclose(ratio, 1 / P), "You divided the kept units by p; divide by (1 - p), the "
+                                       "probability of keeping a unit.")
+    if not np.allclose(ratio, 1 / (1 - P)):
+        fail("Each kept unit should equal its input divided by (1 - p); some of yours do not.")
+    if not (isinstance(cache, tuple) and len(cache) == 2):
+        fail("Return the cache as the pair `(dropout_param, mask)`, so that dropout_backward can "
+             "reuse the mask.")
+    mask = cache[1]
+    if mask is None or not isinstance(mask, np.ndarray) or mask.shape != x.shape:
+        fail(f"In train mode the cache's mask should be an array shaped like x {x.shape} (the array "
+             f"x was multiplied by), not {type(mask).__name__}.")
+    if not close(x * mask, out):
+        if close(x * mask / (1 - P), out):
+            fail("Store the mask *with* its 1/(1 - p) scale in the cache (the array x was multiplied "
+                 "by, holding 0 and 1/(1 - p)), so that backward is simply dout * mask.")
+        fail("The cache's mask is not the array x was multiplied by: out should equal x * mask.")
+
+    # Test mode: the identity, whatever p is, and no seed given.
+    out_test, cache_test = _forward_output(call, x, {"p": P, "mode": "test"}, "in test mode")
+    mistake(abs(_zero_fraction(out_test) - P) < FRACTION_TOL or
+            abs(_zero_fraction(out_test) - (1 - P)) < FRACTION_TOL,
+            "You also drop units in test mode. At test time every unit is used: with inverted "
+            "dropout the test-time layer returns x unchanged.")
+    mistake(close(out_test, x * (1 - P)),
+            "In test mode you multiply by (1 - p): that is the original, non-inverted dropout. With "
+            "inverted dropout the scaling happens at train time and test mode returns x unchanged.")
+    mistake(close(out_test, x / (1 - P)),
+            "In test mode you divide by (1 - p). The 1/(1 - p) scale belongs to train time only; "
+            "test mode returns x unchanged.")
+    if not close(out_test, x):
+        fail("In test mode dropout_forward must return x unchanged.")
+    if isinstance(cache_test, tuple) and len(cache_test) == 2 and cache_test[1] is not None:
+        mask_test = cache_test[1]
+        if not (isinstance(mask_test, np.ndarray) and np.allclose(mask_test, 1)):
+            fail("In test mode there is no mask: store None in the cache, `(dropout_param, None)`.")
+
+    # p = 0 keeps everything.
+    out_zero, _ = _forward_output(call, x[:20], {"p": 0.0, "mode": "train", "seed": 1},
+                                  "with p = 0")
+    if not close(out_zero, x[:20]):
+        fail("With p = 0 nothing is dropped, so train mode must return x unchanged.")
+
+    # Seeds: the same seed gives the same mask, different seeds and no seed give fresh masks.
+    small = _big_positive_input(1, (50, 40))
+    a, _ = _forward_output(call, small, {"p": 0.5, "mode": "train", "seed": 5}, "with seed 5")
+    b, _ = _forward_output(call, small, {"p": 0.5, "mode": "train", "seed": 5}, "with seed 5")
+    mistake(not np.array_equal(a, b),
+            "Two calls with the same seed gave different masks: you ignore dropout_param's seed. "
+            "Draw the mask from np.random.default_rng(dropout_param.get('seed')).")
+    c, _ = _forward_output(call, small, {"p": 0.5, "mode": "train", "seed": 6}, "with seed 6")
+    mistake(np.array_equal(a, c),
+            "Seeds 5 and 6 gave the same mask: your mask does not depend on the seed (a fixed "
+            "seed inside the function?). Use np.random.default_rng(dropout_param.get('seed')).")
+    d, _ = _forward_output(call, small, {"p": 0.5, "mode": "train"}, "without a seed")
+    e, _ = _forward_output(call, small, {"p": 0.5, "mode": "train"}, "without a seed")
+    mistake(np.array_equal(d, e),
+            "Without a seed, two calls gave the same mask: training would then drop the same units "
+            "at every step. With no seed, default_rng(None) must give a fresh mask each call.")
+
+
+@exercise("dropout_backward", reference=ref_layers.dropout_backward, chapter=6)
+def check_dropout_backward(call):
+    x = _big_positive_input(2, (200, 100))
+    dout = np.random.default_rng(3).standard_normal(x.shape)
+    # No seed in the cache: a backward pass that draws its own mask cannot reproduce this one.
+    param = {"p": P, "mode": "train"}
+    mask = (np.random.default_rng(4).random(x.shape) >= P) / (1 - P)
+    dx = expect_array(call(dout, (param, mask)), shape=x.shape, what="dx")
+    kept = mask != 0
+    mistake(close(dx, dout), "Your dx equals dout: the units dropped in the forward pass had no "
+                             "effect on the output, so their gradient must be 0: dx = dout * mask.")
+    mistake(close(dx, dout * kept),
+            "Your dx has the right zeros but misses the 1/(1 - p) scale: the forward pass multiplied "
+            "the kept units by 1/(1 - p), so their gradient is scaled the same way (dout * mask "
+            "with the mask from the cache).")
+    mistake(close(dx, dout * mask / (1 - P)),
+            "You scaled by 1/(1 - p) twice: the cached mask already holds 0 and 1/(1 - p), so "
+            "dx = dout * mask.")
+    zeros = dx == 0
+    mistake(np.array_equal(zeros, kept),
+            "Your dx passes gradient through the dropped units and blocks the kept ones: the mask "
+            "is inverted.")
+    if not np.array_equal(zeros & (dout != 0), ~kept & (dout != 0)):
+        zeros_among_kept = float(np.mean(zeros[kept]))
+        if (abs(zeros_among_kept - P) < 2.5 * FRACTION_TOL
+                and np.allclose(dx[~zeros], dout[~zeros] / (1 - P))):
+            fail("Your dx is zero at different units than the ones the forward pass dropped: you "
+                 "drew a new mask in the backward pass. Reuse the mask stored in the cache.")
+        fail("dx should be zero exactly where the forward pass dropped a unit (mask == 0).")
+    if not close(dx, dout * mask):
+        fail("dx should be dout * mask, with the mask from the cache.")
+    # Property: agree with the numerical gradient of the forward pass with a fixed mask.
+    xs, ds = x[:4, :5].copy(), dout[:4, :5]
+    seeded = {"p": P, "mode": "train", "seed": 11}
+    _, (_, small_mask) = ref_layers.dropout_forward(xs, seeded)
+    num = np.zeros_like(xs)
+    for ix in np.ndindex(xs.shape):
+        old = xs[ix]
+        xs[ix] = old + 1e-5
+        plus = ref_layers.dropout_forward(xs, seeded)[0]
+        xs[ix] = old - 1e-5
+        minus = ref_layers.dropout_forward(xs, seeded)[0]
+        xs[ix] = old
+        num[ix] = np.sum((plus - minus) * ds) / 2e-5
+    dxs = expect_array(call(ds, (seeded, small_mask)), shape=xs.shape, what="dx")
+    if rel_error(dxs, num) > 1e-7:
+        fail("Your dx disagrees with a numerical gradient of the forward pass.")
+    # Test mode: the forward pass was the identity.
+    try:
+        dx_test = call(dout[:10], ({"p": P, "mode": "test"}, None))
+    except CheckFailed as failure:
+        if "NoneType" in str(failure):
+            fail("In test mode the cache holds no mask (None): the forward pass was the identity, "
+                 "so dx = dout. Handle `mask is None` (or check dropout_param['mode']).")
+        raise
+    dx_test = expect_array(dx_test, shape=(10, 100), what="dx in test mode")
+    mistake(close(dx_test, dout[:10] * (1 - P)) or close(dx_test, dout[:10] / (1 - P)),
+            "In test mode you scale the gradient; the test-time forward pass was the identity, so "
+            "dx = dout.")
+    if not close(dx_test, dout[:10]):
+        fail("In test mode the forward pass was the identity, so dx must equal dout.")
+
+
+# ---------------------------------------------------------------------------------------------
+# TwoLayerNet
+# ---------------------------------------------------------------------------------------------
+
+NAMES = ("W1", "b1", "W2", "b2")
+
+
+def _method(call, fn, label):
+    """A Probe around a method of the learner's object (exceptions become diagnoses)."""
+    probe = Probe(fn, call.exercise)
+    probe.name = label
+    return probe
+
+
+def _loss(call, net, *args):
+    loss_fn = getattr(net, "loss", None)
+    if not callable(loss_fn):
+        fail("Your TwoLayerNet has no method `loss(X, y=None)`.")
+    try:
+        return _method(call, loss_fn, "TwoLayerNet.loss")(*args)
+    except NotAttempted:
+        fail("`TwoLayerNet.loss` still raises NotImplementedError: write the forward pass "
+             "(and, when y is given, the loss and gradients).")
+
+
+def _build(call, *args, **kwargs):
+    net = call(*args, **kwargs)
+    params = getattr(net, "params", None)
+    if not isinstance(params, dict):
+        fail("Your TwoLayerNet has no dict attribute `params`: store the weights and biases in "
+             "self.params = {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}.")
+    missing = [k for k in NAMES if k not in params]
+    if missing:
+        fail(f"self.params is missing {missing}; it should hold exactly 'W1', 'b1', 'W2', 'b2'.")
+    return net
+
+
+def _fixed_params(D, H, C, seed, b1_shift=0.0, w2_scale=0.5):
+    rng = np.random.default_rng(seed)
+    return {"W1": 0.5 * rng.standard_normal((D, H)), "b1": 0.2 * rng.standard_normal(H) + b1_shift,
+            "W2": w2_scale * rng.standard_normal((H, C)), "b2": 0.2 * rng.standard_normal(C)}
+
+
+def _set_params(net, params):
+    for k in NAMES:
+        net.params[k] = params[k].copy()
+
+
+def _ref_net(params, reg=0.0):
+    net = ref_models.TwoLayerNet(1, 1, 1, reg=reg)
+    net.params = {k: v.copy() for k, v in params.items()}
+    return net
+
+
+def _scores(call, net, X, what="the scores of loss(X)"):
+    out = _loss(call, net, X)
+    if isinstance(out, tuple):
+        fail("loss(X) without labels returned a tuple; when y is None return the scores (N, C) "
+             "only.")
+    return expect_array(out, shape=(X.shape[0], net.params["W2"].shape[1]), what=what)
+
+
+def _loss_and_grads(call, net, X, y):
+    out = _loss(call, net, X, y)
+    if not (isinstance(out, tuple) and len(out) == 2):
+        fail("loss(X, y) should return a pair `(loss, grads)`.")
+    value = expect_number(out[0], what="The loss")
+    grads = out[1]
+    if not isinstance(grads, dict):
+        fail(f"grads should be a dict keyed like params, not {type(grads).__name__}.")
+    for k in NAMES:
+        if k not in grads:
+            fail(f"grads has no entry '{k}': return a gradient for every parameter.")
+        expect_array(grads[k], shape=net.params[k].shape, what=f"grads['{k}']")
+    return value, grads
+
+
+def _forward_parts(params, X):
+    pre = X @ params["W1"] + params["b1"]
+    return pre, np.maximum(0, pre)
+
+
+@exercise("TwoLayerNet", reference=ref_models.TwoLayerNet, chapter=6, time_limit=20.0)
+def check_two_layer_net(call):
+    D, H, C = 5, 7, 3
+    # --- construction: shapes, zero biases, scale, seed ---------------------------------------
+    net = _build(call, D, H, C, weight_scale=1e-2, seed=0)
+    p = net.params
+    for k in NAMES:
+        expect_array(p[k], what=f"params['{k}']")
+    mistake(p["W1"].shape == (H, D), f"params['W1'] has shape {p['W1'].shape}: it is transposed. "
+            "In code each example is a row of X (N, D), so W1 is (D, H) = (input_dim, hidden_dim).")
+    mistake(p["W2"].shape == (C, H), f"params['W2'] has shape {p['W2'].shape}: it is transposed; "
+            "W2 is (H, C) = (hidden_dim, num_classes).")
+    expected = {"W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+    for k in NAMES:
+        if p[k].shape != expected[k]:
+            extra = " Biases are 1-D arrays." if k[0] == "b" else ""
+            fail(f"params['{k}'] has shape {p[k].shape}, expected {expected[k]} for "
+                 f"input_dim={D}, hidden_dim={H}, num_classes={C}.{extra}")
+    for k in ("b1", "b2"):
+        mistake(not np.all(p[k] == 0), f"params['{k}'] should start at zero; only the weights "
+                                       "are random.")
+    big = _build(call, 200, 100, 10, weight_scale=0.05, seed=0)
+    for k in ("W1", "W2"):
+        w = expect_array(big.params[k], shape=(200, 100) if k == "W1" else (100, 10),
+                         what=f"params['{k}']")
+        std = float(w.std())
+        mistake(std == 0, f"All entries of params['{k}'] are equal. Identical weights make every "
+                          "hidden unit compute the same thing (symmetry): draw them at random.")
+        mistake(abs(std - 1) < 0.15, f"params['{k}'] has standard deviation {std:.2f} with "
+                "weight_scale=0.05: multiply the standard normal draws by weight_scale.")
+        mistake(abs(std - 0.05 ** 2) < 0.3 * 0.05 ** 2,
+                f"params['{k}'] has standard deviation {std:.4f} = weight_scale**2: weight_scale is "
+                "the standard deviation, not the variance; multiply the draws by weight_scale.")
+        mistake(abs(float(w.mean())) > 0.3 * 0.05,
+                f"params['{k}'] has mean {float(w.mean()):.3f}: draw the weights from a normal "
+                "with mean 0 (rng.standard_normal), not a uniform on [0, 1).")
+        if abs(std - 0.05) > 0.15 * 0.05:
+            fail(f"params['{k}'] should have standard deviation weight_scale = 0.05; yours has "
+                 f"{std:.4f}.")
+    again = _build(call, D, H, C, weight_scale=1e-2, seed=0)
+    mistake(not all(np.array_equal(again.params[k], p[k]) for k in NAMES),
+            "Two networks built with seed=0 have different weights: draw them from "
+            "np.random.default_rng(seed), not from the global generator.")
+    other = _build(call, D, H, C, weight_scale=1e-2, seed=1)
+    mistake(np.array_equal(other.params["W1"], p["W1"]),
+            "Networks built with seed=0 and seed=1 have the same weights: your weights ignore "
+            "the seed argument.")
+
+    # --- scores: loss(X) with fixed parameters ------------------------------------------------
+    rng = np.random.default_rng(7)
+    X, y = rng.standard_normal((6, D)), rng.integers(0, C, size=6)
+    params = _fixed_params(D, H, C, 8)
+    _set_params(net, params)
+    scores = _scores(call, net, X)
+    pre, hidden = _forward_parts(params, X)
+    right = hidden @ params["W2"] + params["b2"]
+    _, init_hidden = _forward_parts(again.params, X)
+    mistake(close(scores, init_hidden @ again.params["W2"] + again.params["b2"])
+            and not close(scores, right),
+            "loss(X) ignores the parameters the check set in net.params; read the weights from "
+            "self.params in loss (the training loop updates them there).")
+    mistake(close(scores, np.maximum(0, X @ params["W1"]) @ params["W2"] + params["b2"]),
+            "Your hidden layer leaves out b1: h = max(0, X @ W1 + b1).")
+    negated = _scores(call, net, -X)
+    zero = _scores(call, net, np.zeros_like(X))
+    mistake(close(scores + negated, 2 * zero),
+            "Your scores are a linear (affine) function of X: the ReLU is missing. The hidden layer "
+            "is h = max(0, X @ W1 + b1); without it two layers collapse into one linear classifier.")
+    mistake(close(scores, np.maximum(0, pre @ params["W2"] + params["b2"])) or
+            close(scores, np.maximum(0, right)),
+            "You applied the ReLU to the scores. The ReLU goes on the hidden layer only: "
+            "scores = max(0, X @ W1 + b1) @ W2 + b2.")
+    mistake(close(scores, np.tanh(pre) @ params["W2"] + params["b2"]) or
+            close(scores, 1 / (1 + np.exp(-pre)) @ params["W2"] + params["b2"]),
+            "Your hidden layer uses tanh or sigmoid; this network uses ReLU: max(0, X @ W1 + b1).")
+    mistake(close(scores, np.maximum(0, X @ params["W1"]) @ params["W2"] + params["b2"]),
+            "Your hidden layer leaves out b1: h = max(0, X @ W1 + b1).")
+    mistake(close(scores, hidden @ params["W2"]), "Your scores leave out b2: scores = h @ W2 + b2.")
+    if not close(scores, right):
+        fail("loss(X) should return the scores max(0, X @ W1 + b1) @ W2 + b2; yours differ.")
+
+    # --- loss and gradients without regularization --------------------------------------------
+    value, grads = _loss_and_grads(call, net, X, y)
+    ref_value, ref_grads = _ref_net(params).loss(X, y)
+    mistake(np.isclose(value, ref_value * X.shape[0]),
+            "Your loss is summed over the batch; average it (divide by N), and the gradients too.")
+    mistake(np.isclose(value, svm_loss(right, y)[0]),
+            "Your loss is the hinge (SVM) loss; this network uses the softmax (cross-entropy) loss.")
+    if not np.isclose(value, ref_value, rtol=1e-6):
+        fail(f"With reg = 0 the loss should be the mean softmax loss of the scores, {ref_value:.4f}; "
+             f"yours is {value:.4f}.")
+    dscores = softmax_loss(right, y)[1]
+    no_relu_grad = X.T @ (dscores @ params["W2"].T)
+    mistake(close(grads["W1"], no_relu_grad),
+            "grads['W1'] ignores the ReLU in the backward pass: the gradient flows back only "
+            "through hidden units whose input X @ W1 + b1 was positive (relu_backward).")
+    _gradient_check(net, grads, X, y, reg=0.0)
+
+    # --- regularization ------------------------------------------------------------------------
+    reg = 0.7
+    rnet = _build(call, D, H, C, weight_scale=1e-2, reg=reg, seed=0)
+    _set_params(rnet, params)
+    rvalue, rgrads = _loss_and_grads(call, rnet, X, y)
+    r_ref_value, r_ref_grads = _ref_net(params, reg).loss(X, y)
+    sq1, sq2 = float(np.sum(params["W1"] ** 2)), float(np.sum(params["W2"] ** 2))
+    sqb = float(np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))
+    mistake(np.isclose(rvalue, ref_value),
+            "Your loss ignores reg: add the L2 penalty 0.5 * reg * (sum(W1**2) + sum(W2**2)).")
+    mistake(np.isclose(rvalue, ref_value + reg * (sq1 + sq2)),
+            "Your penalty is reg * sum(W**2) without the 1/2. The course's L2 penalty is "
+            "0.5 * reg * sum(W**2), whose gradient is simply reg * W.")
+    mistake(np.isclose(rvalue, ref_value + 0.5 * reg * sq1) or
+            np.isclose(rvalue, ref_value + 0.5 * reg * sq2),
+            "Your penalty covers only one weight matrix; regularize both W1 and W2.")
+    mistake(np.isclose(rvalue, ref_value + 0.5 * reg * (sq1 + sq2 + sqb)),
+            "You also penalize the biases; L2 regularization applies to the weights W1 and W2 only.")
+    if not np.isclose(rvalue, r_ref_value, rtol=1e-6):
+        fail(f"With reg = {reg} the loss should be {r_ref_value:.4f} (data loss plus "
+             f"0.5 * reg * (sum(W1**2) + sum(W2**2))); yours is {rvalue:.4f}.")
+    for k in ("W1", "W2"):
+        data_grad = ref_grads[k]
+        mistake(close(rgrads[k], data_grad),
+                f"grads['{k}'] leaves out the regularization gradient: add reg * {k} (the "
+                "derivative of 0.5 * reg * sum(W**2)).")
+        mistake(close(rgrads[k], data_grad + 2 * reg * params[k]),
+                f"grads['{k}'] adds 2 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
+                f"reg * {k}.")
+        mistake(close(rgrads[k], data_grad + 0.5 * reg * params[k]),
+                f"grads['{k}'] adds 0.5 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
+                f"reg * {k}.")
+    for k in ("b1", "b2"):
+        mistake(close(rgrads[k], ref_grads[k] + reg * params[k]),
+                f"grads['{k}'] has a regularization term, but the biases are not regularized.")
+    _gradient_check(rnet, rgrads, X, y, reg=reg)
+    for k in NAMES:
+        if not close(rgrads[k], r_ref_grads[k], rtol=1e-5, atol=1e-8):
+            fail(f"grads['{k}'] differs from the correct gradient.")
+
+    _check_dropout(call, D, C)
+
+
+def _gradient_check(net, grads, X, y, reg):
+    """Compare every analytic gradient with a centered-difference one (rel. error < 1e-5)."""
+    for k in NAMES:
+        def f(_):
+            return float(net.loss(X, y)[0])
+        num = eval_numerical_gradient(f, net.params[k])
+        err = rel_error(grads[k], num)
+        if err > 1e-5:
+            where = "with" if reg else "without"
+            fail(f"grads['{k}'] disagrees with the numerical gradient {where} regularization "
+                 f"(relative error {err:.1e}, it should be below 1e-5). Retrace the backward pass "
+                 f"for {k}: affine -> ReLU -> affine -> softmax, in reverse.")
+
+
+def _check_dropout(call, D, C):
+    H = 2000
+    params = _fixed_params(D, H, C, 9, b1_shift=5.0, w2_scale=0.005)  # every hidden unit active
+    X = np.random.default_rng(10).standard_normal((1, D))
+    y = np.array([1])
+    plain = _ref_net(params)
+    net = _build(call, D, H, C, weight_scale=1e-2, dropout=P, seed=0)
+    _set_params(net, params)
+    # Train mode first: a network that stays in "train" mode afterwards is caught below.
+    value, grads = _loss_and_grads(call, net, X, y)
+    value2, _ = _loss_and_grads(call, net, X, y)
+    scores = _scores(call, net, X, "the scores of loss(X) with dropout")
+    clean = plain.loss(X)
+    _, hidden = _forward_parts(params, X)
+    mistake(close(scores, (hidden * (1 - P)) @ params["W2"] + params["b2"]),
+            "loss(X) scales the hidden layer by (1 - p): that is the original dropout. With "
+            "inverted dropout, prediction (y is None) uses every unit unscaled: mode 'test'.")
+    if not close(scores, clean):
+        again = _scores(call, net, X, "the scores of loss(X) with dropout")
+        fail("loss(X) without labels is prediction and must not drop units: "
+             + ("two calls gave different scores, so dropout ran at test time. "
+                if not close(again, scores) else "")
+             + "Run dropout in mode 'test' when y is None (and in mode 'train' only when y is given).")
+    ds = grads["b2"]
+    if abs(ds[0]) < 1e-12:
+        fail("grads['b2'] is zero for a misclassified example; the gradient of the softmax loss "
+             "with respect to b2 is the mean of softmax(scores) - one_hot(y).")
+    mask = grads["W2"][:, 0] / (hidden[0] * ds[0])
+    dropped = float(np.mean(np.abs(mask) < 1e-9))
+    mistake(dropped == 0,
+            "With dropout > 0 your loss(X, y) drops no hidden unit: apply dropout_forward in mode "
+            "'train' after the ReLU when y is given (and dropout_backward in the backward pass).")
+    mistake(abs(dropped - (1 - P)) < 2 * FRACTION_TOL,
+            f"With dropout = {P} your network dropped {dropped:.0%} of the hidden units: the dropout "
+            "probability was used as the probability of keeping a unit.")
+    if abs(dropped - P) > 2 * FRACTION_TOL:
+        fail(f"With dropout = {P} your network dropped {dropped:.1%} of the hidden units during "
+             f"training; about {P:.0%} should be dropped.")
+    kept = mask[np.abs(mask) > 1e-9]
+    mistake(np.allclose(kept, 1.0), "During training your network drops hidden units but does not "
+                                    "scale the kept ones by 1/(1 - p) (inverted dropout).")
+    if not np.allclose(kept, 1 / (1 - P), rtol=1e-6):
+        fail("During training the kept hidden units should be scaled by exactly 1/(1 - p).")
+    mistake(np.isclose(value, value2),
+            "Two training calls of loss(X, y) gave the same loss: your network drops the same "
+            "units at every step (a fixed dropout seed?). Give each call a fresh mask, e.g. a new "
+            "seed drawn from a generator created in __init__.")
+    # Backward through the mask that the forward pass used.
+    dhidden = (ds[None, :] @ params["W2"].T)
+    right = X.T @ (dhidden * mask[None, :])
+    mistake(close(grads["W1"], X.T @ dhidden),
+            "grads['W1'] ignores dropout in the backward pass: dropped units had no effect on the "
+            "loss, so their gradient must be zero (dropout_backward with the forward cache).")
+    mistake(close(grads["W1"], X.T @ (dhidden * (mask[None, :] != 0))),
+            "grads['W1'] passes the dropout gradient without its 1/(1 - p) scale: use "
+            "dropout_backward with the cache from the forward pass.")
+    if not close(grads["W1"], right, rtol=1e-6):
+        fail("grads['W1'] does not match the dropout mask used in the forward pass: backpropagate "
+             "through the same mask (pass the forward cache to dropout_backward; never draw a new "
+             "mask in the backward pass).")
+    if not close(grads["b1"], (dhidden * mask[None, :])[0], rtol=1e-6):
+        fail("grads['b1'] does not match the dropout mask used in the forward pass.")
