@@ -1,0 +1,409 @@
+"""Chapter 2's checks: the references pass, stubs are "not attempted", and each classic mistake in
+the hinge loss, softmax, cross-entropy and sigmoid is rejected with its hint."""
+import numpy as np
+import pytest
+
+from tests.conftest import assert_rejected
+from utils import reference
+from utils.checks import ch02_losses as ch02
+from utils.checks import run_check
+
+CH02 = ["svm_loss_naive", "svm_loss_vectorized", "softmax", "cross_entropy_loss", "sigmoid"]
+
+
+@pytest.mark.parametrize("name", CH02)
+def test_reference_passes(name):
+    result = run_check(getattr(reference, name), exercise=name)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("name", CH02)
+def test_stub_not_attempted(name):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+    result = run_check(stub, exercise=name)
+    assert not result.attempted and not result.passed
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrong implementations. Each builds on a small "template" with one misconception switched on.
+# ---------------------------------------------------------------------------------------------
+
+def hinge_loops(scores, y, delta=1.0, skip_correct=True, reduce="mean", sign=1, clamp=True,
+                add_delta=1, power=1, labels=None):
+    """The naive hinge loss, with a switch for each classic mistake."""
+    N, C = scores.shape
+    labels = y if labels is None else labels
+    total = 0.0
+    for i in range(N):
+        for j in range(C):
+            if skip_correct and j == labels[i]:
+                continue
+            margin = sign * (scores[i, j] - scores[i, labels[i]]) + add_delta * delta
+            total += (max(0.0, margin) if clamp else margin) ** power
+    return {"mean": total / N, "sum": total, "all": total / (N * C)}[reduce]
+
+
+def hinge_vec(scores, y, delta=1.0, zero_correct=True, reduce="mean", column_zero=False,
+              reduce_max=False, row_axis=False, hard_delta=None):
+    """The vectorized hinge loss, with a switch for each classic mistake."""
+    N = scores.shape[0]
+    d = delta if hard_delta is None else hard_delta
+    correct = scores[np.arange(N), y]
+    margins = np.maximum(0.0, scores - (correct[None, :] if row_axis else correct[:, None]) + d)
+    if zero_correct:
+        if column_zero:
+            margins[:, y] = 0.0
+        else:
+            margins[np.arange(N), y] = 0.0
+    if reduce_max:
+        return margins.max(axis=1).mean()
+    return {"mean": margins.sum() / N, "sum": margins.sum(), "all": margins.mean(),
+            "rows": margins.sum(axis=1)}[reduce]
+
+
+def looped_vectorized_rows(scores, y, delta=1.0):
+    """Right values, but a Python loop over the examples (half-vectorized)."""
+    total = 0.0
+    for i in range(scores.shape[0]):
+        m = np.maximum(0.0, scores[i] - scores[i, y[i]] + delta)
+        m[y[i]] = 0.0
+        total += m.sum()
+    return total / scores.shape[0]
+
+
+HINGE_COMMON = [
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, skip_correct=False), "counts the correct class"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, zero_correct=False), "counts the correct class"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, zero_correct=False) - 0.0 * delta + 0.0,
+     "off by delta"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, reduce="sum"), "average"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, reduce="sum"), "average"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, zero_correct=False, reduce="sum"),
+     "counts the correct class"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, reduce="all"), "n * c"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, reduce="rows"), "one loss per example"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, column_zero=True), "whole columns"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, clamp=False), "max(0"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, sign=-1), "wrong sign"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, add_delta=-1), "subtract delta"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, add_delta=0), "leaves out delta"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, power=2), "squared"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, reduce_max=True), "largest margin"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, delta, labels=np.argmax(s, axis=1)), "predicted class"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, hard_delta=1.0), "ignores its `delta`"),
+    (lambda s, y, delta=1.0: hinge_loops(s, y, 1.0), "ignores its `delta`"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, row_axis=True), "[:, none]"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta, row_axis=s.shape[0] == s.shape[1]), "wrong axis"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta) + 0.1, "random 6 x 4"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta) if s.shape[0] > 3 else 0.0, "cat/car/frog"),
+    (lambda s, y, delta=1.0: hinge_vec(s, y, delta) if s.shape[0] != 1 else 1.0, "1.58"),
+    (lambda s, y, delta=1.0: None, "return"),
+]
+
+HINGE_SPECIFIC = {
+    "svm_loss_naive": [
+        (lambda s, y, delta=1.0: hinge_loops(s, y, delta, skip_correct=False), "skip j == y[i]"),
+    ],
+    "svm_loss_vectorized": [
+        (lambda s, y, delta=1.0: hinge_vec(s, y, delta, zero_correct=False),
+         "margins[np.arange(N), y] = 0"),
+        (lambda s, y, delta=1.0: hinge_loops(s, y, delta), "loops in python"),
+        (looped_vectorized_rows, "loops in python"),
+    ],
+}
+
+
+def _softmax_base(s, axis=1, shift="row", base=np.e, keepdims=True):
+    if shift == "row":
+        s = s - s.max(axis=1, keepdims=True)
+    elif shift == "global":
+        s = s - s.max()
+    elif shift == "min":
+        s = s - s.min(axis=1, keepdims=True)
+    e = base ** s if base != np.e else np.exp(s)
+    if axis is None:
+        return e / e.sum()
+    return e / e.sum(axis=axis, keepdims=keepdims)
+
+
+def _naive_softmax(s):
+    e = np.exp(s)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _inplace_softmax(s):
+    s -= s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+SOFTMAX = [
+    (lambda s: _softmax_base(s, axis=0), "wrong axis"),
+    (lambda s: np.exp(s) / np.exp(s).sum(axis=0), "wrong axis"),
+    (lambda s: _softmax_base(s, axis=None), "whole array"),
+    (lambda s: _softmax_base(s, keepdims=False), "keepdims"),
+    (lambda s: np.log(_softmax_base(s)), "log-probabilities"),
+    (lambda s: s - s.max(1, keepdims=True) - np.log(np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)),
+     "log-probabilities"),
+    (lambda s: np.exp(s), "did not normalize"),
+    (lambda s: np.exp(s - s.max(axis=1, keepdims=True)), "did not normalize"),
+    (lambda s: s / s.sum(axis=1, keepdims=True), "without exponentiating"),
+    (lambda s: _softmax_base(s, base=2.0), "powers of 2"),
+    (lambda s: _softmax_base(s, base=10.0), "powers of 10"),
+    (lambda s: 1 - _softmax_base(s), "1 - p"),
+    (lambda s: _softmax_base(-s), "sign error"),
+    (lambda s: np.exp(s).sum(axis=1), "shape (5,)"),
+    (_naive_softmax, "overflows"),
+    (lambda s: _softmax_base(s, shift="min"), "overflows"),
+    (lambda s: np.nan_to_num(_naive_softmax(s)) if np.abs(s).max() < 500 else np.full(s.shape, 1 / 3),
+     "thousands"),
+    (lambda s: _softmax_base(s, shift="global"), "row's own maximum"),
+    (lambda s: np.exp(s - s.mean(axis=1, keepdims=True)) / np.exp(s - s.mean(axis=1, keepdims=True)).sum(axis=1, keepdims=True),
+     "overflows"),
+    (_inplace_softmax, "in place"),
+    (lambda s: list(_softmax_base(s)), "python list"),
+    (lambda s: _softmax_base(s)[:, ::-1], "differ"),
+]
+
+
+def _ce_base(s, y, log=np.log, reduce="mean", pick="label", stable=True, axis=1):
+    N = s.shape[0]
+    shifted = s - s.max(axis=axis, keepdims=True) if stable else s
+    e = np.exp(shifted)
+    p = e / e.sum(axis=axis, keepdims=True)
+    labels = {"label": y, "argmax": np.argmax(s, axis=1)}.get(pick, y)
+    if pick == "columns":
+        losses = -log(p[:, y])
+    elif pick == "all":
+        losses = -log(p)
+    else:
+        losses = -log(p[np.arange(N), labels])
+    return {"mean": losses.mean(), "sum": losses.sum(), "all": losses.sum() / s.size,
+            "rows": losses, "negsign": -losses.mean()}[reduce]
+
+
+def _lse_global(s, y):
+    m = s.max()
+    log_p = s - m - np.log(np.exp(s - m).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(y)), y].mean()
+
+
+def _ce_clipped(s, y):
+    p = _softmax_base(s)
+    return -np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0)).mean()
+
+
+def _ce_binary(s, y):
+    p = _softmax_base(s)
+    onehot = np.eye(s.shape[1])[y]
+    return -(onehot * np.log(p) + (1 - onehot) * np.log(1 - p)).sum() / s.shape[0]
+
+
+CROSS_ENTROPY = [
+    (lambda s, y: _ce_base(s, y, log=np.log10), "base 10"),
+    (lambda s, y: _ce_base(s, y, log=np.log10, reduce="sum"), "base 10"),
+    (lambda s, y: _ce_base(s, y, log=np.log2), "base 2"),
+    (lambda s, y: _ce_base(s, y, reduce="sum"), "average"),
+    (lambda s, y: _ce_base(s, y, reduce="all"), "n * c"),
+    (lambda s, y: _ce_base(s, y, reduce="rows"), "one loss per example"),
+    (lambda s, y: _ce_base(s, y, reduce="negsign"), "wrong sign"),
+    (lambda s, y: _ce_base(s, y, pick="all"), "every class"),
+    (lambda s, y: _ce_base(s, y, pick="all", reduce="sum") / s.shape[0], "every class"),
+    (lambda s, y: _ce_base(s, y, axis=0), "wrong axis"),
+    (lambda s, y: _ce_base(s, y, pick="columns"), "p[:, y]"),
+    (lambda s, y: -np.log(s[np.arange(len(y)), y] / s.sum(axis=1)).mean(), "without exponentiating"),
+    (lambda s, y: -np.log(s[np.arange(len(y)), y]).mean(), "log of raw scores"),
+    (lambda s, y: -s[np.arange(len(y)), y].mean(), "log-sum-exp term"),
+    (lambda s, y: (1 - _softmax_base(s)[np.arange(len(y)), y]).mean(), "1 - p_y"),
+    (lambda s, y: -_softmax_base(s)[np.arange(len(y)), y].mean(), "left out the log"),
+    (_ce_binary, "binary cross-entropy"),
+    (lambda s, y: _ce_base(s, y, pick="argmax"), "predicted class"),
+    (lambda s, y: _ce_base(s, y, stable=False), "overflows"),
+    (lambda s, y: -np.log(_naive_softmax(s)[np.arange(len(y)), y]).mean(), "overflows"),
+    (_lse_global, "row's own maximum"),
+    (lambda s, y: _ce_base(s, y), "log(0)"),
+    (lambda s, y: -np.log(_softmax_base(s)[np.arange(len(y)), y] + 1e-300).mean(), "rather than clipping"),
+    (lambda s, y: _ce_base(s - s.mean(axis=1, keepdims=True), y, stable=False), "overflows"),
+    (_ce_clipped, "rather than clipping"),
+    (lambda s, y: _ce_base(s, y) + 0.01, "random batch"),
+]
+
+
+def _sigmoid_naive(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_naive_other_side(z):
+    return np.exp(z) / (1.0 + np.exp(z))
+
+
+def _sigmoid_where(z):
+    return np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+
+
+def _sigmoid_empty_like(z):
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    e = np.exp(z[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+def _sigmoid_clip30(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _sigmoid_inplace(z):
+    z *= -1
+    return 1.0 / (1.0 + np.exp(np.clip(z, -500, 500)))
+
+
+def _sigmoid_first_only(z):
+    return np.full(np.shape(z), 1.0 / (1.0 + np.exp(-np.ravel(z)[0])))
+
+
+SIGMOID = [
+    (lambda z: 1.0 / (1.0 + np.exp(np.clip(z, -500, 500))), "sign error"),
+    (lambda z: np.exp(-z) / (1.0 + np.exp(-z)), "sign error"),
+    (lambda z: 1.0 / (1.0 - np.exp(-z)), "1 - exp(-z)"),
+    (np.tanh, "tanh"),
+    (lambda z: np.exp(-z), "exp(-z)"),
+    (lambda z: 1.0 / (1.0 + 10.0 ** -z), "10 ** -z"),
+    (lambda z: _sigmoid_naive(z) * (1 - _sigmoid_naive(z)), "derivative"),
+    (lambda z: float(_sigmoid_naive(z[0])), "numpy array"),
+    (lambda z: _sigmoid_naive(z).ravel()[:2], "same shape"),
+    (_sigmoid_first_only, "for z ="),
+    (lambda z: _sigmoid_naive(z) if z.ndim == 1 else _sigmoid_naive(z).T, "2 x 2"),
+    (_sigmoid_naive, "overflows"),
+    (_sigmoid_naive_other_side, "overflows"),
+    (_sigmoid_where, "both branches"),
+    (_sigmoid_clip30, "clipping"),
+    (_sigmoid_empty_like, "dtype=float"),
+    (_sigmoid_inplace, "in place"),
+]
+
+CASES = ([(name, fn, hint) for name in ("svm_loss_naive", "svm_loss_vectorized")
+          for fn, hint in HINGE_COMMON + HINGE_SPECIFIC[name]]
+         + [("softmax", fn, hint) for fn, hint in SOFTMAX]
+         + [("cross_entropy_loss", fn, hint) for fn, hint in CROSS_ENTROPY]
+         + [("sigmoid", fn, hint) for fn, hint in SIGMOID])
+
+
+@pytest.mark.parametrize("name, wrong, hint", CASES)
+def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# The detectors are sound: no wrong answer in a catalogue coincides with the right answer, and
+# right implementations written differently from the reference pass.
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("delta", [1.0, 2.5, 0.5])
+@pytest.mark.parametrize("vectorized", [False, True])
+def test_hinge_catalogue_is_distinguishable(delta, vectorized):
+    S, y = ch02._scores(10, 6, 4)
+    right = reference.svm_loss_vectorized(S, y, delta)
+    for wrong, hint in ch02._hinge_catalogue(S, y, delta, vectorized):
+        assert not ch02.close(wrong, right), hint
+        assert not ch02.close(6 * np.asarray(wrong), right), hint
+
+
+def test_softmax_and_cross_entropy_catalogues_are_distinguishable():
+    for seed, N, C, positive in ((20, 5, 3, False), (21, 4, 4, False), (30, 6, 4, True), (31, 5, 3, False)):
+        S, y = ch02._scores(seed, N, C, positive=positive)
+        for wrong, hint in ch02._softmax_catalogue(S):
+            assert not ch02.close(wrong, reference.softmax(S)), hint
+        for wrong, hint in ch02._ce_catalogue(S, y):
+            assert not ch02.close(wrong, reference.cross_entropy_loss(S, y)), hint
+
+
+def _svm_alternative(scores, y, delta=1.0):
+    N = scores.shape[0]
+    mask = np.eye(scores.shape[1], dtype=bool)[y]
+    correct = np.sum(scores * mask, axis=1, keepdims=True)
+    return np.sum(np.where(mask, 0.0, np.clip(scores - correct + delta, 0, None))) / N
+
+
+def _svm_alternative_subtract(scores, y, delta=1.0):
+    N = scores.shape[0]
+    correct = scores[np.arange(N), y].reshape(-1, 1)
+    return float((np.maximum(0, scores - correct + delta).sum() - N * delta) / N)
+
+
+def _softmax_alternative(s):
+    z = s - np.max(s, axis=-1, keepdims=True)
+    return np.exp(z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True)))
+
+
+def _ce_alternative(s, y):
+    m = s.max(axis=1)
+    lse = m + np.log(np.exp(s - m[:, None]).sum(axis=1))
+    return np.mean(lse - s[np.arange(len(y)), y])
+
+
+def _sigmoid_alternatives():
+    def sigmoid_tanh(z):
+        return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+    def sigmoid_clip(z):
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
+
+    def sigmoid_masks(z):
+        z = np.asarray(z, dtype=float)
+        out = np.zeros_like(z)
+        pos = z >= 0
+        out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+        e = np.exp(z[~pos])
+        out[~pos] = e / (1.0 + e)
+        return out
+
+    def sigmoid_logaddexp(z):
+        return np.exp(-np.logaddexp(0.0, -z))
+    return [sigmoid_tanh, sigmoid_clip, sigmoid_masks, sigmoid_logaddexp]
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("svm_loss_vectorized", _svm_alternative), ("svm_loss_vectorized", _svm_alternative_subtract),
+    ("svm_loss_naive", _svm_alternative), ("softmax", _softmax_alternative),
+    ("cross_entropy_loss", _ce_alternative)]
+    + [("sigmoid", fn) for fn in _sigmoid_alternatives()])
+def test_other_right_implementations_pass(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def test_naive_loop_passes_as_naive():
+    assert run_check(lambda s, y, delta=1.0: hinge_loops(s, y, delta), exercise="svm_loss_naive").passed
+
+
+def test_worked_examples_match_the_chapter():
+    S, y = ch02.CAT_CAR_FROG_SCORES, ch02.CAT_CAR_FROG_LABELS
+    per_example = [reference.svm_loss_naive(S[i:i + 1], y[i:i + 1]) for i in range(3)]
+    assert np.allclose(per_example, [2.9, 0.0, 12.9])
+    assert round(reference.svm_loss_vectorized(S, y), 2) == 5.27
+    p = reference.softmax(S[:1])[0]
+    assert np.allclose(np.round(np.exp(S[0]), 2), [24.53, 164.02, 0.18])
+    assert np.allclose(np.round(p, 2), [0.13, 0.87, 0.0])
+    assert round(reference.cross_entropy_loss(S[:1], np.array([0])), 2) == 2.04
+    s, c = ch02.COMPARISON_SCORES, ch02.COMPARISON_LABELS
+    assert round(reference.svm_loss_vectorized(s, c), 2) == 1.58
+    assert round(reference.cross_entropy_loss(s, c), 2) == 1.04
+
+
+def test_reference_losses_are_stable_and_consistent():
+    big = np.array([[1000.0, -1000.0, 0.0]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        assert np.isclose(reference.cross_entropy_loss(big, np.array([1])), 2000.0)
+        assert np.allclose(reference.softmax(big), [[1.0, 0.0, 0.0]])
+        assert np.allclose(reference.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0])
+    S, y = ch02._scores(5, 7, 5)
+    assert np.isclose(reference.svm_loss_naive(S, y), reference.svm_loss_vectorized(S, y), atol=1e-12)
+    assert np.isclose(reference.svm_loss(S, y)[0], reference.svm_loss_vectorized(S, y))
+    assert np.isclose(reference.softmax_loss(S, y)[0], reference.cross_entropy_loss(S, y))
+    # Two-class softmax on scores (0, z) is the sigmoid of z.
+    z = np.linspace(-5, 5, 11)
+    two = reference.softmax(np.stack([np.zeros_like(z), z], axis=1))[:, 1]
+    assert np.allclose(two, reference.sigmoid(z))
