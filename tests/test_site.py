@@ -82,3 +82,35 @@ def test_chapter_page_typesets_math_and_loads_figures_offline(built_site, browse
         "return performance.getEntriesByType('resource').map(e => e.name)"
         ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))")
     assert remote == []
+
+
+def test_quiz_gives_feedback_on_wrong_answers_without_a_kernel(built_site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from utils.quiz import load_questions
+
+    browser.get((built_site / "chapters" / "01_linear_score_function.html").as_uri())
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".MCButton"))
+
+    def feedback():
+        return browser.execute_script(
+            "return Array.from(document.querySelectorAll('.Feedback'))"
+            ".map(f => f.innerText.trim()).filter(t => t)")
+
+    questions = load_questions(1)
+    choice = next(q for q in questions if q["type"] == "multiple_choice")
+    wrong = next(a for a in choice["answers"] if not a["correct"])
+    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, ".MCButton")
+                  if b.text.strip() == wrong["answer"])
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    assert wrong["feedback"] in feedback()
+
+    numeric = next(q for q in questions if q["type"] == "numeric")
+    wrong_value = next(a for a in numeric["answers"] if a["type"] == "value" and not a["correct"])
+    box = browser.find_elements(By.CSS_SELECTOR, ".Quiz input")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.send_keys(str(wrong_value["value"]), Keys.ENTER)
+    assert wrong_value["feedback"] in feedback()
