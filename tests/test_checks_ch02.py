@@ -138,6 +138,12 @@ def _inplace_softmax(s):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _softmax_math(s):
+    import math
+    e = np.array([[math.exp(v) for v in row] for row in s])
+    return e / e.sum(axis=1, keepdims=True)
+
+
 SOFTMAX = [
     (lambda s: _softmax_base(s, axis=0), "wrong axis"),
     (lambda s: np.exp(s) / np.exp(s).sum(axis=0), "wrong axis"),
@@ -155,6 +161,7 @@ SOFTMAX = [
     (lambda s: _softmax_base(-s), "sign error"),
     (lambda s: np.exp(s).sum(axis=1), "shape (5,)"),
     (_naive_softmax, "overflows"),
+    (_softmax_math, "overflows"),
     (lambda s: _softmax_base(s, shift="min"), "overflows"),
     (lambda s: np.nan_to_num(_naive_softmax(s)) if np.abs(s).max() < 500 else np.full(s.shape, 1 / 3),
      "thousands"),
@@ -264,7 +271,13 @@ def _sigmoid_first_only(z):
     return np.full(np.shape(z), 1.0 / (1.0 + np.exp(-np.ravel(z)[0])))
 
 
+def _sigmoid_math(z):
+    import math
+    return np.array([1.0 / (1.0 + math.exp(-v)) for v in np.ravel(z)]).reshape(np.shape(z))
+
+
 SIGMOID = [
+    (_sigmoid_math, "overflows"),
     (lambda z: 1.0 / (1.0 + np.exp(np.clip(z, -500, 500))), "sign error"),
     (lambda z: np.exp(-z) / (1.0 + np.exp(-z)), "sign error"),
     (lambda z: 1.0 / (1.0 - np.exp(-z)), "1 - exp(-z)"),
@@ -407,3 +420,44 @@ def test_reference_losses_are_stable_and_consistent():
     z = np.linspace(-5, 5, 11)
     two = reference.softmax(np.stack([np.zeros_like(z), z], axis=1))[:, 1]
     assert np.allclose(two, reference.sigmoid(z))
+
+
+def test_prose_numbers_of_the_chapter():
+    S = ch02.CAT_CAR_FROG_SCORES
+    p = reference.softmax(S[:1])[0]
+    assert 6.5 < p[1] / p[0] < 7.0                                   # "almost seven times"
+    assert round(float(np.log(np.finfo(float).max)), 1) == 709.8    # where exp overflows
+    ce = reference.cross_entropy_loss(S[:1], np.array([0]))
+    assert round(ce / np.log(10), 2) == 0.89                        # the log10 quiz answer
+    assert round(float(np.log(10)), 2) == 2.30
+
+
+VECTOR_VARIANTS = [
+    (lambda s, y, delta=1.0: _vec_raw(s, y, delta, clamp=False), "max(0"),
+    (lambda s, y, delta=1.0: _vec_raw(s, y, delta, sign=-1), "wrong sign"),
+    (lambda s, y, delta=1.0: _vec_raw(s, y, delta, zero=False) - 0.0, "counts the correct class"),
+    (lambda s, y, delta=1.0: float(np.sum(_vec_raw(s, y, delta, reduce=False))), "average"),
+]
+
+
+def _vec_raw(s, y, delta, clamp=True, sign=1, zero=True, reduce=True):
+    N = s.shape[0]
+    m = sign * (s - s[np.arange(N), y][:, None]) + delta
+    if clamp:
+        m = np.maximum(0, m)
+    if zero:
+        m[np.arange(N), y] = 0
+    return m.sum() / N if reduce else m.sum(axis=1)
+
+
+@pytest.mark.parametrize("wrong, hint", VECTOR_VARIANTS)
+def test_vectorized_variants_of_hinge_mistakes(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="svm_loss_vectorized"), hint)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, y: -np.log((np.exp(s) / np.exp(s).sum(axis=0))[np.arange(len(y)), y]).mean(), "wrong axis"),
+    (lambda s, y: np.mean(np.log(s.max(1) - s.min(1) + 1)), "differs"),
+])
+def test_more_cross_entropy_variants(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="cross_entropy_loss"), hint)

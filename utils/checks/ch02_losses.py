@@ -35,7 +35,8 @@ def _scores(seed, N, C, scale=2.0, positive=False):
 
 
 def _guarded(call, *args, warning_hint=None, broadcast_hint=None, **kwargs):
-    """Call the learner's code; turn a numerical warning or a broadcasting error into a hint.
+    """Call the learner's code; turn a numerical warning (or math.exp's OverflowError) or a
+    broadcasting error into a hint.
 
     The Probe's own diagnosis stays first in the message when a broadcasting hint is added, since
     it names the shapes involved.
@@ -44,7 +45,7 @@ def _guarded(call, *args, warning_hint=None, broadcast_hint=None, **kwargs):
         return call(*args, **kwargs)
     except CheckFailed as failure:
         message = str(failure)
-        if warning_hint and "numerical warning" in message:
+        if warning_hint and ("numerical warning" in message or "raised OverflowError" in message):
             fail(warning_hint(message) if callable(warning_hint) else warning_hint)
         if broadcast_hint and ("broadcast" in message or "IndexError" in message):
             fail(message + " " + broadcast_hint)

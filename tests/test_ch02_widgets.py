@@ -1,0 +1,35 @@
+"""Chapter 2's figures and widgets build without errors and show the right numbers."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.widgets import losses as w  # noqa: E402
+
+
+def test_both_losses_of_the_cat_example():
+    hinge, ce = w.both_losses([3.2, 5.1, -1.7], 0)
+    assert np.isclose(hinge, 2.9) and round(ce, 2) == 2.04
+
+
+def test_static_figures_draw():
+    fig, ax = plt.subplots()
+    w.plot_losses_vs_correct_score([3.2, 5.1, -1.7], correct=0, ax=ax)
+    hinge_line, ce_line = ax.get_lines()[:2]
+    assert hinge_line.get_ydata()[-1] == 0.0            # margin met at the right end
+    assert np.all(np.diff(ce_line.get_ydata()) < 0)      # cross-entropy keeps decreasing
+    w.plot_softmax_temperatures([3.2, 5.1, -1.7])
+    w.draw_loss_panels([3.2, 5.1, -1.7], 0)
+    fig, ax = plt.subplots()
+    w.plot_regression_losses(ax)
+    assert len(ax.get_lines()) == 3
+    plt.close("all")
+
+
+def test_widgets_build():
+    pytest.importorskip("ipywidgets")
+    assert w.loss_comparison_widget() is not None
+    assert w.softmax_temperature_widget() is not None
+    plt.close("all")
