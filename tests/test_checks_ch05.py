@@ -478,3 +478,13 @@ def test_reference_value_reverse_operators():
     out = a * a
     out.backward()
     assert a.grad == 8.0
+
+
+def test_quiz_numeric_answers_are_computed():
+    from utils.quiz import load_questions
+
+    numeric = [q for q in load_questions(5) if q["type"] == "numeric"]
+    answers = [next(a["value"] for a in q["answers"] if a["correct"]) for q in numeric]
+    x, y, z = -2.0, 5.0, -4.0
+    assert answers[0] == x + y  # df/dz of f = (x + y) z
+    assert answers[1] == round(-1 / 1.37**2, 2)
