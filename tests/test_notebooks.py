@@ -18,9 +18,34 @@ def _sources(nb):
 def test_chapter_is_up_to_date_with_its_solution(solution):
     chapter = notebooks.chapter_path(solution)
     assert chapter.exists(), f"{chapter.name} missing: run python -m tools.build_notebooks"
-    expected = notebooks.exercise_notebook(notebooks.read(solution))
+    expected = notebooks.exercise_notebook(notebooks.read(solution), solution.name)
     assert _sources(notebooks.read(chapter)) == _sources(expected), (
         f"{chapter.name} is stale: run `python -m tools.build_notebooks {solution.name[:2]}`")
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_solution_has_fresh_navigation(solution):
+    nb = notebooks.read(solution)
+    fresh = notebooks.with_navigation(notebooks.read(solution), "solutions", solution.name)
+    assert _sources(nb) == _sources(fresh), f"run python -m tools.build_notebooks {solution.name[:2]}"
+
+
+def test_navigation_links_both_ways_per_exercise():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Chapter 9"),
+        nbformat.v4.new_markdown_cell("### Exercise 9.1: `f`\nWrite f."),
+        nbformat.v4.new_code_cell("def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION"),
+        nbformat.v4.new_code_cell("check(f)"),
+    ])
+    solution = notebooks.with_navigation(nb, "solutions", "09_x.ipynb")
+    chapter = notebooks.exercise_notebook(solution, "09_x.ipynb")
+    nav = [c.source for c in chapter.cells if notebooks.NAV_TAG in c.metadata.get("tags", [])]
+    assert "`f`" in nav[0] and "python -m utils.grade chapters/09_x.ipynb" in nav[0]
+    assert nav[1] == "[See the solution →](../solutions/09_x.ipynb#exercise-91-f)"
+    back = [c.source for c in solution.cells if notebooks.NAV_TAG in c.metadata.get("tags", [])]
+    assert back[1] == "[Back to the exercise →](../chapters/09_x.ipynb#exercise-91-f)"
+    again = notebooks.with_navigation(solution, "solutions", "09_x.ipynb")
+    assert len(again.cells) == len(solution.cells), "navigation must not pile up"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
@@ -73,7 +98,8 @@ def test_exercise_notebook_clears_outputs_and_keeps_prose():
         nbformat.v4.new_code_cell("# BEGIN SOLUTION\nx = 1\n# END SOLUTION", execution_count=3,
                                   outputs=[nbformat.v4.new_output("stream", text="hi")]),
     ])
-    out = notebooks.exercise_notebook(nb)
+    out = notebooks.exercise_notebook(nb, "00_test.ipynb")
     assert out.cells[0].source == "# Title"
-    assert out.cells[1].outputs == [] and out.cells[1].execution_count is None
+    assert out.cells[1].metadata["tags"] == [notebooks.NAV_TAG]
+    assert out.cells[2].outputs == [] and out.cells[2].execution_count is None
     assert nb.cells[1].outputs, "the solution itself must not be modified"

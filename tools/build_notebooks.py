@@ -21,8 +21,8 @@ def main(argv=None):
     if args.prefixes:
         solutions = [p for p in solutions if p.name.startswith(tuple(args.prefixes))]
     for path in solutions:
-        solution = notebooks.read(path)
-        chapter = notebooks.exercise_notebook(solution)
+        solution = notebooks.with_navigation(notebooks.read(path), "solutions", path.name)
+        chapter = notebooks.exercise_notebook(solution, path.name)
         target = notebooks.chapter_path(path)
         for nb, where in ((solution, path), (chapter, target)):
             if not args.no_execute:

@@ -37,7 +37,7 @@ def strip_solutions(source):
     return stripped
 
 
-def exercise_notebook(solution):
+def exercise_notebook(solution, filename):
     """The exercise version of a solution notebook (a new NotebookNode, outputs cleared)."""
     nb = copy.deepcopy(solution)
     for cell in nb.cells:
@@ -45,6 +45,58 @@ def exercise_notebook(solution):
             cell.source = strip_solutions(cell.source)
             cell.outputs, cell.execution_count = [], None
     nb.metadata.setdefault("course", {})["kind"] = "exercises"
+    return with_navigation(nb, "exercises", filename)
+
+
+NAV_TAG = "course-navigation"
+_EXERCISE_HEADING = re.compile(r"^###\s+(Exercise\s[^\n]+)$", re.MULTILINE)
+_CHECK_CALL = re.compile(r"^check\((\w+)", re.MULTILINE)
+
+
+def _slug(heading):
+    from myst_parser.mdit_to_docutils.base import default_slugify  # the anchors MyST generates
+
+    return default_slugify(heading)
+
+
+def with_navigation(nb, kind, filename):
+    """Regenerate the navigation cells (tagged ``course-navigation``) of a notebook in place.
+
+    After the title cell: a banner saying which version this is, the chapter's exercises, how to check
+    them, and a link to the other version. After each exercise statement: a link to the same exercise
+    in the other version. Both versions link to each other, on the website and in Jupyter.
+    """
+    exercise_kind = kind == "exercises"
+    other = f"../{'solutions' if exercise_kind else 'chapters'}/{filename}"
+    cells = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
+    names = []
+    for cell in cells:
+        if cell.cell_type == "code":
+            names += [n for n in _CHECK_CALL.findall(cell.source) if n not in names]
+    listed = ", ".join(f"`{n}`" for n in names)
+    if exercise_kind:
+        banner = (f"> **Exercise notebook.** You write {len(names)} functions here: {listed}. Fill in "
+                  "each cell that says `raise NotImplementedError`, then run the check cell below it. "
+                  f"To grade the whole notebook, run `python -m utils.grade chapters/{filename}` "
+                  f"from the repository root. The [solved notebook]({other}) has every answer.")
+    else:
+        banner = (f"> **Solution notebook.** The exercises ({listed}) are solved here. The "
+                  f"[exercise notebook]({other}) is the version to work in.")
+
+    def nav(text):
+        cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [NAV_TAG]})
+        cell.id = f"nav-{sum(NAV_TAG in c.metadata.get('tags', []) for c in out)}"  # stable ids
+        return cell
+
+    out = [cells[0]]
+    out.append(nav(banner))
+    for cell in cells[1:]:
+        out.append(cell)
+        if cell.cell_type == "markdown":
+            for heading in _EXERCISE_HEADING.findall(cell.source):
+                label = "See the solution" if exercise_kind else "Back to the exercise"
+                out.append(nav(f"[{label} →]({other}#{_slug(heading)})"))
+    nb.cells = out
     return nb
 
 
