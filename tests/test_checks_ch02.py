@@ -461,3 +461,15 @@ def test_vectorized_variants_of_hinge_mistakes(wrong, hint):
 ])
 def test_more_cross_entropy_variants(wrong, hint):
     assert_rejected(run_check(wrong, exercise="cross_entropy_loss"), hint)
+
+
+def test_quiz_numeric_answers_are_computed():
+    from utils.quiz import load_questions
+
+    answers = [next(a["value"] for a in q["answers"] if a["correct"])
+               for q in load_questions(2) if q["type"] == "numeric"]
+    frog = reference.svm_loss_naive(ch02.CAT_CAR_FROG_SCORES[2:], np.array([2]))
+    init = reference.cross_entropy_loss(np.zeros((1, 10)), np.array([0]))
+    assert np.allclose(answers, [round(frog, 3), round(init, 3)])
+    ce = reference.cross_entropy_loss(ch02.CAT_CAR_FROG_SCORES[:1], np.array([0]))
+    assert round(ce / np.log(10), 3) == 0.886
