@@ -410,6 +410,8 @@ WRONG = {
         (lambda s, y: (float(-np.log(np.maximum(_softmax(s)[np.arange(len(y)), y], 1e-300))
                              .mean()), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
          "finite but wrong"),
+        (lambda s, y: (float(-np.log(_softmax(s)[:, y]).mean()),
+                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "whole columns"),
         (lambda s, y: (_sm_loss(s, y),), "return loss, dscores"),
         (lambda s, y: (np.array([_sm_loss(s, y)]), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
          "single number"),
@@ -433,6 +435,21 @@ def test_relu_backward_in_place_is_rejected():
         dout[cache <= 0] = 0
         return dout
     assert_rejected(run_check(relu_backward), "in place")
+
+
+def test_softmax_loss_shifting_scores_in_place_is_rejected():
+    def softmax_loss(scores, y):
+        scores -= scores.max(axis=1, keepdims=True)
+        return _sm_loss(scores, y), (_softmax(scores) - _onehot(y, scores.shape[1])) / len(y)
+    assert_rejected(run_check(softmax_loss), "in place")
+
+
+def test_affine_forward_reshaping_x_in_place_is_rejected():
+    def affine_forward(x, w, b):
+        shape = x.shape
+        x.shape = (shape[0], -1)
+        return x @ w + b, (x, w, b)
+    assert_rejected(run_check(affine_forward), "in place")
 
 
 def test_affine_backward_with_einsum_is_accepted():

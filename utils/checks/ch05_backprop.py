@@ -670,6 +670,9 @@ def check_softmax_loss(call):
                                             "(divide by N).")
     mistake(np.isclose(loss, ref_loss / np.log(10)), "Your loss uses log base 10; cross-entropy "
                                                      "uses the natural log, np.log.")
+    mistake(np.isclose(loss, -np.log(p[:, y]).mean()),
+            "Your loss uses p[:, y], which selects whole columns (every example's probability "
+            "of every label in y). Pick one entry per row: p[np.arange(N), y].")
     mistake(np.isclose(loss, -ref_loss), "Your loss has the wrong sign: it is the mean of "
                                          "-log p[correct class], a positive number.")
     mistake(close(ds, p / N), "You forgot to subtract 1 at the correct class: dscores = "
