@@ -277,3 +277,19 @@ def test_reference_select_reg_strength_ties_and_order():
     tied = {1e-3: (0.9, 0.8), 1e-2: (0.8, 0.8), 1e-4: (0.95, 0.7)}
     assert reference.select_reg_strength(tied) == 1e-2
     assert reference.select_reg_strength(dict(reversed(list(tied.items())))) == 1e-2
+
+
+def test_quiz_numeric_answers_are_computed():
+    from utils.quiz import load_questions
+
+    answers = [next(a["value"] for a in q["answers"] if a["correct"])
+               for q in load_questions(3) if q["type"] == "numeric"]
+    W = np.array([[1.0, -2.0], [3.0, 0.0]])
+    penalty = reference.l2_penalty(W, 0.1)[0]
+    eta, reg = 0.01, 0.1
+    step = (W - eta * (0 + reference.l2_penalty(W, reg)[1]))
+    factor = float(step[0, 0] / W[0, 0])
+    assert np.allclose(answers, [round(penalty, 3), round(factor, 4)])
+    wrong = [a["value"] for q in load_questions(3) if q["type"] == "numeric"
+             for a in q["answers"] if a["type"] == "value" and not a["correct"]]
+    assert np.allclose(wrong[:4], [0.1 * 14, 0.05 * 6, 0.1 * 6, 0.05 * 14 / 4])
