@@ -473,3 +473,33 @@ def test_quiz_numeric_answers_are_computed():
     assert np.allclose(answers, [round(frog, 3), round(init, 3)])
     ce = reference.cross_entropy_loss(ch02.CAT_CAR_FROG_SCORES[:1], np.array([0]))
     assert round(ce / np.log(10), 3) == 0.886
+
+
+def _ref_hinge(s, y, delta=1.0):
+    return reference.svm_loss_vectorized(s, y, delta)
+
+
+def _ref_ce(s, y):
+    return reference.cross_entropy_loss(s, y)
+
+
+# Wrong only in a corner that an earlier test does not see: each later stage of a check is reached.
+LATE_STAGES = [
+    ("svm_loss_vectorized", lambda s, y, delta=1.0: _ref_hinge(s, y, delta ** 2), "with delta=2.5"),
+    ("svm_loss_naive", lambda s, y, delta=1.0: _ref_hinge(s, y, delta) + 0.1 * (s.shape[0] == s.shape[1]),
+     "random 4 x 4"),
+    ("svm_loss_naive", lambda s, y, delta=1.0: max(_ref_hinge(s, y, delta), 0.25), "must be 0"),
+    ("svm_loss_vectorized", lambda s, y, delta=1.0: _ref_hinge(s, y, delta) + 0.1 * (s.mean() > 50),
+     "constant"),
+    ("softmax", lambda s: reference.softmax(s) if s.shape[0] > 1 else np.full(s.shape, 1 / 3),
+     "[3.2, 5.1, -1.7]"),
+    ("cross_entropy_loss", lambda s, y: _ref_ce(s, y) if s.shape[0] > 1 else 2.0 * _ref_ce(s, y), "2.04"),
+    ("cross_entropy_loss", lambda s, y: _ref_ce(s, y) + 0.5 * (s.max() < -40), "adding a constant"),
+    ("cross_entropy_loss", lambda s, y: _ref_ce(s, y) if np.any(s) else 1.0, "ln 10"),
+    ("cross_entropy_loss", lambda s, y: _ref_ce(np.clip(s, -1e9, 600.0), y), "thousands"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", LATE_STAGES)
+def test_later_stages_of_the_checks_are_reached(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
