@@ -107,7 +107,7 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
             ax.annotate("", xy=(x1 - r, y1), xytext=(start, y0),
                         arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
                                         shrinkA=0, shrinkB=0))
-            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.35)
+            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.42)
     for name in outputs:
         x0, y0 = pos[name]
         ax.annotate("", xy=(x0 + 1.4, y0), xytext=(x0 + r, y0),
