@@ -1,0 +1,105 @@
+"""Chapter 3: the widget module, and the claims its prose makes about the experiments."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils import reference  # noqa: E402
+from utils.data import make_blobs  # noqa: E402
+from utils.widgets import regularization as w  # noqa: E402
+
+LAMBDAS_2D = [0.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
+
+
+def test_polynomial_features_shape_and_terms():
+    X = np.array([[1.75, -3.5], [0.0, 7.0]])
+    F = w.polynomial_features(X, degree=3)
+    assert F.shape == (2, 9)                       # (3 + 1)(3 + 2)/2 - 1 monomials
+    Z = X / 3.5
+    assert np.allclose(F[:, 0], Z[:, 1]) and np.allclose(F[:, -1], Z[:, 0] ** 3)
+    assert w.polynomial_features(X, degree=10).shape[1] == 65
+
+
+@pytest.fixture(scope="module")
+def fits():
+    X, y = make_blobs(n_per_class=15, spread=1.5, seed=1)
+    Xv, yv = make_blobs(n_per_class=200, spread=1.5, seed=2)
+    table = {}
+    for reg in LAMBDAS_2D:
+        clf = w.PolynomialClassifier(reg).fit(X, y)
+        table[reg] = (clf.accuracy(X, y), clf.accuracy(Xv, yv), float(np.linalg.norm(clf.W)))
+    return table
+
+
+def test_section_3_4_claims(fits):
+    train = np.array([fits[r][0] for r in LAMBDAS_2D])
+    val = np.array([fits[r][1] for r in LAMBDAS_2D])
+    norms = np.array([fits[r][2] for r in LAMBDAS_2D])
+    gap = train - val
+    assert train[0] == 1.0                                   # every training point right at λ = 0
+    assert np.argmax(gap) == 0                               # ... with the largest gap of the table
+    assert np.all(np.diff(norms) < 0) and norms[0] / norms[-1] > 1e3   # orders of magnitude
+    best = int(np.argmax(val))
+    assert 0 < best < len(LAMBDAS_2D) - 1 and val[best] > val[0]       # a moderate λ is best
+    assert train[-1] == train.min() and val[-1] == val.min()           # underfitting at the end
+
+
+def test_fit_is_deterministic():
+    X, y = make_blobs(n_per_class=5, spread=1.0, seed=3)
+    a = w.PolynomialClassifier(1e-2, degree=4, steps=50).fit(X, y).W
+    b = w.PolynomialClassifier(1e-2, degree=4, steps=50).fit(X, y).W
+    assert np.array_equal(a, b)
+
+
+def test_soft_thresholding_and_shrinkage_formulas():
+    grid = np.linspace(-4, 4, 80001)
+    for a in (-2.5, -0.5, 0.3, 2.0):
+        for lam in (0.5, 1.0):
+            l2 = grid[np.argmin(0.5 * (grid - a) ** 2 + 0.5 * lam * grid ** 2)]
+            l1 = grid[np.argmin(0.5 * (grid - a) ** 2 + lam * np.abs(grid))]
+            assert np.isclose(l2, a / (1 + lam), atol=1e-3)
+            assert np.isclose(l1, np.sign(a) * max(abs(a) - lam, 0.0), atol=1e-3)
+
+
+def test_weight_decay_equals_l2_step():
+    rng = np.random.default_rng(0)
+    W, dW = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+    eta, reg = 0.1, 0.5
+    assert np.allclose(W - eta * (dW + reference.l2_penalty(W, reg)[1]), (1 - eta * reg) * W - eta * dW)
+
+
+def test_static_figure_and_widget_build():
+    X, y = make_blobs(n_per_class=5, spread=1.0, seed=3)
+    clfs = [w.PolynomialClassifier(r, degree=3, steps=20).fit(X, y) for r in (0.0, 1.0)]
+    fig = w.regularization_row(clfs, X, y, X, y)
+    assert len(fig.axes) == 4
+    assert "λ = 0" in fig.axes[0].get_title() and "val acc" in fig.axes[0].get_title()
+    pytest.importorskip("ipywidgets")
+    assert w.regularization_widget(X, y, lambdas=[0.0, 1.0], degree=3, steps=20) is not None
+    plt.close("all")
+
+
+def test_section_3_5_claims_on_digits():
+    """The digits search of the notebook: small train/validation gaps, large λ costs accuracy."""
+    from utils.data import load_digits_split
+    from utils.training import evaluate_accuracy, train
+
+    data = load_digits_split()
+    mean = data.X_train.mean(axis=0)
+    X_train, X_val = (data.X_train - mean) / 16, (data.X_val - mean) / 16
+    results = {}
+    for reg in 10.0 ** np.arange(-5, 1):
+        model = reference.LinearClassifier(64, 10, reg=reg, seed=0)
+        train(model, X_train, data.y_train, X_val, data.y_val, update_rule="adam",
+              optim_config={"learning_rate": 1e-2}, num_epochs=40, batch_size=100, seed=0)
+        results[reg] = (evaluate_accuracy(model, X_train, data.y_train),
+                        evaluate_accuracy(model, X_val, data.y_val))
+    assert sum(p.size for p in model.params.values()) == 65 * 10
+    assert all(abs(tr - va) < 0.03 for tr, va in results.values())
+    best = reference.select_reg_strength(results)
+    larger = [r for r in results if r >= best]
+    assert all(results[a][1] >= results[b][1] for a, b in zip(larger, larger[1:]))
+    smallest, largest = results[min(results)], results[max(results)]
+    assert largest[0] < smallest[0] and largest[1] < smallest[1]
