@@ -322,7 +322,15 @@ def _rule_probe(call):
     def rule(w, dw, config=None):
         if isinstance(config, _ConfigArgument):
             config = copy.deepcopy(config.config)
-        return fn(w, dw, config)
+        try:
+            return fn(w, dw, config)
+        except NotImplementedError as exc:
+            last, tb = None, exc.__traceback__
+            while tb is not None:
+                last, tb = tb.tb_frame.f_code, tb.tb_next
+            if last is getattr(fn, "__code__", None):  # the learner's own stub: not attempted
+                raise NotImplementedError(str(exc)) from None
+            raise  # raised deeper, in something the learner's rule calls
 
     def step(w, dw, config=None):
         original, call.fn = call.fn, rule
