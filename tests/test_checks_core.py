@@ -24,6 +24,17 @@ def test_stub_is_not_attempted():
     assert "not attempted" in str(result)
 
 
+def test_calling_an_unfinished_exercise_is_not_mistaken_for_not_attempted():
+    def predict_labels(scores):
+        raise NotImplementedError
+
+    def accuracy(y_pred, y_true):
+        return float(np.mean(predict_labels(y_pred[:, None]) == y_true))
+    result = run_check(accuracy)
+    assert result.attempted and not result.passed
+    assert "calls `predict_labels`, which is not written yet" in result.messages[0]
+
+
 def test_exception_in_learner_code_is_diagnosed_not_raised():
     def linear_scores(X, W, b):
         return X @ W + b[:-1]  # shapes do not broadcast: ValueError

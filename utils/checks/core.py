@@ -145,6 +145,25 @@ def _describe(value):
     return f"an object of type {type(value).__name__}"
 
 
+def _unfinished_helper(fn, exc):
+    """Name of another function whose stub raised ``exc`` inside the learner's ``fn``, if any.
+
+    A stub that raises in ``fn`` itself means "not attempted"; one raised deeper, in a function
+    ``fn`` calls (say an earlier exercise), means ``fn`` was written but depends on an unfinished one.
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None:  # a class or builtin: its own methods count as itself
+        return None
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code)
+        tb = tb.tb_next
+    if code not in frames or frames[-1] is code:
+        return None
+    return frames[-1].co_name
+
+
 class Probe:
     """The learner's callable, wrapped for checking.
 
@@ -179,8 +198,13 @@ class Probe:
             warnings.simplefilter("always")
             try:
                 out = _call_with_time_limit(self.fn, args, kwargs, self.exercise.time_limit)
-            except NotImplementedError:
-                raise NotAttempted() from None
+            except NotImplementedError as exc:
+                unfinished = _unfinished_helper(self.fn, exc)
+                if unfinished is None:
+                    raise NotAttempted() from None
+                fail(f"`{self.name}` calls `{unfinished}`, which is not written yet (it still "
+                     f"raises NotImplementedError). Finish `{unfinished}` first, or compute that "
+                     "part directly.")
             except TimeoutError:
                 fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} seconds "
                      f"on a small input: {self.exercise.hint_on_timeout}.")
