@@ -36,8 +36,8 @@ FUNCTIONS = {
 RACE = {
     "SGD": ("sgd", {"bowl x²/20 + y²": {"learning_rate": 0.9},
                     "Himmelblau": {"learning_rate": 0.01}}),
-    "momentum": ("sgd_momentum", {"bowl x²/20 + y²": {"learning_rate": 0.1, "momentum": 0.8},
-                                  "Himmelblau": {"learning_rate": 0.004, "momentum": 0.8}}),
+    "momentum": ("sgd_momentum", {"bowl x²/20 + y²": {"learning_rate": 0.3, "momentum": 0.7},
+                                  "Himmelblau": {"learning_rate": 0.01, "momentum": 0.5}}),
     "Adagrad": ("adagrad", {"bowl x²/20 + y²": {"learning_rate": 2.0},
                             "Himmelblau": {"learning_rate": 1.0}}),
     "RMSProp": ("rmsprop", {"bowl x²/20 + y²": {"learning_rate": 0.3},
@@ -63,6 +63,12 @@ def run_optimizer(fn, start, rule, config=None, num_steps=50):
             w = path[-1]
         path.append(np.array(w, dtype=float))
     return np.array(path)
+
+
+def steps_to_reach(fn, path, level=1e-3):
+    """Index of the first point of ``path`` where ``fn`` is below ``level`` (None if never)."""
+    below = np.asarray(fn(path)[0]) < level
+    return int(np.argmax(below)) if below.any() else None
 
 
 def draw_contours(fn, limits, levels, ax):
