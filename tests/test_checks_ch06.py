@@ -393,3 +393,17 @@ def test_dropout_forward_alternatives_pass(right):
 def test_dropout_backward_alternative_passes():
     result = run_check(backward_by_mode, exercise="dropout_backward")
     assert result.passed, result.messages
+
+
+def test_chapter_6_quiz_numeric_answers_are_computed():
+    from utils.quiz import load_questions
+    numeric = [q for q in load_questions(6) if q["type"] == "numeric"]
+    correct = [next(a["value"] for a in q["answers"] if a["correct"]) for q in numeric]
+    params = sum(v.size for v in reference.TwoLayerNet(64, 100, 10).params.values())
+    _, (_, mask) = reference.dropout_forward(np.ones((50, 50)), {"p": 0.2, "mode": "train", "seed": 0})
+    assert correct == [params, round(float(mask.max()), 3)]
+
+
+def test_chapter_6_quiz_sigmoid_answer():
+    from utils.widgets.networks import ACTIVATIONS
+    assert round(float(ACTIVATIONS["sigmoid"][1](6.0)), 4) == 0.0025

@@ -30,14 +30,15 @@ def evaluate_accuracy(model, X, y, batch_size=500):
 
 
 def train(model, X_train, y_train, X_val, y_val, update_rule="sgd", optim_config=None,
-          lr_decay=1.0, num_epochs=10, batch_size=100, seed=0, verbose=False):
+          lr_decay=1.0, num_epochs=10, batch_size=100, seed=0, verbose=False, keep_best=True):
     """Minibatch training with an update rule from chapter 4.
 
     update_rule: a name in ``utils.reference.optim`` ("sgd", "sgd_momentum", "adagrad", "rmsprop",
     "adam") or a function ``rule(w, dw, config) -> (next_w, config)``. Each parameter keeps its own
     config copy. After every epoch the learning rate is multiplied by ``lr_decay`` and the
-    parameters with the best validation accuracy so far are remembered; at the end the model is
-    left holding them. Returns a ``TrainingHistory``.
+    parameters with the best validation accuracy so far are remembered (the first epoch reaching
+    it); at the end the model is left holding them, or its final parameters if ``keep_best`` is
+    False. Returns a ``TrainingHistory``.
     """
     rule = getattr(optim, update_rule) if isinstance(update_rule, str) else update_rule
     configs = {name: dict(optim_config or {}) for name in model.params}
@@ -65,5 +66,6 @@ def train(model, X_train, y_train, X_val, y_val, update_rule="sgd", optim_config
         if verbose:
             print(f"epoch {epoch:3d}  loss {history.loss[-1]:.4f}  "
                   f"train {history.train_acc[-1]:.3f}  val {history.val_acc[-1]:.3f}")
-    model.params = best_params
+    if keep_best:
+        model.params = best_params
     return history

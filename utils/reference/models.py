@@ -41,8 +41,9 @@ class TwoLayerNet:
     """affine -> ReLU -> (dropout) -> affine -> softmax.
 
     params: 'W1' (D, H), 'b1' (H,), 'W2' (H, C), 'b2' (C,); weights from N(0, weight_scale**2),
-    biases zero. ``dropout`` is the drop probability p (0 disables it). ``mode`` is "train" or
-    "test"; the training loop sets it, and ``loss(X)`` without labels always runs in test mode.
+    biases zero. ``dropout`` is the drop probability p (0 disables it). ``loss(X, y)`` (training)
+    runs dropout in "train" mode with a fresh mask per call, drawn from a generator seeded with
+    ``seed + 1``; ``loss(X)`` without labels (prediction) runs it in "test" mode, the identity.
     """
 
     def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
