@@ -407,3 +407,49 @@ def test_chapter_6_quiz_numeric_answers_are_computed():
 def test_chapter_6_quiz_sigmoid_answer():
     from utils.widgets.networks import ACTIVATIONS
     assert round(float(ACTIVATIONS["sigmoid"][1](6.0)), 4) == 0.0025
+
+
+def test_train_keep_best_false_keeps_the_final_parameters():
+    from utils.data import make_spirals
+    from utils.training import train
+    X, y = make_spirals(30, 3, seed=1)
+    finals = []
+    for keep_best in (True, False):
+        net = reference.TwoLayerNet(2, 10, 3, weight_scale=0.1, seed=0)
+        hist = train(net, X, y, X[:5], y[:5], update_rule="adam",
+                     optim_config={"learning_rate": 1e-2}, num_epochs=6, batch_size=30,
+                     keep_best=keep_best)
+        finals.append(net.params["W1"].copy())
+    # the same run: the final parameters differ from the best-epoch ones unless the best is the last
+    assert (hist.best_epoch == 6) == np.array_equal(finals[0], finals[1])
+    assert hist.best_epoch < 6  # with this 5-example "validation" set the best comes early
+
+
+def test_widgets_draw_and_build():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from utils.data import make_spirals
+    from utils.widgets import networks as w
+    assert len(w.plot_activations().axes) == 8
+    assert len(w.draw_thinned_networks(p=0.5, num_masks=2).axes) == 2
+    X, y = make_spirals(20, 3, seed=0)
+    fig, accs = w.spiral_capacity_grid(X, y, hidden_dims=(2, 20), dropouts=(0.0, 0.5), num_epochs=5)
+    assert set(accs) == {(0.0, 2), (0.0, 20), (0.5, 2), (0.5, 20)}
+    assert all(0 <= a <= 1 for a in accs.values())
+    widget = w.spiral_network_widget(X, y)
+    assert {c.description for c in widget.children[:2]} == {"hidden H", "dropout p"}
+    plt.close("all")
+
+
+def test_spiral_numbers_of_the_chapter():
+    from utils.data import make_spirals
+    from utils.training import evaluate_accuracy, train
+    from utils.widgets.networks import train_spiral_net
+    X, y = make_spirals(100, 3, seed=0)
+    linear = reference.LinearClassifier(2, 3, weight_scale=1e-2, reg=1e-3, seed=0)
+    train(linear, X, y, X, y, update_rule="sgd", optim_config={"learning_rate": 1.0},
+          num_epochs=200, batch_size=300)
+    assert 0.4 <= evaluate_accuracy(linear, X, y) <= 0.6
+    assert train_spiral_net(X, y, hidden_dim=100, num_epochs=300)[1] >= 0.97
