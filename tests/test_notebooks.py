@@ -103,3 +103,12 @@ def test_exercise_notebook_clears_outputs_and_keeps_prose():
     assert out.cells[1].metadata["tags"] == [notebooks.NAV_TAG]
     assert out.cells[2].outputs == [] and out.cells[2].execution_count is None
     assert nb.cells[1].outputs, "the solution itself must not be modified"
+
+
+def test_stream_chunks_are_merged_in_first_position():
+    new = nbformat.v4.new_output
+    outputs = [new("stream", name="stdout", text="a\n"), new("display_data", data={"text/plain": "fig"}),
+               new("stream", name="stdout", text="b\n"), new("stream", name="stderr", text="w\n")]
+    merged = notebooks.coalesce_streams(outputs)
+    assert [o.output_type for o in merged] == ["stream", "display_data", "stream"]
+    assert merged[0].text == "a\nb\n" and merged[2].text == "w\n"

@@ -71,6 +71,8 @@ def dropout_forward(x, dropout_param):
     p, mode = dropout_param["p"], dropout_param["mode"]
     if mode == "test" or p == 0:
         return x.copy(), (dropout_param, None)
+    if p >= 1:  # everything is dropped; 1/(1-p) would divide by zero
+        return np.zeros_like(x), (dropout_param, np.zeros_like(x))
     rng = np.random.default_rng(dropout_param.get("seed"))
     mask = (rng.random(x.shape) >= p) / (1 - p)
     return x * mask, (dropout_param, mask)
