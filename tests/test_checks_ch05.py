@@ -7,26 +7,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import assert_rejected
-from utils import reference
 from utils.checks import run_check
 from utils.reference import autograd
 
-CH05 = ["Value", "affine_forward", "affine_backward", "relu_forward", "relu_backward",
-        "softmax_loss"]
-
-
-@pytest.mark.parametrize("name", CH05)
-def test_reference_passes(name):
-    result = run_check(getattr(reference, name), exercise=name)
-    assert result.passed, result.messages
-
-
-@pytest.mark.parametrize("name", CH05)
-def test_stub_not_attempted(name):
-    def stub(*args):
-        raise NotImplementedError
-    result = run_check(stub, exercise=name)
-    assert not result.attempted and not result.passed
 
 
 def test_value_stub_class_not_attempted():
@@ -502,6 +485,6 @@ def test_quiz_numeric_answers_are_computed():
 
     numeric = [q for q in load_questions(5) if q["type"] == "numeric"]
     answers = [next(a["value"] for a in q["answers"] if a["correct"]) for q in numeric]
-    x, y, z = -2.0, 5.0, -4.0
-    assert answers[0] == x + y  # df/dz of f = (x + y) z
+    x, y = -2.0, 5.0  # f = (x + y) z
+    assert answers[0] == x + y  # df/dz
     assert answers[1] == round(-1 / 1.37**2, 2)

@@ -10,10 +10,18 @@ from utils.checks import UnknownExerciseError, check, known_exercises, run_check
 from utils.checks.core import REPORT_ENV
 
 
-def test_every_exercise_has_a_reference_that_passes():
-    for name in known_exercises():
-        result = run_check(getattr(reference, name), exercise=name)
-        assert result.passed, (name, result.messages)
+@pytest.mark.parametrize("name", known_exercises())
+def test_every_exercise_has_a_reference_that_passes(name):
+    result = run_check(getattr(reference, name), exercise=name)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("name", known_exercises())
+def test_every_exercise_reports_a_stub_as_not_attempted(name):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+    result = run_check(stub, exercise=name)
+    assert (result.attempted, result.passed) == (False, False), result.messages
 
 
 def test_stub_is_not_attempted():

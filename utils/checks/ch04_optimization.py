@@ -202,8 +202,8 @@ def _check_gradient(dW, data_grad, W, reg, N, kind, extra=()):
             "in which the loss grows; the optimizer is the one that subtracts it.")
     for factor in (N, 1.0 / N):
         if any(close(dW, factor * data_grad + r) for r in (rW, factor * rW, 0 * rW, 2 * rW)):
-            fail(f"Your dW is not averaged over the batch: like the loss, the data part of the "
-                 f"gradient is a mean over the N examples, so divide the sum by N exactly once.")
+            fail("Your dW is not averaged over the batch: like the loss, the data part of the "
+                 "gradient is a mean over the N examples, so divide the sum by N exactly once.")
     for wrong, hint in extra:
         mistake(close(dW, wrong + rW), hint)
 
