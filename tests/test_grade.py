@@ -28,8 +28,9 @@ def _chapter_with_cell_before_first_check(tmp_path, source):
 
 
 def test_untouched_exercise_notebook_is_all_not_attempted():
-    code, out, _ = grade(CHAPTER)
+    code, out, err = grade(CHAPTER)
     assert code == 1
+    assert err == "", "the learner sees nothing but the report (no kernel log)"
     for name in EXERCISES:
         assert f"{name}" in out
     assert out.count("not attempted") == 5

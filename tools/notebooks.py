@@ -6,6 +6,7 @@ block it replaces. Everything else (prose, setup, checks) is copied unchanged.
 """
 import copy
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -113,7 +114,7 @@ def execute(nb, folder, timeout=300):
     """
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(folder)}})
-    client.execute()
+    client.execute(stderr=subprocess.DEVNULL)  # kernel log noise; cell output comes via messages
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code":

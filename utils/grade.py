@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -67,7 +68,9 @@ def grade(path, cell_timeout=120):
                                     record_timing=False,
                                     resources={"metadata": {"path": str(Path(path).parent)}})
             try:
-                client.execute()
+                # The kernel's own log (e.g. ipykernel's note on unencrypted local TCP) is noise
+                # to a learner; cell output reaches us through the kernel's messages anyway.
+                client.execute(stderr=subprocess.DEVNULL)
             except Exception as exc:  # e.g. the kernel died
                 print(f"note: the notebook stopped early ({type(exc).__name__}); "
                       "checks after that point count as not reached", file=sys.stderr)
