@@ -5,6 +5,21 @@ Each ``Value`` remembers the values it was made from and how to pass a gradient 
 import math
 
 
+def topological_order(root):
+    """Every node ``root`` depends on (itself included), each after all the nodes it was made from."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
 class Value:
     """A scalar that records how it was computed. ``.data`` is the number, ``.grad`` d(output)/d(self)."""
 
@@ -93,18 +108,8 @@ class Value:
 
     def backward(self):
         """Fill ``.grad`` of every node this value depends on, in reverse topological order."""
-        order, seen = [], set()
-
-        def visit(node):
-            if id(node) not in seen:
-                seen.add(id(node))
-                for child in node._prev:
-                    visit(child)
-                order.append(node)
-
-        visit(self)
         self.grad = 1.0
-        for node in reversed(order):
+        for node in reversed(topological_order(self)):
             node._backward()
 
     def __neg__(self):

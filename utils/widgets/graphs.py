@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from ..reference.autograd import topological_order
+
 VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#1a7f37", "#cf222e", "#fff2a8"
 
 
@@ -141,20 +143,6 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
 # From a Value expression
 # ---------------------------------------------------------------------------------------------
 
-def _topological(out):
-    order, seen = [], set()
-
-    def visit(v):
-        if id(v) not in seen:
-            seen.add(id(v))
-            for c in v._prev:
-                visit(c)
-            order.append(v)
-
-    visit(out)
-    return order
-
-
 def _gate_label(op, constants):
     if op.startswith("**"):
         n = op[2:]
@@ -178,7 +166,7 @@ def graph_from_value(out, names):
 def _graph(out, names):
     """``graph_from_value`` plus the Value behind each node, in the same order."""
     label_of = {id(v): k for k, v in names.items()}
-    order = _topological(out)
+    order = topological_order(out)
     folded = {id(v) for v in order if not v._prev and id(v) not in label_of}
     ids, nodes, values = {}, [], []
     for v in order:
@@ -219,7 +207,7 @@ def backward_steps(out, names):
     Returns a list of (nodes, current_gate_name, text): step 0 is the forward pass only, step k
     shows the gradients known after the k-th gate has passed its gradient back.
     """
-    order = _topological(out)
+    order = topological_order(out)
     for v in order:
         v.grad = 0.0
     known = {id(out)}
