@@ -11,6 +11,7 @@ import html
 import inspect
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -234,22 +235,31 @@ class Probe:
 # Assertions on what the learner returned
 # ---------------------------------------------------------------------------------------------
 
+def _verbs(what):
+    """("is", "has", "contains") or their plurals, agreeing with the head noun of ``what``
+    ("Your labels are ...", "Your loss is ...", "Your scores for the example have ...")."""
+    head = re.split(r" (?:for|of|in|on|from) ", what)[0].split()[-1]
+    plural = head.endswith("s") and not head.endswith("ss")
+    return ("are", "have", "contain") if plural else ("is", "has", "contains")
+
+
 def expect_array(value, shape=None, what="the result", kind=None):
     """Fail unless ``value`` is a finite NumPy array of ``shape`` (and dtype kind, e.g. "iu", "f")."""
+    is_, has, contains = _verbs(what)
     if value is None:
-        fail(f"{what} is None. Did you forget a `return` statement?")
+        fail(f"{what} {is_} None. Did you forget a `return` statement?")
     if not isinstance(value, np.ndarray):
         if isinstance(value, (list, tuple)):
-            fail(f"{what} is a Python {type(value).__name__}; return a NumPy array instead.")
-        fail(f"{what} should be a NumPy array but is {_describe(value)}.")
+            fail(f"{what} {is_} a Python {type(value).__name__}; return a NumPy array instead.")
+        fail(f"{what} should be a NumPy array but {is_} {_describe(value)}.")
     if shape is not None and value.shape != tuple(shape):
-        fail(f"{what} has shape {value.shape}, expected {tuple(shape)}.")
+        fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}.")
     if kind is not None and value.dtype.kind not in kind:
         names = {"i": "integers", "u": "integers", "f": "floats", "b": "booleans"}
         wanted = " or ".join(sorted({names.get(k, k) for k in kind}))
-        fail(f"{what} has dtype {value.dtype}; expected {wanted}.")
+        fail(f"{what} {has} dtype {value.dtype}; expected {wanted}.")
     if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
-        fail(f"{what} contains NaN or infinity. Look for a division by zero, log(0) or an "
+        fail(f"{what} {contains} NaN or infinity. Look for a division by zero, log(0) or an "
              "overflowing exp.")
     return value
 
