@@ -66,6 +66,13 @@ def test_a_cell_that_never_ends_is_interrupted_and_grading_goes_on(tmp_path):
     assert out.count("not attempted") == 5
 
 
+def test_a_kernel_that_dies_leaves_later_exercises_not_reached(tmp_path):
+    path = _chapter_with_cell_before_first_check(tmp_path, "import os\nos._exit(1)")
+    code, out, err = grade(path)
+    assert code == 1 and out.count("not reached") == 5
+    assert "a cell exited Python" in err and "Traceback" not in err
+
+
 def test_original_notebook_is_not_modified(tmp_path):
     before = CHAPTER.read_bytes()
     grade(CHAPTER)

@@ -72,8 +72,10 @@ def grade(path, cell_timeout=120):
                 # to a learner; cell output reaches us through the kernel's messages anyway.
                 client.execute(stderr=subprocess.DEVNULL)
             except Exception as exc:  # e.g. the kernel died
-                print(f"note: the notebook stopped early ({type(exc).__name__}); "
-                      "checks after that point count as not reached", file=sys.stderr)
+                why = ("the Python kernel stopped: a cell exited Python or ran out of memory"
+                       if type(exc).__name__ == "DeadKernelError" else type(exc).__name__)
+                print(f"note: the notebook stopped early ({why}); checks after that point count "
+                      "as not reached", file=sys.stderr)
         finally:
             if previous is None:
                 os.environ.pop(REPORT_ENV, None)
