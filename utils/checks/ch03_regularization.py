@@ -45,15 +45,21 @@ def _penalty_number(penalty, name):
     return expect_number(penalty, what="Your penalty")
 
 
-@exercise("l2_penalty", reference=ref.l2_penalty, chapter=3)
-def check_l2_penalty(call):
-    W, reg = _weights(0), REG
-    penalty, dW = _pair(call(W, reg), "l2_penalty")
-    penalty = _penalty_number(penalty, "l2_penalty")
+def _penalty_and_gradient(call, W, reg, name):
+    """Call a penalty exercise and check the form of its answer: a number and a dW shaped like W."""
+    penalty, dW = _pair(call(W, reg), name)
+    penalty = _penalty_number(penalty, name)
     dW = expect_array(dW, what="Your gradient dW")
     if dW.shape != W.shape:
         fail(f"Your gradient dW has shape {dW.shape}, but it must have W's shape {W.shape}: "
              "one partial derivative per weight.")
+    return penalty, dW
+
+
+@exercise("l2_penalty", reference=ref.l2_penalty, chapter=3)
+def check_l2_penalty(call):
+    W, reg = _weights(0), REG
+    penalty, dW = _penalty_and_gradient(call, W, reg, "l2_penalty")
     squares = float(np.sum(W ** 2))
     # --- the penalty ---
     mistake(np.isclose(penalty, reg * squares),
@@ -125,12 +131,7 @@ def check_l2_penalty(call):
 @exercise("l1_penalty", reference=ref.l1_penalty, chapter=3)
 def check_l1_penalty(call):
     W, reg = -_weights(1), REG  # a negative sum tells sum(W) and |sum(W)| apart
-    penalty, dW = _pair(call(W, reg), "l1_penalty")
-    penalty = _penalty_number(penalty, "l1_penalty")
-    dW = expect_array(dW, what="Your gradient dW")
-    if dW.shape != W.shape:
-        fail(f"Your gradient dW has shape {dW.shape}, but it must have W's shape {W.shape}: "
-             "one partial derivative per weight.")
+    penalty, dW = _penalty_and_gradient(call, W, reg, "l1_penalty")
     absolute = float(np.sum(np.abs(W)))
     squares = float(np.sum(W ** 2))
     # --- the penalty ---
