@@ -197,15 +197,7 @@ def make_value(**bug):
                             seen.add(id(child))
                             queue.append(child)
                 return
-            order, seen = [], set()
-
-            def visit(node):
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    for child in node._prev:
-                        visit(child)
-                    order.append(node)
-            visit(self)
+            order = autograd.topological_order(self)
             for node in (order if how == "not_reversed" else reversed(order)):
                 node._backward()
 

@@ -52,6 +52,24 @@ def _guarded(call, *args, warning_hint=None, broadcast_hint=None, **kwargs):
         raise
 
 
+def _finite_probabilities(call, scores, hint, what="Your probabilities"):
+    """softmax on extreme scores: NaN/inf in the result, or an overflow warning, fails with
+    ``hint`` (the stability mistake) before the generic checks of the array."""
+    out = _guarded(call, scores, warning_hint=hint)
+    if isinstance(out, np.ndarray) and not np.all(np.isfinite(out)):
+        fail(hint)
+    return expect_array(out, shape=scores.shape, what=what)
+
+
+def _finite_loss(call, scores, y, hint, what):
+    """cross_entropy_loss on extreme scores: an infinite or NaN loss, or an overflow warning,
+    fails with ``hint`` before the generic checks of the number."""
+    value = _guarded(call, scores, y, warning_hint=hint)
+    if value is not None and np.size(value) == 1 and not np.isfinite(np.asarray(value, dtype=float)):
+        fail(hint)
+    return expect_number(value, what=what)
+
+
 def _match(out, catalogue, N=None):
     """Fail with the hint of the first wrong answer in ``catalogue`` that ``out`` equals.
 
@@ -294,10 +312,7 @@ def check_softmax(call):
              "about [[0.13, 0.869, 0.001]].")
     # Stability: scores in the thousands, first all large, then rows far apart.
     big = np.array([[1000.0, 1001.0, 999.0], [1002.0, 995.0, 1003.0]])
-    out_big = _guarded(call, big, warning_hint=_OVERFLOW_HINT)
-    if isinstance(out_big, np.ndarray) and not np.all(np.isfinite(out_big)):
-        fail(_OVERFLOW_HINT)
-    out_big = expect_array(out_big, shape=(2, 3), what="Your probabilities for large scores")
+    out_big = _finite_probabilities(call, big, _OVERFLOW_HINT, "Your probabilities for large scores")
     if not close(out_big, ref.softmax(big)):
         fail("For scores in the thousands your probabilities are wrong, although smaller scores "
              "work. Softmax is unchanged when each row is shifted: subtract the row maximum.")
@@ -305,16 +320,10 @@ def check_softmax(call):
     global_hint = ("Subtract each row's own maximum (`scores.max(axis=1, keepdims=True)`), not the "
                    "maximum of the whole array: a row far below the global maximum underflows to "
                    "0 / 0.")
-    out_apart = _guarded(call, apart, warning_hint=global_hint)
-    if isinstance(out_apart, np.ndarray) and not np.all(np.isfinite(out_apart)):
-        fail(global_hint)
-    out_apart = expect_array(out_apart, shape=(2, 3), what="Your probabilities")
+    out_apart = _finite_probabilities(call, apart, global_hint)
     mistake(not close(out_apart, ref.softmax(apart)), global_hint)
     spread = np.array([[-800.0, 0.0, 5.0], [3.0, -900.0, 2.0], [1000.0, -1000.0, 0.0]])
-    out_spread = _guarded(call, spread, warning_hint=_OVERFLOW_HINT)
-    if isinstance(out_spread, np.ndarray) and not np.all(np.isfinite(out_spread)):
-        fail(_OVERFLOW_HINT)
-    out_spread = expect_array(out_spread, shape=(3, 3), what="Your probabilities")
+    out_spread = _finite_probabilities(call, spread, _OVERFLOW_HINT)
     if not close(out_spread, ref.softmax(spread)):
         fail("For rows with a spread of hundreds your probabilities are wrong. Subtract the row "
              "maximum (not the minimum or the mean), so every exponent is <= 0.")
@@ -410,10 +419,7 @@ def check_cross_entropy_loss(call):
                 "log sum_k exp(s_k - m).")
     big = np.array([[1000.0, 1001.0, 999.0], [1002.0, 995.0, 1003.0]])
     big_y = np.array([0, 2])
-    value = _guarded(call, big, big_y, warning_hint=overflow)
-    if value is not None and np.size(value) == 1 and not np.isfinite(np.asarray(value, dtype=float)):
-        fail(overflow)
-    value = expect_number(value, what="Your loss for large scores")
+    value = _finite_loss(call, big, big_y, overflow, "Your loss for large scores")
     if not close(value, ref.cross_entropy_loss(big, big_y)):
         fail("For scores in the thousands your loss is wrong, although smaller scores work. "
              "Subtract each row's maximum before exponentiating.")
@@ -423,10 +429,7 @@ def check_cross_entropy_loss(call):
                    "exp underflows to 0, and log(0) = -inf.")
     apart = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -999.0]])
     apart_y = np.array([1, 2])
-    value = _guarded(call, apart, apart_y, warning_hint=global_hint)
-    if value is not None and np.size(value) == 1 and not np.isfinite(np.asarray(value, dtype=float)):
-        fail(global_hint)
-    value = expect_number(value, what="Your loss for rows far apart")
+    value = _finite_loss(call, apart, apart_y, global_hint, "Your loss for rows far apart")
     mistake(not close(value, ref.cross_entropy_loss(apart, apart_y)), global_hint)
     # A very wrong example: p_y underflows to 0, so log(softmax) gives -inf.
     underflow = ("Your loss is infinite (or warns) when the correct class's probability is tiny: "

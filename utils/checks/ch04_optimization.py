@@ -300,6 +300,12 @@ def check_linear_softmax_loss(call):
 # Update rules
 # ---------------------------------------------------------------------------------------------
 
+def _fresh_problem(seed):
+    """A (3, 2) starting point and three gradients, for running a rule from config=None."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((3, 2)), [rng.standard_normal((3, 2)) for _ in range(3)]
+
+
 class _ConfigArgument:
     """A config dict handed to the learner as a fresh deep copy.
 
@@ -399,9 +405,7 @@ def check_sgd_momentum(call):
         fail("next_w is right, but the velocity stored in config is not the new velocity "
              "momentum * v - learning_rate * dw.")
     # From scratch: the defaults, then state carried over three steps.
-    rng = np.random.default_rng(45)
-    w0 = rng.standard_normal((3, 2))
-    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    w0, grads = _fresh_problem(45)
     w1, config = step(w0, grads[0])
     if not close(w1, w0 - 1e-2 * grads[0]):
         fail("Starting from config=None, the first step should be w - 0.01 * dw: the default "
@@ -531,9 +535,7 @@ def check_adam(call):
         fail("next_w is right, but config should now hold the updated m, v and t = t + 1 "
              "(m and v without bias correction: that is applied only for the step).")
     # From scratch: defaults and carried state.
-    rng = np.random.default_rng(47)
-    w0 = rng.standard_normal((3, 2))
-    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    w0, grads = _fresh_problem(47)
     w1, config = step(w0, grads[0])
     ref_w1, _ = ref_optim.adam(w0, grads[0])
     for wrong_lr in (1e-2, 1e-1, 1e-4):
