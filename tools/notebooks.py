@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from utils.grade import exercises_in
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -51,7 +53,6 @@ def exercise_notebook(solution, filename):
 
 NAV_TAG = "course-navigation"
 _EXERCISE_HEADING = re.compile(r"^###\s+(Exercise\s[^\n]+)$", re.MULTILINE)
-_CHECK_CALL = re.compile(r"^check\((\w+)", re.MULTILINE)
 
 
 def _slug(heading):
@@ -70,10 +71,7 @@ def with_navigation(nb, kind, filename):
     exercise_kind = kind == "exercises"
     other = f"../{'solutions' if exercise_kind else 'chapters'}/{filename}"
     cells = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
-    names = []
-    for cell in cells:
-        if cell.cell_type == "code":
-            names += [n for n in _CHECK_CALL.findall(cell.source) if n not in names]
+    names = exercises_in(nb)  # the same reading of check(...) cells as the grader's
     listed = ", ".join(f"`{n}`" for n in names)
     if exercise_kind:
         banner = (f"> **Exercise notebook.** You write {len(names)} functions here: {listed}. Fill in "
