@@ -10,7 +10,7 @@ from utils import reference  # noqa: E402
 from utils.data import make_blobs  # noqa: E402
 from utils.widgets import regularization as w  # noqa: E402
 
-LAMBDAS_2D = [0.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
+LAMBDAS_2D = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 
 
 def test_polynomial_features_shape_and_terms():
@@ -29,6 +29,7 @@ def fits():
     table = {}
     for reg in LAMBDAS_2D:
         clf = w.PolynomialClassifier(reg).fit(X, y)
+        assert clf.converged, f"the fit for reg={reg} did not reach its tolerance"
         table[reg] = (clf.accuracy(X, y), clf.accuracy(Xv, yv), float(np.linalg.norm(clf.W)))
     return table
 
@@ -38,7 +39,7 @@ def test_section_3_4_claims(fits):
     val = np.array([fits[r][1] for r in LAMBDAS_2D])
     norms = np.array([fits[r][2] for r in LAMBDAS_2D])
     gap = train - val
-    assert train[0] == 1.0                                   # every training point right at λ = 0
+    assert train[0] == 1.0                                   # every training point right at λ = 1e-6
     assert np.argmax(gap) == 0                               # ... with the largest gap of the table
     assert np.all(np.diff(norms) < 0) and norms[0] / norms[-1] > 1e3   # orders of magnitude
     best = int(np.argmax(val))
@@ -46,11 +47,21 @@ def test_section_3_4_claims(fits):
     assert train[-1] == train.min() and val[-1] == val.min()           # underfitting at the end
 
 
-def test_fit_is_deterministic():
+def test_fit_is_the_minimum_of_the_regularized_loss():
     X, y = make_blobs(n_per_class=5, spread=1.0, seed=3)
-    a = w.PolynomialClassifier(1e-2, degree=4, steps=50).fit(X, y).W
-    b = w.PolynomialClassifier(1e-2, degree=4, steps=50).fit(X, y).W
-    assert np.array_equal(a, b)
+    clf = w.PolynomialClassifier(1e-2, degree=4).fit(X, y)
+    assert clf.converged
+    _, grads = clf.model.loss(w.polynomial_features(X, 4), y)
+    assert max(np.abs(g).max() for g in grads.values()) < 1e-8     # a stationary point ...
+    assert abs(clf.model.params["b"].sum()) < 1e-12                 # ... with the biases centred
+    loss = clf.model.loss(w.polynomial_features(X, 4), y)[0]
+    clf.model.params["W"] = clf.W + 1e-3                            # ... and any move costs loss
+    assert clf.model.loss(w.polynomial_features(X, 4), y)[0] > loss
+
+
+def test_no_penalty_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match="no minimum"):
+        w.PolynomialClassifier(0.0)
 
 
 def test_soft_thresholding_and_shrinkage_formulas():
@@ -72,12 +83,12 @@ def test_weight_decay_equals_l2_step():
 
 def test_static_figure_and_widget_build():
     X, y = make_blobs(n_per_class=5, spread=1.0, seed=3)
-    clfs = [w.PolynomialClassifier(r, degree=3, steps=20).fit(X, y) for r in (0.0, 1.0)]
+    clfs = [w.PolynomialClassifier(r, degree=3).fit(X, y) for r in (1e-6, 1.0)]
     fig = w.regularization_row(clfs, X, y, X, y)
     assert len(fig.axes) == 4
-    assert "λ = 0" in fig.axes[0].get_title() and "val acc" in fig.axes[0].get_title()
+    assert "λ = 1e-06" in fig.axes[0].get_title() and "val acc" in fig.axes[0].get_title()
     pytest.importorskip("ipywidgets")
-    assert w.regularization_widget(X, y, lambdas=[0.0, 1.0], degree=3, steps=20) is not None
+    assert w.regularization_widget(X, y, lambdas=[1e-6, 1.0], degree=3) is not None
     plt.close("all")
 
 
