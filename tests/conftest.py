@@ -21,3 +21,4 @@ def assert_rejected(result, hint_fragment):
     assert result.attempted, result.messages
     assert not result.passed, f"a wrong implementation passed; messages: {result.messages}"
     assert hint_fragment.lower() in result.messages[0].lower(), result.messages[0]
+

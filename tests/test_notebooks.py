@@ -112,3 +112,24 @@ def test_stream_chunks_are_merged_in_first_position():
     merged = notebooks.coalesce_streams(outputs)
     assert [o.output_type for o in merged] == ["stream", "display_data", "stream"]
     assert merged[0].text == "a\nb\n" and merged[2].text == "w\n"
+
+
+@pytest.mark.slow  # starts a kernel
+def test_nbval_fails_a_cell_whose_figure_vanished(tmp_path):
+    """The cell prints the stored text output but no image: nbval alone would pass it."""
+    import subprocess
+    import sys
+
+    figure = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=",
+                                                          "text/plain": "<Figure>"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from IPython.display import display\ndisplay({'text/plain': '<Figure>'}, raw=True)",
+        execution_count=1, outputs=[figure])])
+    path = tmp_path / "vanished.ipynb"
+    nbformat.write(nb, str(path))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "--nbval",
+                           "--nbval-current-env", "-p", "tests.nbval_figures", "-p", "no:cacheprovider",
+                           "--rootdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, cwd=notebooks.ROOT, timeout=300)
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "stores 1 figure(s) but showed 0" in done.stdout

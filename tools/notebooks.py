@@ -113,12 +113,21 @@ def execute(nb, folder, timeout=300):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(folder)}})
     client.execute(stderr=subprocess.DEVNULL)  # kernel log noise; cell output comes via messages
-    nb.metadata.pop("widgets", None)
+    normalize_metadata(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
             for output in cell.outputs:
                 output.get("data", {}).pop(WIDGET_VIEW, None)
+    return nb
+
+
+def normalize_metadata(nb):
+    """Drop what the executing machine writes into a notebook's metadata: widget state, and the
+    Python version in ``language_info`` (3.11.7 here, 3.12.x elsewhere), so the stored notebooks are
+    the same whichever Python 3.10-3.13 ran them. Returns ``nb``, changed in place."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata.get("language_info", {}).pop("version", None)
     return nb
 
 
