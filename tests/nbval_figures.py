@@ -1,4 +1,4 @@
-"""A pytest plugin (loaded by pytest.ini) that makes nbval count figures.
+"""A pytest plugin (loaded by the root conftest.py) that makes nbval count figures.
 
 nbval does not compare images, so a figure that silently vanished (as it does with some matplotlib
 and IPython pairs) would pass: every executed cell must show as many figures as it stores.
