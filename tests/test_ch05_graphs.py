@@ -58,8 +58,24 @@ def test_draw_graph_handles_hand_built_graphs_and_a_diamond():
     a = x.tanh()
     f = (a + 2) * a
     f.backward()
-    ax = graphs.draw_graph(graphs.graph_from_value(f, {"x": x}))
-    assert sum(t.get_text() == f"{a.grad:.2f}" for t in ax.texts) == 2  # both edges leaving a
+    nodes = graphs.graph_from_value(f, {"x": x})
+    ax = graphs.draw_graph(nodes)
+    texts = [t.get_text() for t in ax.texts]
+    # a feeds "+2" and "*": each edge carries its own contribution, a and a + 2, and the node
+    # carries their sum, a's gradient; no edge shows the total
+    assert np.isclose(a.grad, a.data + (a.data + 2))
+    assert f"{a.data:.2f}" in texts and f"{a.data + 2:.2f}" in texts
+    assert ("0.46", "2.46") == (f"{a.data:.2f}", f"{a.data + 2:.2f}")
+    assert texts.count(f"sum {a.grad:.2f}") == 1 and f"{a.grad:.2f}" not in texts
+    product = nodes[-1]
+    assert product["label"] == "*" and np.allclose(product["input_grads"], [a.data, a.data + 2])
+
+
+def test_backward_steps_hide_edge_contributions_until_the_gate_fires():
+    out, names = graphs.sigmoid_neuron()
+    steps = graphs.backward_steps(out, names)
+    assert all(n["input_grads"] is None for n in steps[0][0])
+    assert all(n["input_grads"] is not None for n in steps[-1][0] if n["inputs"])
 
 
 def test_static_figures_and_widget_build():
@@ -68,3 +84,44 @@ def test_static_figures_and_widget_build():
     assert len(fig.axes) == 4
     widget = graphs.sigmoid_neuron_stepper()
     assert widget.children[0].max == 8
+
+
+# ---------------------------------------------------------------------------------------------
+# The numeric answers of chapter 5's quiz, computed with the course's engine
+# ---------------------------------------------------------------------------------------------
+
+def _quiz(chapter):
+    import json
+
+    from tests.conftest import ROOT
+    return json.loads((ROOT / "utils" / "quizzes" / f"ch{chapter:02d}.json").read_text(encoding="utf-8"))
+
+
+def _values(question):
+    return {a["value"]: a for a in question["answers"] if a["type"] == "value"}
+
+
+def test_quiz_df_dz_of_x_plus_y_times_z():
+    question = next(q for q in _quiz(5) if q["question"].startswith("f = (x + y) z"))
+    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+    f = (x + y) * z
+    f.backward()
+    answers = _values(question)
+    correct = [v for v, a in answers.items() if a["correct"]]
+    assert correct == [z.grad] == [3.0]
+    assert f"q = x + y = {(x + y).data:g}" in answers[3]["feedback"]
+    assert answers[-4]["feedback"].startswith("That is ∂f/∂x") and x.grad == y.grad == -4.0
+    assert f.data == -12.0 and -12 in answers
+    assert 1 in answers  # the output's own gradient, df/df
+
+
+def test_quiz_one_over_x_gate():
+    question = next(q for q in _quiz(5) if q["question"].startswith("The 1/x gate"))
+    x = Value(1.37)
+    out = x ** -1
+    out.backward()
+    answers = _values(question)
+    correct = [v for v, a in answers.items() if a["correct"]]
+    assert correct == [round(x.grad, 2)] == [-0.53]
+    assert round(out.data, 2) in answers and -round(x.grad, 2) in answers
+    assert "≈ −0.53" in answers[-0.53]["feedback"]

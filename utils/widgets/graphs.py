@@ -4,7 +4,9 @@ A graph is a list of nodes, each a dict ``{"name", "label", "inputs", "value", "
 (variables) have no ``inputs``; gates list the names of the nodes they read. ``draw_graph`` lays
 it out left to right (inputs on the left, the output on the right) and writes on every edge the
 value flowing forward (green, above) and the gradient flowing back (red, below), as in the cs231n
-notes. ``graph_from_value`` turns an expression built with ``Value`` into such a list, and
+notes. A gate may also list ``input_grads``, the gradient it sends back along each of its input
+edges; where a node feeds several gates, each edge then shows its own contribution and the node
+shows their sum. ``graph_from_value`` turns an expression built with ``Value`` into such a list, and
 ``sigmoid_neuron_stepper`` steps through the sigmoid neuron's backward pass one gate at a time.
 """
 import matplotlib.pyplot as plt
@@ -16,10 +18,15 @@ from ..reference.autograd import topological_order
 VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#1a7f37", "#cf222e", "#fff2a8"
 
 
-def node(name, label=None, inputs=(), value=None, grad=None):
-    """One node of a graph: an input when ``inputs`` is empty, else a gate reading ``inputs``."""
+def node(name, label=None, inputs=(), value=None, grad=None, input_grads=None):
+    """One node of a graph: an input when ``inputs`` is empty, else a gate reading ``inputs``.
+
+    ``input_grads`` (optional, aligned with ``inputs``): what this gate passes back along each
+    input edge, i.e. its local gradient times its upstream gradient.
+    """
     return {"name": name, "label": label if label is not None else name,
-            "inputs": list(inputs), "value": value, "grad": grad}
+            "inputs": list(inputs), "value": value, "grad": grad,
+            "input_grads": None if input_grads is None else list(input_grads)}
 
 
 def _layout(nodes):
@@ -73,10 +80,17 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     """Draw a computational graph. ``highlight``: names of gates to shade (e.g. the current step).
 
     Each edge carries the value of the node it leaves (green, above) and, when ``show_grads``, the
-    gradient of the final output with respect to that value (red, below). Returns the Axes.
+    gradient of the final output with respect to that value (red, below). A node read by several
+    gates whose ``input_grads`` are known is the exception: each of its edges carries its own
+    contribution, and the node itself is labelled with their sum (the node's gradient). Returns
+    the Axes.
     """
     pos, outputs = _layout(nodes)
     by_name = {n["name"]: n for n in nodes}
+    n_readers = {n["name"]: 0 for n in nodes}
+    for n in nodes:
+        for i in n["inputs"]:
+            n_readers[i] += 1
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     if ax is None:
@@ -84,18 +98,27 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
         _, ax = plt.subplots(figsize=(width, max(2.2, 0.9 * (max(ys) - min(ys)) + 1.6)))
     r = 0.32
 
-    def annotate_edge(x0, y0, x1, y1, src, t=0.5):
+    def edge_grad(src, dst, k):
+        """The gradient written on the k-th input edge of ``dst``, which leaves ``src``."""
+        own = dst["input_grads"][k] if dst.get("input_grads") else None
+        if n_readers[src["name"]] > 1 and own is not None:
+            return own  # this edge's own contribution; the node shows the sum
+        return src["grad"]
+
+    def annotate_edge(x0, y0, x1, y1, src, t=0.5, grad="same"):
+        grad = src["grad"] if grad == "same" else grad
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
         ax.text(mx, my + 0.1, _fmt(src["value"], digits), color=VALUE_COLOUR, ha="center",
                 va="bottom", fontsize=9, fontweight="bold")
-        if show_grads and src["grad"] is not None:
-            ax.text(mx, my - 0.1, _fmt(src["grad"], digits), color=GRAD_COLOUR, ha="center",
+        if show_grads and grad is not None:
+            ax.text(mx, my - 0.1, _fmt(grad, digits), color=GRAD_COLOUR, ha="center",
                     va="top", fontsize=9, fontweight="bold")
 
     for n in nodes:
         x1, y1 = pos[n["name"]]
-        for i in n["inputs"]:
+        for k, i in enumerate(n["inputs"]):
             x0, y0 = pos[i]
+            grad = edge_grad(by_name[i], n, k)
             start = x0 + (0.35 if by_name[i]["inputs"] else 0.25)
             if y0 == y1 and x1 - x0 > 2.0:  # skips a column on the same row: arc over it
                 rad = -0.35
@@ -104,12 +127,13 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
                                             shrinkA=0, shrinkB=0,
                                             connectionstyle=f"arc3,rad={rad}"))
                 lift = -rad * (x1 - start) / 2 + 0.2
-                annotate_edge(start, y0 + lift, x1 - r, y1 + lift, by_name[i])
+                annotate_edge(start, y0 + lift, x1 - r, y1 + lift, by_name[i], grad=grad)
                 continue
             ax.annotate("", xy=(x1 - r, y1), xytext=(start, y0),
                         arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
                                         shrinkA=0, shrinkB=0))
-            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.42)
+            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.42,
+                          grad=grad)
     for name in outputs:
         x0, y0 = pos[name]
         ax.annotate("", xy=(x0 + 1.4, y0), xytext=(x0 + r, y0),
@@ -126,6 +150,11 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
                                         boxstyle="round,pad=0.02", facecolor="#f6f8fa",
                                         edgecolor="#8c959f", zorder=3))
             ax.text(x - 0.02, y, n["label"], ha="center", va="center", fontsize=10, zorder=4)
+        split = any(r_["input_grads"] and r_["input_grads"][k] is not None
+                    for r_ in nodes for k, i in enumerate(r_["inputs"]) if i == n["name"])
+        if show_grads and n_readers[n["name"]] > 1 and split and n["grad"] is not None:
+            ax.text(x, y - r - 0.06, "sum " + _fmt(n["grad"], digits), color=GRAD_COLOUR,
+                    ha="center", va="top", fontsize=9, fontweight="bold", zorder=4)
     arcs = any(pos[i][1] == pos[n["name"]][1] and pos[n["name"]][0] - pos[i][0] > 2.0
                for n in nodes for i in n["inputs"])
     ax.set_xlim(min(xs) - 0.5, max(xs) + 1.6)
@@ -164,7 +193,11 @@ def graph_from_value(out, names):
 
 
 def _graph(out, names):
-    """``graph_from_value`` plus the Value behind each node, in the same order."""
+    """``graph_from_value`` plus the Value behind each node, in the same order.
+
+    Each gate's ``input_grads`` are found by running its backward step once more, alone, on
+    zeroed input gradients (which are then restored): that is exactly what it contributes.
+    """
     label_of = {id(v): k for k, v in names.items()}
     order = topological_order(out)
     folded = {id(v) for v in order if not v._prev and id(v) not in label_of}
@@ -175,11 +208,26 @@ def _graph(out, names):
         name = label_of.get(id(v), f"n{len(ids)}")
         ids[id(v)] = name
         consts = [c.data for c in v._prev if id(c) in folded]
+        inputs = [c for c in v._prev if id(c) not in folded]
         nodes.append(node(name, name if not v._prev else _gate_label(v._op, consts),
-                          [ids[id(c)] for c in v._prev if id(c) not in folded],
-                          v.data, v.grad))
+                          [ids[id(c)] for c in inputs], v.data, v.grad,
+                          _contributions(v, inputs) if inputs else None))
         values.append(v)
     return nodes, values
+
+
+def _contributions(gate, inputs):
+    """What ``gate``'s backward step adds to each of ``inputs`` (a Value used twice by the same
+    gate, as in ``a * a``, gets half of the total on each of its two edges)."""
+    saved = {id(c): c.grad for c in gate._prev}
+    for c in gate._prev:
+        c.grad = 0.0
+    gate._backward()
+    added = {id(c): c.grad for c in gate._prev}
+    for c in gate._prev:
+        c.grad = saved[id(c)]
+    uses = {id(c): sum(d is c for d in gate._prev) for c in inputs}
+    return [added[id(c)] / uses[id(c)] for c in inputs]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +258,7 @@ def backward_steps(out, names):
     order = topological_order(out)
     for v in order:
         v.grad = 0.0
-    known = {id(out)}
+    known, fired = {id(out)}, set()
     out.grad = 1.0
     gates = [v for v in reversed(order) if v._prev]
 
@@ -221,6 +269,8 @@ def backward_steps(out, names):
             ids[n["name"]] = v
             if id(v) not in known:
                 n["grad"] = None
+            if id(v) not in fired:
+                n["input_grads"] = None
         return nodes, ids
 
     nodes, _ = snapshot()
@@ -228,6 +278,7 @@ def backward_steps(out, names):
                            "is df/df = 1")]
     for gate in gates:
         gate._backward()
+        fired.add(id(gate))
         known.update(id(c) for c in gate._prev)
         nodes, ids = snapshot()
         current = next(name for name, v in ids.items() if v is gate)
