@@ -79,3 +79,16 @@ def test_margin_question_losses():
     scores, y = np.array([[4.0, 1.0, 0.5]]), np.array([0])      # correct class ahead by 3 or more
     assert svm_loss_vectorized(scores, y) == 0.0
     assert 0 < cross_entropy_loss(scores, y) < 0.1
+
+
+def test_margin_and_penalty_trade_off_as_the_prose_says():
+    """L_{Δ,λ}(ΔV, Δc) = Δ L_{1,λΔ}(V, c) with the penalty ½λ‖W‖²."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 5)), rng.integers(0, 4, 20)
+    V, c = rng.standard_normal((5, 4)), rng.standard_normal(4)
+
+    def total(W, b, delta, lam):
+        return svm_loss_vectorized(X @ W + b, y, delta) + 0.5 * lam * np.sum(W * W)
+
+    for delta, lam in ((3.0, 0.1), (0.5, 2.0)):
+        assert np.isclose(total(delta * V, delta * c, delta, lam), delta * total(V, c, 1.0, lam * delta))
