@@ -655,3 +655,59 @@ def test_minibatch_sgd_accepts_other_seeded_shuffles():
             W = W - learning_rate * dW
         return W, history
     assert run_check(with_legacy_rng, exercise="minibatch_sgd").passed
+
+
+# ---------------------------------------------------------------------------------------------
+# Large scores: an overflow and a log of a rounded probability get different hints
+# ---------------------------------------------------------------------------------------------
+
+def linear_softmax_loss_as_stated(W, X, y, reg):
+    """What the statement's words describe: shift by the row maximum, then log of p."""
+    N = X.shape[0]
+    scores = X @ W
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[range(N), y])) + 0.5 * reg * np.sum(W * W)
+    dS = p.copy()
+    dS[range(N), y] -= 1
+    return loss, X.T @ dS / N + reg * W
+
+
+def linear_softmax_loss_epsilon(W, X, y, reg):
+    N = X.shape[0]
+    scores = X @ W
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[range(N), y] + 1e-12)) + 0.5 * reg * np.sum(W * W)
+    dS = p.copy()
+    dS[range(N), y] -= 1
+    return loss, X.T @ dS / N + reg * W
+
+
+def linear_softmax_loss_logaddexp(W, X, y, reg):
+    """Right, in another style: no explicit shift, NumPy's logaddexp does the stable sum."""
+    N = X.shape[0]
+    scores = X @ W
+    lse = np.logaddexp.reduce(scores, axis=1)
+    loss = np.mean(lse - scores[np.arange(N), y]) + 0.5 * reg * (W ** 2).sum()
+    dS = np.exp(scores - lse[:, None])
+    dS[np.arange(N), y] -= 1
+    return loss, X.T @ (dS / N) + reg * W
+
+
+@pytest.mark.parametrize("wrong", [linear_softmax_loss_as_stated, linear_softmax_loss_epsilon])
+def test_shifted_but_log_of_rounded_probability_gets_the_log_sum_exp_hint(wrong):
+    result = run_check(wrong, exercise="linear_softmax_loss")
+    assert_rejected(result, "subtracts each row's maximum, so np.exp cannot overflow")
+    assert "log-sum-exp" in result.messages[0]
+    assert "Subtract each row's maximum score before np.exp" not in result.messages[0]
+
+
+def test_unshifted_softmax_still_gets_the_overflow_hint():
+    result = run_check(_linear(_softmax_naive), exercise="linear_softmax_loss")
+    assert_rejected(result, "Subtract each row's maximum score before np.exp")
+
+
+def test_log_sum_exp_in_another_style_passes():
+    result = run_check(linear_softmax_loss_logaddexp, exercise="linear_softmax_loss")
+    assert result.passed, result.messages

@@ -384,7 +384,7 @@ WRONG = {
                        (_naive_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "row's maximum"),
         (lambda s, y: (float(-np.log(np.maximum(_softmax(s)[np.arange(len(y)), y], 1e-300))
                              .mean()), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
-         "finite but wrong"),
+         "log-sum-exp"),
         (lambda s, y: (float(-np.log(_softmax(s)[:, y]).mean()),
                        (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "whole columns"),
         (lambda s, y: (_sm_loss(s, y),), "return loss, dscores"),
@@ -480,3 +480,43 @@ def test_quiz_numeric_answers_are_computed():
     x, y = -2.0, 5.0  # f = (x + y) z
     assert answers[0] == x + y  # df/dz
     assert answers[1] == round(-1 / 1.37**2, 2)
+
+
+def softmax_loss_as_stated(scores, y):
+    """The statement's hint followed literally: shift, then -np.log(p[range(N), y])."""
+    N = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    loss = -np.log(p[range(N), y]).mean()
+    p[range(N), y] -= 1
+    return loss, p / N
+
+
+def softmax_loss_logaddexp(scores, y):
+    N = scores.shape[0]
+    lse = np.logaddexp.reduce(scores, axis=1)
+    dscores = np.exp(scores - lse[:, None])
+    dscores[np.arange(N), y] -= 1
+    return float(np.mean(lse - scores[np.arange(N), y])), dscores / N
+
+
+def test_softmax_loss_shifted_but_log_of_rounded_p_gets_the_log_sum_exp_hint():
+    result = run_check(softmax_loss_as_stated, exercise="softmax_loss")
+    assert_rejected(result, "so np.exp cannot overflow")
+    assert "log-sum-exp" in result.messages[0]
+    assert "Subtract each row's maximum score before np.exp" not in result.messages[0]
+
+
+def test_softmax_loss_without_shift_gets_the_overflow_hint():
+    def softmax_loss(scores, y):
+        e = np.exp(scores)
+        p = e / e.sum(axis=1, keepdims=True)
+        loss = -np.log(p[np.arange(len(y)), y]).mean()
+        p[np.arange(len(y)), y] -= 1
+        return loss, p / len(y)
+    assert_rejected(run_check(softmax_loss), "Subtract each row's maximum score before np.exp")
+
+
+def test_softmax_loss_with_logaddexp_passes():
+    result = run_check(softmax_loss_logaddexp, exercise="softmax_loss")
+    assert result.passed, result.messages

@@ -175,3 +175,110 @@ def test_use_or_reference_falls_back_and_says_so(capsys):
         return 5
     assert use_or_reference(accuracy) is reference.accuracy
     assert "does not pass its check" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing the learner's code raises escapes; it leaves no trace
+# ---------------------------------------------------------------------------------------------
+
+def test_sys_exit_in_learner_code_is_diagnosed_not_raised():
+    import sys
+
+    def accuracy(y_pred, y_true):
+        sys.exit("bye")
+    assert_rejected(run_check(accuracy), "called sys.exit('bye')")
+    assert "kernel keeps running" in run_check(accuracy).messages[0]
+
+
+def test_exit_inside_use_or_reference_falls_back(capsys):
+    import sys
+
+    def accuracy(y_pred, y_true):
+        sys.exit()
+    assert use_or_reference(accuracy) is reference.accuracy
+    assert "does not pass its check" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("error", [GeneratorExit, BaseException])
+def test_other_base_exceptions_are_diagnosed(error):
+    def accuracy(y_pred, y_true):
+        raise error("odd")
+    assert_rejected(run_check(accuracy), f"raised {error.__name__}: odd")
+
+
+def test_keyboard_interrupt_still_stops_the_cell():
+    def accuracy(y_pred, y_true):
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        run_check(accuracy)
+
+
+def test_ipython_exit_is_stopped_and_undone():
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    try:
+        def accuracy(y_pred, y_true):
+            shell.exiter()  # what exit() or quit() in a notebook cell calls
+            return 1.0
+        result = run_check(accuracy)
+        assert_rejected(result, "called exit() or quit()")
+        assert shell.exit_now is False
+        assert "ask_exit" not in shell.__dict__  # the real method is back
+        shell.exit_now = True  # a request that got through anyway is undone too
+
+        def center_data(X_train, X_test):
+            shell.exit_now = True
+            m = X_train.mean(axis=0)
+            return X_train - m, X_test - m
+        shell.exit_now = False
+        assert run_check(center_data).passed
+        assert shell.exit_now is False
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_numpy_global_state_is_restored():
+    np.random.seed(123)
+    state = np.random.get_state()
+    settings = np.geterr()
+
+    def accuracy(y_pred, y_true):
+        np.seterr(all="ignore")
+        np.random.seed(0)
+        np.random.rand(10)
+        return float(np.mean(y_pred == y_true))
+    assert run_check(accuracy).passed
+    assert np.geterr() == settings
+    after = np.random.get_state()
+    assert np.array_equal(after[1], state[1]) and after[2] == state[2]
+
+
+def test_printed_output_is_captured_and_summarised(capsys):
+    def accuracy(y_pred, y_true):
+        for i in range(20000):
+            print("step", i, "x" * 50)
+        return float(np.mean(y_pred == y_true))
+    result = run_check(accuracy)
+    assert capsys.readouterr().out == ""
+    assert result.passed and result.messages[0] == "All tests passed."
+    note = result.messages[1]
+    assert "printed" in note and "step 0" in note and "step 3" not in note
+    assert len(note) < 600
+
+
+def test_printing_in_a_slow_loop_is_blamed_on_the_prints(short_time_limit):
+    short_time_limit("accuracy", 0.5)
+
+    def accuracy(y_pred, y_true):
+        while True:
+            print("still here")
+    result = run_check(accuracy)
+    assert_rejected(result, "printing is slow")
+
+
+def test_huge_exception_messages_are_truncated():
+    def accuracy(y_pred, y_true):
+        raise ValueError("x" * 100_000)
+    result = run_check(accuracy)
+    assert_rejected(result, "raised ValueError")
+    assert len(result.messages[0]) < 600 and "more characters" in result.messages[0]

@@ -61,6 +61,26 @@ def _finite_probabilities(call, scores, hint, what="Your probabilities"):
     return expect_array(out, shape=scores.shape, what=what)
 
 
+def loss_from_rounded_probabilities(scores, y):
+    """The mean cross-entropy of a learner who subtracts each row's maximum (so nothing
+    overflows) but then takes ``np.log`` of the probabilities: infinite once a correct class's
+    probability rounds to 0. Used by later chapters to tell this apart from an overflow."""
+    with np.errstate(all="ignore"):
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        return float(-np.log(p[np.arange(len(y)), y]).mean())
+
+
+def rounded_probability_hint(name, scale):
+    """The hint for a learner who shifted by the row maximum but took the log of a probability."""
+    return (f"Your `{name}` subtracts each row's maximum, so np.exp cannot overflow; but when a "
+            f"row's scores are {scale} apart, the correct class's probability rounds to exactly 0 "
+            "and np.log(0) = -inf (adding a small epsilon only hides it). Compute the "
+            "log-probabilities directly with log-sum-exp (chapter 2): log_p = shifted - "
+            "np.log(np.exp(shifted).sum(axis=1, keepdims=True)), then take "
+            "-log_p[np.arange(N), y].mean(); p = np.exp(log_p) for the gradient.")
+
+
 def _finite_loss(call, scores, y, hint, what):
     """cross_entropy_loss on extreme scores: an infinite or NaN loss, or an overflow warning,
     fails with ``hint`` before the generic checks of the number."""

@@ -8,7 +8,8 @@ from .. import gradient_check
 from ..reference import linear_classifier as ref
 from ..reference import losses as ref_losses
 from ..reference import optim as ref_optim
-from .core import (_call_with_time_limit, close, exercise, expect_array, expect_number, fail,
+from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
+from .core import (_LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
                    mistake)
 
 
@@ -34,10 +35,12 @@ def _quiet_call(fn, args, kwargs, seconds):
     left for the Probe to diagnose when the check calls the function properly.
     """
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"), _LearnerSandbox():
             warnings.simplefilter("ignore")
             _call_with_time_limit(fn, args, kwargs, seconds)
         return True
+    except KeyboardInterrupt:
+        raise
     except BaseException:  # noqa: BLE001 - the Probe reports it properly afterwards
         return False
 
@@ -236,16 +239,42 @@ def _check_linear_loss(call, name, kind, parts, data_variants, grad_variants, la
         if not (np.isclose(loss2, ref_loss2, rtol=1e-7) and close(dW2, ref_dW2, rtol=1e-6, atol=1e-9)):
             fail(f"Your function is right on one example but wrong with N = {n} examples and "
                  f"reg = {r}. Does it use the shapes of its arguments (not fixed numbers)?")
-    # Large inputs: scores in the hundreds.
+    # Large inputs. First scores near 1000 but close together (exp overflows unless the row
+    # maximum is subtracted), then scores hundreds apart (the correct class's probability rounds
+    # to 0 unless the log-probabilities are computed with log-sum-exp).
+    W, X, y = _linear_case(45)
+    W_near = np.vstack([W, np.ones((1, W.shape[1]))])
+    X_near = np.hstack([X, np.full((X.shape[0], 1), 1000.0)])  # every score + 1000
+    _large_case(call, name, W_near, X_near, y, large_case_hint)
     W3, X3, y3 = _linear_case(44, scale=300.0)
-    out3 = _pair(call.call(W3, X3, y3, 0.1, allow_warnings=True), name, "loss, dW")
-    finite = all(np.all(np.isfinite(np.asarray(v, dtype=float))) for v in out3)
-    mistake(not finite, large_case_hint)
-    ref_loss3, ref_dW3 = getattr(ref, name)(W3, X3, y3, 0.1)
-    if not (np.isclose(float(out3[0]), ref_loss3, rtol=1e-6)
-            and close(out3[1], ref_dW3, rtol=1e-6, atol=1e-6)):
-        fail(large_case_hint)
-    call(W3, X3, y3, 0.1)  # and without a numerical warning
+    rounded_hint = None
+    if kind == "cross-entropy":
+        rounded_hint = (loss_from_rounded_probabilities(X3 @ W3, y3),
+                        rounded_probability_hint(name, "hundreds"))
+    _large_case(call, name, W3, X3, y3, large_case_hint, rounded_hint)
+
+
+def _large_case(call, name, W, X, y, hint, rounded=None):
+    """The loss on large scores: finite, right and without a warning. ``rounded`` is
+    ``(loss of the log-of-rounded-probabilities mistake, its hint)``, checked first."""
+    out = _pair(call.call(W, X, y, 0.1, allow_warnings=True), name, "loss, dW")
+    ref_loss, ref_dW = getattr(ref, name)(W, X, y, 0.1)
+    if rounded is not None:
+        try:
+            loss = float(out[0])
+        except (TypeError, ValueError):
+            loss = None
+        wrong_loss, rounded_hint = rounded
+        mistake(loss is not None and not np.isclose(loss, ref_loss, rtol=1e-6)
+                and (not np.isfinite(loss) or np.isclose(loss, wrong_loss, rtol=1e-3)
+                     or loss < ref_loss),
+                rounded_hint)
+    finite = all(np.all(np.isfinite(np.asarray(v, dtype=float))) for v in out)
+    mistake(not finite, hint)
+    if not (np.isclose(float(out[0]), ref_loss, rtol=1e-6)
+            and close(out[1], ref_dW, rtol=1e-6, atol=1e-6)):
+        fail(hint)
+    call(W, X, y, 0.1)  # and without a numerical warning
 
 
 @exercise("linear_svm_loss", reference=ref.linear_svm_loss, chapter=4)

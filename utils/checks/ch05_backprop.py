@@ -13,6 +13,7 @@ from ..gradient_check import eval_numerical_gradient, eval_numerical_gradient_ar
 from ..reference import autograd as ref_autograd
 from ..reference import layers as ref
 from ..reference import losses as ref_losses
+from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
 from .core import (CheckFailed, _call_with_time_limit, close, exercise, expect_array,
                    expect_number, fail, mistake)
 
@@ -699,26 +700,44 @@ def check_softmax_loss(call):
     if not np.isclose(cat_loss, ref_losses.softmax_loss(CAT_SCORES, CAT_LABEL)[0]):
         fail(f"For the cat/car/frog scores [3.2, 5.1, -1.7] with cat correct the loss is 2.04, "
              f"you got {cat_loss:.4g}.")
-    # Scores in the thousands: exp overflows unless the row maximum is subtracted first.
-    big = scores * 500 + 1000
-    big_loss, big_ds = _tuple(call.call(big, y, allow_warnings=True), 2, "softmax_loss",
-                              "loss, dscores")
+    # Scores in the thousands. Close together, exp overflows unless the row maximum is
+    # subtracted first; thousands apart, the correct class's probability also rounds to 0, so
+    # np.log of it is -inf unless the log-probabilities come from log-sum-exp.
     stable = ("With scores in the thousands your softmax_loss overflows (exp(1000) is infinite). "
               "Subtract each row's maximum score before np.exp: it leaves the probabilities "
               "unchanged and keeps every exponent <= 0.")
-    try:
-        big_loss = float(big_loss)
-        finite = math.isfinite(big_loss) and np.all(np.isfinite(np.asarray(big_ds, dtype=float)))
-    except (TypeError, ValueError):
-        finite = False
-    mistake(not finite, stable)
-    big_loss, big_ds = _tuple(call(big, y), 2, "softmax_loss", "loss, dscores")
-    want_loss, want_ds = ref_losses.softmax_loss(big, y)
-    if not (np.isclose(expect_number(big_loss, what="The loss"), want_loss)
-            and close(expect_array(big_ds, shape=(N, C), what="dscores"), want_ds)):
-        fail(stable + " (Your result is finite but wrong: compute log p as shifted - "
-                      "log(sum(exp(shifted))) rather than log of a probability that rounded "
-                      "to 0.)")
+    _large_softmax_case(call, scores + 1000, y, stable)
+    big = scores * 500 + 1000
+    _large_softmax_case(call, big, y,
+                        "With scores thousands apart your loss or dscores is wrong. Compute log p "
+                        "as shifted - log(sum(exp(shifted))) (log-sum-exp) rather than the log of "
+                        "a probability that rounded to 0.",
+                        rounded=(loss_from_rounded_probabilities(big, y),
+                                 rounded_probability_hint("softmax_loss", "thousands")))
     num = eval_numerical_gradient(lambda s: ref_losses.softmax_loss(s, y)[0], scores.copy())
     if not close(ds, num, rtol=1e-5, atol=1e-8):
         fail("Your dscores differs from the numerical gradient of your loss.")
+
+
+def _large_softmax_case(call, scores, y, hint, rounded=None):
+    """softmax_loss on large scores: finite, right and without a warning. ``rounded`` is
+    ``(loss of the log-of-rounded-probabilities mistake, its hint)``, checked first."""
+    N, C = scores.shape
+    loss, ds = _tuple(call.call(scores, y, allow_warnings=True), 2, "softmax_loss",
+                      "loss, dscores")
+    want_loss, want_ds = ref_losses.softmax_loss(scores, y)
+    try:
+        loss = float(loss)
+        finite = math.isfinite(loss) and bool(np.all(np.isfinite(np.asarray(ds, dtype=float))))
+    except (TypeError, ValueError):
+        loss, finite = None, False
+    if rounded is not None and loss is not None:
+        wrong_loss, rounded_hint = rounded
+        mistake(not np.isclose(loss, want_loss)
+                and (not math.isfinite(loss) or np.isclose(loss, wrong_loss, rtol=1e-3)
+                     or loss < want_loss), rounded_hint)
+    mistake(not finite, hint)
+    loss, ds = _tuple(call(scores, y), 2, "softmax_loss", "loss, dscores")
+    if not (np.isclose(expect_number(loss, what="The loss"), want_loss)
+            and close(expect_array(ds, shape=(N, C), what="dscores"), want_ds)):
+        fail(hint)

@@ -121,6 +121,136 @@ def _call_with_time_limit(fn, args, kwargs, seconds):
     return outcome["value"]
 
 
+# ---------------------------------------------------------------------------------------------
+# Leaving no trace: exits, printed output and NumPy's global state
+# ---------------------------------------------------------------------------------------------
+
+class _ExitRequested(SystemExit):
+    """Raised instead of IPython's exit()/quit() while the learner's code runs under a check."""
+
+
+_MAX_MESSAGE = 300      # characters of an exception message shown to the learner
+_PRINTED_LINES = 3      # lines of the learner's printed output shown in a report
+_PRINT_BUFFER = 20_000  # characters of printed output kept (the rest is only counted)
+
+
+def _shorten(text, limit=_MAX_MESSAGE):
+    """``text`` on one line, cut to ``limit`` characters with a note of how much was left out."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+class _PrintedOutput:
+    """A stand-in for sys.stdout/sys.stderr that keeps the first characters and counts the rest."""
+
+    def __init__(self):
+        self.kept, self.chars, self.lines = [], 0, 0
+
+    def write(self, text):
+        text = str(text)
+        room = _PRINT_BUFFER - self.chars
+        if room > 0:
+            self.kept.append(text[:room])
+        self.chars += len(text)
+        self.lines += text.count("\n")
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def summary(self, name):
+        """One message about what was printed, or None if nothing was."""
+        if not self.chars:
+            return None
+        text = "".join(self.kept)
+        lines = [_shorten(line, 120) for line in text.splitlines() if line.strip()][:_PRINTED_LINES]
+        count = max(self.lines, 1)
+        shown = " | ".join(lines) if lines else "(only blank lines)"
+        return (f"While being checked, `{name}` printed {count} line{'s' if count != 1 else ''} "
+                f"({self.chars} characters); the first: {shown}. The check hides them; remove "
+                "the prints once the function works, since a print in a loop floods the notebook.")
+
+
+def _ipython_shell():
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    return get() if get is not None else None
+
+
+class _LearnerSandbox:
+    """Runs the learner's code so that it leaves no trace.
+
+    * IPython's ``exit()``/``quit()`` raise ``_ExitRequested`` instead of asking the kernel to shut
+      down (``shell.ask_exit`` sets ``shell.exit_now`` and writes an ``ask_exit`` payload that makes
+      the front end close the kernel); any such request that still gets through is undone.
+    * What the code prints goes to a ``_PrintedOutput`` (``capture_output=True``).
+    * NumPy's error settings, print options and legacy global random state are restored.
+    """
+
+    def __init__(self, capture_output=False):
+        self.capture_output = capture_output
+        self.printed = _PrintedOutput() if capture_output else None
+        self.global_random_changed = False
+
+    def __enter__(self):
+        self._err = np.geterr()
+        self._printoptions = np.get_printoptions()
+        self._random_state = np.random.get_state()
+        self._shell = _ipython_shell()
+        if self._shell is not None:
+            shell = self._shell
+            self._exit_state = (getattr(shell, "exit_now", False),
+                                getattr(shell, "keepkernel_on_exit", None))
+            self._own_ask_exit = shell.__dict__.get("ask_exit")
+
+            def ask_exit(*args, **kwargs):
+                raise _ExitRequested()
+            try:
+                shell.ask_exit = ask_exit
+            except Exception:  # an unusual shell that refuses the attribute
+                pass
+        if self.capture_output:
+            self._streams = sys.stdout, sys.stderr
+            sys.stdout = sys.stderr = self.printed
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.capture_output:
+            sys.stdout, sys.stderr = self._streams
+        shell = self._shell
+        if shell is not None:
+            if self._own_ask_exit is None:
+                shell.__dict__.pop("ask_exit", None)
+            else:
+                shell.ask_exit = self._own_ask_exit
+            exit_now, keepkernel = self._exit_state
+            try:
+                if getattr(shell, "exit_now", False) != exit_now:
+                    shell.exit_now = exit_now
+                if hasattr(shell, "keepkernel_on_exit"):
+                    shell.keepkernel_on_exit = keepkernel
+                payloads = getattr(shell, "payload_manager", None)
+                if payloads is not None:
+                    payloads._payload = [p for p in payloads.read_payload()
+                                         if not (isinstance(p, dict)
+                                                 and p.get("source") == "ask_exit")]
+            except Exception:  # never let the clean-up itself break a check
+                pass
+        np.seterr(**self._err)
+        np.set_printoptions(**self._printoptions)
+        now = np.random.get_state()
+        self.global_random_changed = not (now[0] == self._random_state[0]
+                                          and np.array_equal(now[1], self._random_state[1])
+                                          and now[2:] == self._random_state[2:])
+        np.random.set_state(self._random_state)
+        return False
+
+
 def _same(a, b):
     """Whether an argument still equals its copy taken before the call (arrays, lists, dicts)."""
     if isinstance(a, np.ndarray):
@@ -175,6 +305,7 @@ class Probe:
 
     def __init__(self, fn, exercise):
         self.fn = fn
+        self.global_random_changed = False
         self.name = exercise.name
         self.exercise = exercise
 
@@ -193,12 +324,16 @@ class Probe:
 
         Numerical warnings (overflow, division by zero, invalid value) raised during the call fail
         the check unless ``allow_warnings`` is true, because a learner's notebook would show them.
+        NumPy's global state is restored after the call; ``self.global_random_changed`` says
+        whether the call drew from (or reseeded) NumPy's legacy global generator.
         """
         before = copy.deepcopy((args, kwargs))
+        sandbox = _LearnerSandbox()
         with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn"):
             warnings.simplefilter("always")
             try:
-                out = _call_with_time_limit(self.fn, args, kwargs, self.exercise.time_limit)
+                with sandbox:
+                    out = _call_with_time_limit(self.fn, args, kwargs, self.exercise.time_limit)
             except NotImplementedError as exc:
                 unfinished = _unfinished_helper(self.fn, exc)
                 if unfinished is None:
@@ -207,20 +342,35 @@ class Probe:
                      f"raises NotImplementedError). Finish `{unfinished}` first, or compute that "
                      "part directly.")
             except TimeoutError:
+                printed = _PRINTING.printed if _PRINTING is not None else None
+                if printed is not None and printed.lines > 1000:
+                    fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} "
+                         f"seconds on a small input, and it printed {printed.lines} lines on the "
+                         "way: printing is slow. Remove the print calls (or print far less often).")
                 fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} seconds "
                      f"on a small input: {self.exercise.hint_on_timeout}.")
             except RecursionError:
                 fail(f"`{self.name}` calls itself without end (RecursionError). Does it call "
                      "itself, or a name that now refers to itself?")
+            except KeyboardInterrupt:
+                raise  # the learner pressed Ctrl-C (or the grader interrupted): stop the cell
+            except SystemExit as exc:
+                fail(_exit_message(self.name, exc))
             except Exception as exc:  # any error in the learner's code becomes a diagnosis
                 where = ", ".join(f"{n} = {_describe(v)}" for n, v in
                                   zip(self._argument_names(args, kwargs),
                                       list(args) + list(kwargs.values())))
-                fail(f"`{self.name}` raised {type(exc).__name__}: {exc} "
+                fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)} "
                      f"(it was called with {where}).")
+            except BaseException as exc:  # GeneratorExit and other BaseExceptions raised by hand
+                fail(f"`{self.name}` raised {type(exc).__name__}"
+                     + (f": {_shorten(exc)}" if str(exc) else "")
+                     + ". Only errors derived from Exception are meant to be raised by a function; "
+                     "return the result instead.")
+        self.global_random_changed = sandbox.global_random_changed
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
         if numeric and not allow_warnings:
-            fail(f"`{self.name}` produced a numerical warning: \"{numeric[0].message}\". "
+            fail(f"`{self.name}` produced a numerical warning: \"{_shorten(numeric[0].message)}\". "
                  "Some operation overflowed or divided by zero; rewrite it so it stays finite.")
         names = self._argument_names(args, kwargs)
         for name, now, then in zip(names, list(args) + list(kwargs.values()),
@@ -229,6 +379,18 @@ class Probe:
                 fail(f"`{self.name}` changed its input `{name}` in place. Work on a copy, or use "
                      "operations that return a new array (`a = a - m` rather than `a -= m`).")
         return out
+
+
+def _exit_message(name, exc):
+    how = ("exit() or quit()" if isinstance(exc, _ExitRequested)
+           else f"sys.exit({'' if exc.code is None else repr(exc.code)})")
+    return (f"`{name}` called {how}, which stops Python itself (in Jupyter it shuts down the "
+            "kernel). The check stopped it, so your kernel keeps running. A function should "
+            "`return` its result, or raise an error such as ValueError for bad input.")
+
+
+#: The sandbox of the check that is running (its printed output is shown in the report).
+_PRINTING = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,12 +503,32 @@ def _lookup(fn, exercise_name):
 
 
 def run_check(fn, exercise=None):
-    """Run the check without displaying or recording anything; returns a ``CheckResult``."""
+    """Run the check without displaying or recording anything; returns a ``CheckResult``.
+
+    Nothing the learner's code raises escapes (except ``KeyboardInterrupt``, so Ctrl-C still
+    stops the cell), what it prints is captured and summarised in the report, and NumPy's global
+    state is left as it was.
+    """
+    global _PRINTING
     ex = _lookup(fn, exercise)
     if not callable(fn):
         return CheckResult(ex.name, False, True,
                            [f"check needs the function itself, but got {_describe(fn)}. "
                             f"Write check({ex.name}) without calling it."])
+    outer, sandbox = _PRINTING, _LearnerSandbox(capture_output=True)
+    _PRINTING = sandbox
+    try:
+        with sandbox:
+            result = _run_checker(ex, fn)
+    finally:
+        _PRINTING = outer
+    note = sandbox.printed.summary(ex.name)
+    if note is not None:
+        result.messages.append(note)
+    return result
+
+
+def _run_checker(ex, fn):
     try:
         ex.checker(Probe(fn, ex))
     except NotAttempted:
@@ -354,11 +536,15 @@ def run_check(fn, exercise=None):
                            ["Not attempted yet: replace `raise NotImplementedError` with your code."])
     except CheckFailed as failure:
         return CheckResult(ex.name, False, True, [str(failure)])
-    except Exception as exc:  # the learner returned something the checker itself could not use
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as exc:  # learner code the checker ran outside a Probe (e.g. a method)
+        return CheckResult(ex.name, False, True, [_exit_message(ex.name, exc)])
+    except BaseException as exc:  # the learner returned something the checker could not use
         return CheckResult(ex.name, False, True,
                            [f"The check could not use what `{ex.name}` returned "
-                            f"({type(exc).__name__}: {exc}). Compare its type and shape with the "
-                            "exercise statement."])
+                            f"({type(exc).__name__}: {_shorten(exc)}). Compare its type and shape "
+                            "with the exercise statement."])
     return CheckResult(ex.name, True, True, ["All tests passed."])
 
 
