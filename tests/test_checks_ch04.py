@@ -565,6 +565,13 @@ def _sgd(variant):
         rng = np.random.default_rng(0 if variant == "ignore_seed" else seed)
         if variant == "global":
             rng = np.random  # the global, unseeded state
+        if variant == "reseed_global":
+            np.random.seed(seed)
+            rng = np.random
+        if variant == "unseeded":
+            rng = np.random.default_rng()
+        if variant == "legacy_rng":
+            rng = np.random.RandomState(seed)
         W = W0.copy()
         N = X.shape[0]
         history = []
@@ -572,7 +579,10 @@ def _sgd(variant):
         if variant == "no_shuffle":
             order = np.arange(N)
         for it in range(num_iters):
-            if cursor + batch_size > N:
+            if variant == "straddle":
+                if cursor + batch_size > len(order):
+                    order, cursor = np.concatenate([order[cursor:], rng.permutation(N)]), 0
+            elif cursor + batch_size > N:
                 cursor = 0
                 if variant not in ("no_shuffle", "same_order"):
                     order = rng.permutation(N)
@@ -584,6 +594,8 @@ def _sgd(variant):
                 idx = np.arange(N)
             elif variant == "per_iter_perm":
                 idx = rng.permutation(N)[:batch_size]
+            elif variant == "per_iter_choice":
+                idx = rng.choice(N, batch_size, replace=False)
             yb = y[idx] if variant != "mismatch" else y[np.sort(idx)]
             loss, dW = loss_fn(W, X[idx], yb)
             history.append(loss)
@@ -622,9 +634,14 @@ WRONG_SGD = [
     (_sgd("full"), "full training set"),
     (_sgd("no_shuffle"), "stored order"),
     (_sgd("ignore_seed"), "ignores its seed"),
-    (_sgd("global"), "same seed used different batches"),
+    (_sgd("global"), "NumPy's global generator"),
+    (_sgd("unseeded"), "same seed used different batches"),
     (_sgd("replacement"), "with replacement"),
-    (_sgd("per_iter_perm"), "with replacement"),
+    (_sgd("per_iter_perm"), "new permutation (or a new sample) for every batch"),
+    (_sgd("per_iter_choice"), "new permutation (or a new sample) for every batch"),
+    (_sgd("straddle"), "a batch straddles two epochs"),
+    (_sgd("reseed_global"), "NumPy's global generator"),
+    (_sgd("legacy_rng"), "your batches are not the ones the rules give"),
     (_sgd("same_order"), "same order"),
     (_sgd("mismatch"), "do not match"),
     (_sgd("no_assign"), "does not change"),
@@ -640,21 +657,31 @@ def test_minibatch_sgd_rejects(wrong, hint):
     assert_rejected(run_check(wrong, exercise="minibatch_sgd"), hint)
 
 
-def test_minibatch_sgd_accepts_other_seeded_shuffles():
-    def with_legacy_rng(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
-        rs = np.random.RandomState(seed)
-        W, history, N = W0.copy(), [], X.shape[0]
-        order, cursor = rs.permutation(N), 0
-        for _ in range(num_iters):
-            if cursor + batch_size > N:
-                order, cursor = rs.permutation(N), 0
-            idx = order[cursor:cursor + batch_size]
-            cursor += batch_size
+def test_minibatch_sgd_accepts_the_stated_rules_written_another_way():
+    def minibatch_sgd(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+        rng = np.random.default_rng(seed)
+        N = len(X)
+        W, history = W0, []
+
+        def batches():
+            while True:
+                order = rng.permutation(N)
+                for k in range(N // batch_size):
+                    yield order[k * batch_size:(k + 1) * batch_size]
+        for _, idx in zip(range(num_iters), batches()):
             loss, dW = loss_fn(W, X[idx], y[idx])
-            history.append(loss)
+            history += [loss]
             W = W - learning_rate * dW
         return W, history
-    assert run_check(with_legacy_rng, exercise="minibatch_sgd").passed
+    result = run_check(minibatch_sgd)
+    assert result.passed, result.messages
+
+
+def test_minibatch_sgd_that_reseeds_the_global_generator_is_rejected_and_leaves_it_alone():
+    np.random.seed(7)
+    before = np.random.get_state()[1].copy()
+    assert_rejected(run_check(_sgd("reseed_global"), exercise="minibatch_sgd"), "global generator")
+    assert np.array_equal(np.random.get_state()[1], before)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -369,10 +369,32 @@ def backward_by_mode(dout, cache):
     return dout * mask if dropout_param["mode"] == "train" else dout
 
 
-@pytest.mark.parametrize("right", [forward_with_global_seed, forward_with_binomial])
-def test_dropout_forward_alternatives_pass(right):
-    result = run_check(right, exercise="dropout_forward")
+def forward_with_where(x, dropout_param):
+    """The stated draws, written another way: np.where and a test mode that copies by np.array."""
+    if dropout_param["mode"] != "train":
+        return np.array(x), (dropout_param, None)
+    p = dropout_param["p"]
+    u = np.random.default_rng(dropout_param.get("seed")).random(np.shape(x))
+    mask = np.where(u < p, 0.0, 1.0 / (1.0 - p))
+    return mask * x, (dropout_param, mask)
+
+
+def test_dropout_forward_alternative_passes():
+    result = run_check(forward_with_where, exercise="dropout_forward")
     assert result.passed, result.messages
+
+
+def test_dropout_forward_that_reseeds_the_global_generator_is_rejected_and_leaves_it_alone():
+    np.random.seed(11)
+    before = np.random.get_state()[1].copy()
+    assert_rejected(run_check(forward_with_global_seed, exercise="dropout_forward"),
+                    "NumPy's global generator")
+    assert np.array_equal(np.random.get_state()[1], before)
+
+
+def test_dropout_forward_with_other_draws_than_the_stated_generator_is_rejected():
+    assert_rejected(run_check(forward_with_binomial, exercise="dropout_forward"),
+                    "your mask is not the one the statement's generator gives")
 
 
 def test_dropout_backward_alternative_passes():

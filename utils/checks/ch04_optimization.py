@@ -680,29 +680,83 @@ def check_minibatch_sgd(call):
     if not close(hist, losses):
         fail("loss_history should hold, in order, the loss that loss_fn returned at each "
              "iteration (the loss of the batch before the step).")
-    # Shuffling: batches are random, seeded, and sampled without replacement within an epoch.
-    order = np.concatenate([c["idx"] for c in calls])
-    mistake(np.array_equal(order[:N], np.arange(N)),
+    # Shuffling: the batches the statement's rules give, with the generator it names; first on
+    # N divisible by the batch size, then on N = 22 (two examples left over in every epoch).
+    if call.global_random_changed:
+        fail("Your minibatch_sgd draws from (or reseeds) NumPy's global generator (np.random.seed, "
+             "np.random.permutation, ...). That generator is shared by all the code in the "
+             "notebook, so reseeding it changes everyone's random numbers. Create your own: "
+             "rng = np.random.default_rng(seed), and shuffle with rng.permutation(N).")
+    mistake(np.array_equal(np.concatenate([c["idx"] for c in calls[:N // bs]]), np.arange(N)),
             "Your batches walk through the data in its stored order. Shuffle the examples at the "
             "start of every epoch (rng.permutation(N)), so that batches are random samples.")
-    mistake(any(len(np.unique(c["idx"])) != len(c["idx"]) for c in calls)
-            or len(np.unique(order[:N])) != N,
-            "Within one epoch some examples are used twice and others never: you sample with "
-            "replacement. Shuffle once per epoch with rng.permutation(N) and walk through the "
-            "permutation in batch_size steps.")
     _, _, calls_again = _run_sgd(call, lr, bs, iters, seed=0)
-    again = np.concatenate([c["idx"] for c in calls_again])
-    mistake(not np.array_equal(order, again),
+    mistake(not all(np.array_equal(a["idx"], b["idx"]) for a, b in zip(calls, calls_again)),
             "Two runs with the same seed used different batches. Draw every random number from "
-            "rng = np.random.default_rng(seed), not from np.random's global state.")
+            "rng = np.random.default_rng(seed).")
     _, _, calls_other = _run_sgd(call, lr, bs, iters, seed=1)
-    other = np.concatenate([c["idx"] for c in calls_other])
-    mistake(np.array_equal(order, other),
+    mistake(all(np.array_equal(a["idx"], b["idx"]) for a, b in zip(calls, calls_other)),
             "Runs with seed=0 and seed=1 used the same batches: your function ignores its seed. "
             "Create rng = np.random.default_rng(seed) and shuffle with it.")
-    mistake(np.array_equal(order[N:2 * N], order[:N]) and iters >= 2 * N // bs,
-            "Every epoch visits the examples in the same order: draw a new permutation for each "
-            "epoch.")
-    mistake(len(np.unique(order[N:2 * N])) != N,
-            "In the second epoch some examples repeat before all have been seen: start a new "
-            "permutation when the current one is used up.")
+    _check_batches(call, [c["idx"] for c in calls], N, bs, iters, seed=0)
+    _check_batches(call, [c["idx"] for c in calls_other], N, bs, iters, seed=1)
+    N_odd = 22  # 5 batches of 4 per epoch, 2 examples left over
+    _, _, calls_odd = _run_sgd(call, lr, bs, iters, seed=3, N=N_odd)
+    _check_batches(call, [c["idx"] for c in calls_odd], N_odd, bs, iters, seed=3)
+
+
+def _stated_batches(N, batch_size, num_iters, seed, straddle=False):
+    """The batches the statement's rules give; ``straddle``: the mistake of walking on into the
+    next permutation, so that one batch holds the end of one epoch and the start of the next."""
+    rng = np.random.default_rng(seed)
+    order, cursor, batches = rng.permutation(N), 0, []
+    for _ in range(num_iters):
+        if straddle:
+            while cursor + batch_size > len(order):
+                order = np.concatenate([order, rng.permutation(N)])
+        elif cursor + batch_size > N:
+            order, cursor = rng.permutation(N), 0
+        batches.append(order[cursor:cursor + batch_size])
+        cursor += batch_size
+    return batches
+
+
+def _check_batches(call, got, N, bs, iters, seed):
+    """Fail with the misconception behind batches that differ from the stated rules."""
+    def same(batches):
+        return len(batches) == len(got) and all(np.array_equal(a, b) for a, b in zip(batches, got))
+
+    if same(_stated_batches(N, bs, iters, seed)):
+        return
+    per_epoch = N // bs
+    first_epoch = np.concatenate(got[:per_epoch])
+    mistake(np.array_equal(first_epoch, np.arange(per_epoch * bs)),
+            "Your batches walk through the data in its stored order. Shuffle the examples at the "
+            "start of every epoch (rng.permutation(N)), so that batches are random samples.")
+    mistake(any(len(np.unique(b)) != len(b) for b in got),
+            "Some of your batches hold the same example twice: you sample with replacement "
+            "(rng.choice or rng.integers). Shuffle once per epoch with rng.permutation(N) and walk "
+            "through the permutation in batch_size steps.")
+    fresh = [np.random.default_rng(seed).permutation(N)[:bs] for _ in range(iters)]
+    rng = np.random.default_rng(seed)
+    drawn = [rng.permutation(N)[:bs] for _ in range(iters)]
+    mistake(same(fresh) or same(drawn) or len(np.unique(first_epoch)) != len(first_epoch),
+            "Within one epoch some examples come back before others have been used: you draw a "
+            "new permutation (or a new sample) for every batch. Draw order = rng.permutation(N) "
+            "once, take the next batch_size indices of it at each iteration, and draw a new "
+            "permutation only when fewer than batch_size are left.")
+    mistake(same(_stated_batches(N, bs, iters, seed, straddle=True)),
+            f"With N = {N} and batch_size = {bs}, {N % bs} examples are left at the end of each "
+            "permutation, and your next batch takes them together with the start of a new "
+            "permutation: a batch straddles two epochs. When fewer than batch_size indices are "
+            "left, draw a new order = rng.permutation(N) and start from its beginning.")
+    if len(got) > per_epoch:
+        second = np.concatenate(got[per_epoch:2 * per_epoch])
+        mistake(np.array_equal(second, first_epoch),
+                "Every epoch visits the examples in the same order: draw a new permutation for "
+                "each epoch.")
+    fail(f"With N = {N}, batch_size = {bs} and seed = {seed} your batches are not the ones the "
+         "rules give: rng = np.random.default_rng(seed), order = rng.permutation(N), the next "
+         "batch_size indices of order at each iteration, and a new rng.permutation(N) when fewer "
+         "than batch_size are left. (Another generator, or rng.choice instead of rng.permutation, "
+         "draws different numbers.)")

@@ -48,6 +48,11 @@ def _zero_fraction(a):
 def check_dropout_forward(call):
     x = _big_positive_input()
     out, cache = _forward_output(call, x, {"p": P, "mode": "train", "seed": 0}, "in train mode")
+    global_hint = ("Your dropout_forward draws from (or reseeds) NumPy's global generator "
+                   "(np.random.seed, np.random.rand, ...). That generator is shared by all the code "
+                   "in the notebook, so reseeding it changes everyone's random numbers. Draw the "
+                   "mask from rng = np.random.default_rng(dropout_param.get('seed')).")
+    mistake(call.global_random_changed, global_hint)
     dropped = _zero_fraction(out)
     mistake(dropped == 0 and close(out, x),
             "In train mode your output equals the input: no unit was dropped. In train mode zero "
@@ -130,9 +135,18 @@ def check_dropout_forward(call):
             "seed inside the function?). Use np.random.default_rng(dropout_param.get('seed')).")
     d, _ = _forward_output(call, small, {"p": 0.5, "mode": "train"}, "without a seed")
     e, _ = _forward_output(call, small, {"p": 0.5, "mode": "train"}, "without a seed")
+    mistake(call.global_random_changed, global_hint)
     mistake(np.array_equal(d, e),
             "Without a seed, two calls gave the same mask: training would then drop the same units "
             "at every step. With no seed, default_rng(None) must give a fresh mask each call.")
+    # The draws of the generator the statement names.
+    for got, shape, seed, p in ((out, x.shape, 0, P), (a, small.shape, 5, 0.5)):
+        draws = np.random.default_rng(seed).random(shape)
+        if not np.array_equal(got != 0, draws >= p):
+            fail(f"With seed {seed} your mask is not the one the statement's generator gives: "
+                 "draw rng = np.random.default_rng(dropout_param.get('seed')), then keep the "
+                 "units where rng.random(x.shape) >= p. (Another generator, or rng.binomial or "
+                 "rng.uniform, draws different numbers.)")
 
 
 @exercise("dropout_backward", reference=ref_layers.dropout_backward, chapter=6)
