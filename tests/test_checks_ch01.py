@@ -82,3 +82,12 @@ def test_bias_first_is_also_accepted():
 
 def test_accuracy_accepts_numpy_scalar_and_list_inputs():
     assert run_check(lambda p, t: np.mean(np.asarray(p) == np.asarray(t)), exercise="accuracy").passed
+
+
+def test_a_generator_is_not_called_a_single_number():
+    def predict_labels(scores):
+        for row in scores:
+            yield int(np.argmax(row))
+    result = run_check(predict_labels)
+    assert_rejected(result, "generator")
+    assert "single number" not in result.messages[0]

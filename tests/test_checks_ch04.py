@@ -738,3 +738,12 @@ def test_unshifted_softmax_still_gets_the_overflow_hint():
 def test_log_sum_exp_in_another_style_passes():
     result = run_check(linear_softmax_loss_logaddexp, exercise="linear_softmax_loss")
     assert result.passed, result.messages
+
+
+def test_numerical_gradient_as_a_generator_is_not_called_a_single_number():
+    def numerical_gradient(f, x, h=1e-5):
+        for ix in np.ndindex(x.shape):
+            yield 0.0
+    result = run_check(numerical_gradient)
+    assert_rejected(result, "generator")
+    assert "single number" not in result.messages[0]

@@ -520,3 +520,32 @@ def test_softmax_loss_without_shift_gets_the_overflow_hint():
 def test_softmax_loss_with_logaddexp_passes():
     result = run_check(softmax_loss_logaddexp, exercise="softmax_loss")
     assert result.passed, result.messages
+
+
+def test_flattening_by_assigning_x_shape_is_named_not_called_unflattened():
+    def affine_forward(x, w, b):
+        x.shape = (x.shape[0], -1)  # flattens, but the caller's array too
+        return x @ w + b, (x, w, b)
+    result = run_check(affine_forward)
+    assert_rejected(result, "changed the shape of its input `x` in place")
+    assert "Flatten each example first" not in result.messages[0]
+
+
+def test_affine_forward_flattening_with_a_new_name_passes():
+    def affine_forward(x, w, b):
+        rows = np.reshape(x, (len(x), np.prod(x.shape[1:], dtype=int)))
+        return np.dot(rows, w) + b, (x, w, b)
+    assert run_check(affine_forward).passed
+
+
+def test_sys_exit_in_a_value_method_is_diagnosed():
+    import sys
+
+    class Value:
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, set(_children), _op
+
+        def __add__(self, other):
+            sys.exit(1)
+    result = run_check(Value)
+    assert_rejected(result, "called sys.exit(1)")

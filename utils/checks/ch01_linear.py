@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..reference import linear as ref
-from .core import close, exercise, expect_array, expect_number, fail, mistake
+from .core import is_single_number, close, exercise, expect_array, expect_number, fail, mistake
 
 # The 4-pixel "cat" image of the chapter. In the math W is (C, D) = (3, 4); in code it is W.T.
 FOUR_PIXELS = np.array([[56.0, 231.0, 24.0, 2.0]])
@@ -54,7 +54,7 @@ def check_predict_labels(call):
     rng = np.random.default_rng(2)
     scores = rng.standard_normal((6, 4))
     out = call(scores)
-    if out is not None and np.ndim(out) == 0:
+    if is_single_number(out):
         fail("You returned a single number. np.argmax without `axis` looks at the flattened "
              "array; use axis=1 to get one label per row.")
     out = expect_array(out, what="Your labels")

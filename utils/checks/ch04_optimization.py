@@ -9,7 +9,7 @@ from ..reference import linear_classifier as ref
 from ..reference import losses as ref_losses
 from ..reference import optim as ref_optim
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (_LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
+from .core import (is_single_number, _LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
                    mistake)
 
 
@@ -90,7 +90,7 @@ def check_numerical_gradient(call):
                  "array is silently corrupted.")
 
     out = call(_bumpy, x.copy(), h=h)
-    if out is not None and np.ndim(out) == 0:
+    if is_single_number(out):
         fail("You returned a single number. The gradient has one partial derivative per entry "
              "of x: an array shaped like x.")
     out = expect_array(out, what="Your gradient")

@@ -14,7 +14,7 @@ from ..reference import autograd as ref_autograd
 from ..reference import layers as ref
 from ..reference import losses as ref_losses
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (CheckFailed, _call_with_time_limit, close, exercise, expect_array,
+from .core import (CheckFailed, _call_with_time_limit, _exit_message, _shorten, close, exercise, expect_array,
                    expect_number, fail, mistake)
 
 # ---------------------------------------------------------------------------------------------
@@ -77,8 +77,12 @@ def _run(expr, fn, *args):
     except AttributeError as exc:
         fail(f"`{expr}` raised AttributeError: {exc}. If a plain number was involved, wrap it "
              "first: `other = other if isinstance(other, Value) else Value(other)`.")
-    except Exception as exc:  # any other error in the learner's code becomes a diagnosis
-        fail(f"`{expr}` raised {type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as exc:
+        fail(_exit_message("Value", exc).replace("`Value` called", f"`{expr}` called", 1))
+    except BaseException as exc:  # any other error in the learner's code becomes a diagnosis
+        fail(f"`{expr}` raised {type(exc).__name__}: {_shorten(exc)}", kind="raised")
 
 
 def _attr(v, name, expr):
@@ -468,6 +472,8 @@ def check_affine_forward(call):
     try:
         res = call(x, w, b)
     except CheckFailed as failure:
+        if failure.kind != "raised":  # e.g. it changed x's shape in place: that diagnosis stands
+            raise
         fail("With a 4-D input x of shape (2, 3, 2, 2) and w of shape (12, 5) your function "
              "fails. Flatten each example first: x.reshape(x.shape[0], -1) has shape (N, D). "
              f"(The error was: {failure})")
@@ -545,6 +551,8 @@ def check_affine_backward(call):
     try:
         res = call(dout, cache)
     except CheckFailed as failure:
+        if failure.kind != "raised":
+            raise
         fail("With a 4-D x of shape (2, 3, 2, 2) your function fails. Work with the flattened "
              "x_flat = x.reshape(x.shape[0], -1) for dw, and reshape dx back at the end: "
              f"dx.reshape(x.shape). (The error was: {failure})")

@@ -26,7 +26,13 @@ REPORT_ENV = "COURSE_GRADE_REPORT"
 
 
 class CheckFailed(Exception):
-    """Raised by a checker with the hint the learner should read."""
+    """Raised by a checker with the hint the learner should read. ``kind`` says what a Probe
+    saw: "raised" (the learner's code raised an error), "in place" (it changed an input),
+    "timeout", "warning", or None (a checker's own finding)."""
+
+    def __init__(self, hint, kind=None):
+        super().__init__(hint)
+        self.kind = kind
 
 
 class NotAttempted(Exception):
@@ -63,9 +69,9 @@ _DEFAULT_TIMEOUT_HINT = ("look for a loop that never ends: a `while` whose condi
                          "changes, or an index that is never advanced")
 
 
-def fail(hint):
+def fail(hint, kind=None):
     """Stop the check with ``hint`` as the message the learner sees."""
-    raise CheckFailed(hint)
+    raise CheckFailed(hint, kind)
 
 
 def mistake(condition, hint):
@@ -273,7 +279,17 @@ def _describe(value):
         return f"the number {value!r}"
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of length {len(value)}"
+    if inspect.isgenerator(value):
+        return ("a generator (a function containing `yield` returns a generator instead of a "
+                "result: build the result and `return` it)")
     return f"an object of type {type(value).__name__}"
+
+
+def is_single_number(value):
+    """Whether ``value`` is one number: a Python or NumPy scalar or a 0-d array (not, say, a
+    generator or another object that ``np.ndim`` also calls 0-dimensional)."""
+    return (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0)
 
 
 def _unfinished_helper(fn, exc):
@@ -361,7 +377,7 @@ class Probe:
                                   zip(self._argument_names(args, kwargs),
                                       list(args) + list(kwargs.values())))
                 fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)} "
-                     f"(it was called with {where}).")
+                     f"(it was called with {where}).", kind="raised")
             except BaseException as exc:  # GeneratorExit and other BaseExceptions raised by hand
                 fail(f"`{self.name}` raised {type(exc).__name__}"
                      + (f": {_shorten(exc)}" if str(exc) else "")
@@ -375,9 +391,16 @@ class Probe:
         names = self._argument_names(args, kwargs)
         for name, now, then in zip(names, list(args) + list(kwargs.values()),
                                    list(before[0]) + list(before[1].values())):
+            if (isinstance(now, np.ndarray) and isinstance(then, np.ndarray)
+                    and now.shape != then.shape):
+                fail(f"`{self.name}` changed the shape of its input `{name}` in place (from "
+                     f"{then.shape} to {now.shape}): `{name}.shape = ...` or `{name}.resize(...)` "
+                     "reshapes the caller's own array. Use a new name for the reshaped view, "
+                     f"e.g. `{name}_flat = {name}.reshape({name}.shape[0], -1)`.", kind="in place")
             if not _same(now, then):
                 fail(f"`{self.name}` changed its input `{name}` in place. Work on a copy, or use "
-                     "operations that return a new array (`a = a - m` rather than `a -= m`).")
+                     "operations that return a new array (`a = a - m` rather than `a -= m`).",
+                     kind="in place")
         return out
 
 
