@@ -549,3 +549,34 @@ def test_sys_exit_in_a_value_method_is_diagnosed():
             sys.exit(1)
     result = run_check(Value)
     assert_rejected(result, "called sys.exit(1)")
+
+
+def _value_from_reference(*replacements):
+    """The reference Value, its source edited: e.g. the graph kept under another name."""
+    import inspect
+    source = inspect.getsource(autograd)
+    for old, new in replacements:
+        assert old in source
+        source = source.replace(old, new)
+    namespace = {}
+    exec(compile(source, "<learner>", "exec"), namespace)
+    return namespace["Value"]
+
+
+@pytest.mark.parametrize("replacements, hint", [
+    ([("self._prev = tuple(_children)", "self._kids = tuple(_children)"),
+      ("node._prev", "node._kids")], "no attribute `._prev`"),
+    ([("self._prev = tuple(_children)", "self._kids = tuple(_children); self._prev = ()"),
+      ("node._prev", "node._kids")], "x * y"),
+    ([("self._prev = tuple(_children)",
+       "self._kids = tuple(_children); self._prev = tuple(c.data for c in _children)"),
+      ("node._prev", "node._kids")], "the two values x and y themselves"),
+])
+def test_value_prev_is_checked(replacements, hint):
+    assert_rejected(run_check(_value_from_reference(*replacements)), hint)
+
+
+def test_value_with_prev_as_a_set_passes():
+    Value = _value_from_reference(("self._prev = tuple(_children)", "self._prev = set(_children)"))
+    result = run_check(Value)
+    assert result.passed, result.messages

@@ -193,6 +193,61 @@ def _check_value_forward(b):
             fail(f"`Value({start}).relu().data` is {got:.4g}, expected {want:.4g} (max(0, x)).")
 
 
+def _children(v, expr):
+    """The learner's ``v._prev`` as a list, or a failure naming what is wrong with it."""
+    if not hasattr(v, "_prev"):
+        fail(f"`{expr}` has no attribute `._prev`. Keep the Values each result was made from in "
+             "`_prev` (e.g. `self._prev = set(_children)`): backward() and the graph drawing "
+             "walk the graph through it.")
+    prev = v._prev
+    try:
+        return list(_run(f"iterating ({expr})._prev", iter, prev))
+    except CheckFailed:
+        fail(f"`({expr})._prev` should be a collection of Values (a set or tuple), not "
+             f"{type(prev).__name__}.")
+
+
+def _check_value_prev(b):
+    """``_prev`` holds the inputs each node was made from: a leaf has none, an operation's
+    inputs are reached by walking ``_prev`` from its output."""
+    leaf = b.new(2.0)
+    if _children(leaf, "Value(2.0)"):
+        fail("`Value(2.0)._prev` should be empty: a Value created from a number was not made "
+             "from other Values.")
+    x, y = b.new(3.0), b.new(-2.0)
+    out = b.op("Value(3.0) * Value(-2.0)", lambda p, q: p * q, x, y)
+    kids = _children(out, "Value(3.0) * Value(-2.0)")
+    if {id(k) for k in kids} != {id(x), id(y)} or len(kids) != 2:
+        fail("`(x * y)._prev` should hold exactly the two Values x and y themselves (not copies, "
+             f"not their numbers); yours holds {len(kids)} item(s). Pass them when you create the "
+             "result: `Value(self.data * other.data, (self, other))`.")
+    for sym, (expr, f, _) in _OPS.items():
+        x, y = b.new(3.0), b.new(-2.0)
+        out = b.op(f"Value(3.0) {sym} Value(-2.0)", f, x, y)
+        if not _reaches(out, (x, y), f"Value(3.0) {sym} Value(-2.0)"):
+            fail(f"Walking `_prev` back from `x {sym} y` does not reach both x and y: every "
+                 "result must keep the Values it was made from in `_prev`, or backward() cannot "
+                 "reach them.")
+    for name, (g, _, _, _) in _UNARY.items():
+        v = b.new(0.5)
+        out = b.op(f"Value(0.5){name}", g, v)
+        if not _reaches(out, (v,), f"Value(0.5){name}"):
+            fail(f"Walking `_prev` back from `v{name}` does not reach v: keep the Value it was "
+                 "computed from in `_prev`.")
+
+
+def _reaches(out, targets, expr):
+    """Whether walking ``_prev`` from ``out`` reaches every Value in ``targets``."""
+    seen, stack = set(), [out]
+    while stack and len(seen) < 1000:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(_children(node, f"a node of {expr}"))
+    return {id(t) for t in targets} <= seen
+
+
 def _check_value_numbers(b):
     """Plain numbers on either side of an operator."""
     right = {"+": (lambda v: v + 1, 5.0), "-": (lambda v: v - 1, 3.0),
@@ -436,6 +491,7 @@ def check_value(call):
     _TIME[0] = call.exercise.time_limit
     b = _Builder(call)
     _check_value_forward(b)
+    _check_value_prev(b)
     _check_value_numbers(b)
     _check_value_local_gradients(b)
     _check_value_chain(b)
