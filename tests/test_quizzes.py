@@ -48,3 +48,16 @@ def test_chapter_1_numeric_answers_are_computed():
     ship = float((FOUR_PIXELS @ FOUR_PIXEL_W + FOUR_PIXEL_B)[0, 2])
     assert sorted(answers.values()) == sorted([params, round(ship, 2)])
     assert np.isclose(ship, 60.75)
+
+
+def test_chapter_1_ship_question_agrees_with_the_notebook():
+    """The quiz repeats the notebook's four-pixel example: edit the example and this test fails."""
+    import re
+
+    nb = notebooks.read(notebooks.SOLUTIONS / "01_linear_score_function.ipynb")
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    bias, score = re.search(r"^ship: .* \+ \((-?[\d.]+)\) = (-?[\d.]+)$", printed, re.MULTILINE).groups()
+    question = next(q for q in load_questions(1) if "ship's score" in q["question"])
+    correct = next(a for a in question["answers"] if a["correct"])
+    assert f"bias {bias} " in question["question"], "the quiz states another bias than the notebook"
+    assert correct["value"] == float(score) and score in correct["feedback"]
