@@ -282,3 +282,13 @@ def test_huge_exception_messages_are_truncated():
     result = run_check(accuracy)
     assert_rejected(result, "raised ValueError")
     assert len(result.messages[0]) < 600 and "more characters" in result.messages[0]
+
+
+@pytest.mark.parametrize("argument, fragment", [
+    ("accuracy", "not its name in quotes: write check(accuracy)"),
+    (0.75, "without calling it"),
+])
+def test_check_of_a_name_or_a_result_gets_a_usage_hint(argument, fragment):
+    with pytest.raises(UnknownExerciseError) as info:
+        check(argument)
+    assert fragment in str(info.value) and "None" not in str(info.value)

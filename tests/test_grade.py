@@ -20,9 +20,9 @@ EXERCISES = ["linear_scores", "predict_labels", "accuracy", "bias_trick", "cente
 STUB = '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise not written yet")'
 
 
-def grade(path, *extra):
+def grade(path, *extra, env=None):
     done = subprocess.run([sys.executable, "-m", "utils.grade", str(path), *extra],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -56,7 +56,8 @@ def small_notebook(tmp_path, source=CHAPTER, before_first_check=None, edit=None)
 def test_untouched_exercises_are_all_not_attempted(tmp_path):
     code, out, err = grade(small_notebook(tmp_path))
     assert code == 1
-    assert err == "", "the learner sees nothing but the report (no kernel log)"
+    assert "Traceback" not in err and "kernel" not in err.lower(), "no kernel log"
+    assert err.count("  checked ") == 5, "one progress line per exercise, on stderr"
     for name in EXERCISES:
         assert f"{name}" in out
     assert out.count("not attempted") == 5
@@ -125,3 +126,102 @@ def test_bad_files_get_a_one_line_error(tmp_path, content, message):
 def test_missing_file(tmp_path):
     code, _, err = grade(tmp_path / "nope.ipynb")
     assert code == 2 and "no such file" in err
+
+
+def test_directory_is_not_a_file(tmp_path):
+    code, out, err = grade(tmp_path)
+    assert code == 2 and out == "" and "a directory, not a file" in err
+
+
+def test_deleted_check_cells_do_not_make_a_pass(tmp_path):
+    def edit(cell):
+        if cell.source.startswith("check(") and "linear_scores" not in cell.source:
+            cell.source = "pass"
+    code, out, _ = grade(small_notebook(tmp_path, source=SOLUTION, edit=edit))
+    assert code == 1, out
+    assert "Total: 1/5 exercises passed" in out
+    assert out.count("not checked: the notebook has no `check(") == 4
+
+
+def test_assigned_check_counts_and_learner_cell_errors_are_named(tmp_path):
+    def edit(cell):
+        if cell.source.startswith("check(linear_scores)"):
+            cell.source = "r = check(linear_scores)\nr"
+        if "def accuracy(" in cell.source:
+            cell.source = cell.source.replace("def accuracy", "def my_accuracy", 1)
+        if cell.source.startswith("def bias_trick"):
+            cell.source = cell.source.replace("):", ")", 1)  # a syntax error
+        if cell.source.startswith("check(center_data)"):
+            cell.source = "del check\ncheck(center_data)"
+    code, out, err = grade(small_notebook(tmp_path, source=SOLUTION, edit=edit))
+    assert code == 1, out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert lines["linear_scores"].endswith("passed")
+    assert "Keep the name `accuracy`" in lines["accuracy"]
+    assert "defines `bias_trick` raised SyntaxError" in lines["bias_trick"]
+    assert "`check` is not defined" in lines["center_data"]
+    assert "earlier cell" not in out
+
+
+def test_report_survives_a_console_that_is_not_utf8(tmp_path):
+    import os
+
+    def edit(cell):
+        if cell.source.startswith("def linear_scores"):
+            cell.source = cell.source.replace(STUB, '    print("\u03bb =", 1)\n    return X @ W')
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    code, out, err = grade(small_notebook(tmp_path, edit=edit), env=env)
+    assert code == 1 and "UnicodeEncodeError" not in err, err
+    assert "\\u03bb" in out and "Total: 0/5" in out
+
+
+def test_cells_cannot_write_into_the_notebooks_folder(tmp_path):
+    path = small_notebook(tmp_path, before_first_check="open('written.txt', 'w').write('x')")
+    grade(path)
+    assert not (tmp_path / "written.txt").exists()
+
+
+def test_a_cell_that_ignores_the_interrupt_is_stopped(tmp_path):
+    loop = "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass"
+    path = small_notebook(tmp_path, before_first_check=loop)
+    code, out, err = grade(path, "--cell-timeout", "2", "--interrupt-grace", "2")
+    assert code == 1 and out.count("not reached") == 5
+    assert "ignored the interrupt" in err
+
+
+def test_whole_notebook_time_limit(tmp_path):
+    path = small_notebook(tmp_path, before_first_check="import time\ntime.sleep(60)")
+    code, out, err = grade(path, "--time-limit", "5")
+    assert code == 1 and "time limit of 5 s" in err
+
+
+def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
+    import signal
+    import time
+    path = small_notebook(tmp_path, source=SOLUTION)
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import os, time\n"
+                                              "open('kernel.pid', 'w').write(str(os.getpid()))\n"
+                                              "time.sleep(120)"))
+    # the kernel writes its pid in the temporary copy: have it write here instead
+    nb.cells[-1].source = nb.cells[-1].source.replace("'kernel.pid'", repr(str(tmp_path / "kernel.pid")))
+    nbformat.write(nb, str(path))
+    proc = subprocess.Popen([sys.executable, "-m", "utils.grade", str(path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "kernel.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "Total: 5/5 exercises passed" in out and "Grading was stopped" in out
+    pid = int((tmp_path / "kernel.pid").read_text())
+    time.sleep(0.5)
+    import os
+    try:
+        os.kill(pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    assert not alive, "the kernel was left running"

@@ -517,6 +517,14 @@ def known_exercises():
 
 
 def _lookup(fn, exercise_name):
+    if exercise_name is None and isinstance(fn, str):
+        raise UnknownExerciseError(
+            f"check needs the function itself, not its name in quotes: write check({fn}) "
+            f"rather than check({fn!r}).")
+    if exercise_name is None and not callable(fn):
+        raise UnknownExerciseError(
+            f"check needs the function itself, but got {_describe(fn)}: write check(accuracy), "
+            "the function's name without calling it, not check(accuracy(...)).")
     name = exercise_name or getattr(fn, "__name__", None)
     if name not in REGISTRY:
         raise UnknownExerciseError(
