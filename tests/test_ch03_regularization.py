@@ -114,3 +114,57 @@ def test_section_3_5_claims_on_digits():
     assert all(results[a][1] >= results[b][1] for a, b in zip(larger, larger[1:]))
     smallest, largest = results[min(results)], results[max(results)]
     assert largest[0] < smallest[0] and largest[1] < smallest[1]
+
+
+def _numeric_answers(chapter):
+    from utils.quiz import load_questions
+
+    return {q["question"]: q["answers"] for q in load_questions(chapter) if q["type"] == "numeric"}
+
+
+def _value(answers, correct=True):
+    return [a["value"] for a in answers if a["type"] == "value" and a["correct"] == correct]
+
+
+def test_quiz_numeric_answers_are_computed():
+    """Every numeric answer of chapter 3's quiz, right and wrong, from the reference code."""
+    questions = _numeric_answers(3)
+    assert len(questions) == 2
+    W, reg = np.array([[1.0, -2.0], [3.0, 0.0]]), 0.1
+    penalty = next(a for q, a in questions.items() if q.startswith("W = [[1, -2], [3, 0]] and reg = 0.1"))
+    assert np.isclose(_value(penalty)[0], reference.l2_penalty(W, reg)[0])
+    assert np.allclose(sorted(_value(penalty, False)),
+                       sorted([reg * np.sum(W ** 2),                      # no 1/2
+                               0.5 * reg * np.sum(np.abs(W)),             # absolute values
+                               reference.l1_penalty(W, reg)[0],           # L1
+                               0.5 * reg * np.mean(W ** 2)]))             # mean instead of sum
+    decay = next(a for q, a in questions.items() if q.startswith("Plain gradient descent with learning rate"))
+    eta, lam = 0.01, 0.1
+    W0, dW_data = np.ones((2, 2)), np.zeros((2, 2))
+    factor = (W0 - eta * (dW_data + reference.l2_penalty(W0, lam)[1]))[0, 0]  # one step, no data gradient
+    assert np.isclose(_value(decay)[0], factor) and np.isclose(factor, 0.999)
+    assert np.allclose(sorted(_value(decay, False)), sorted([1 - lam, 1 - eta, eta * lam]))
+
+
+def test_quiz_margin_question_answers_are_computed():
+    """The Δ–λ question (multiple choice): its options are λΔ (right), λ, λ/Δ and λΔ²."""
+    from utils.quiz import load_questions
+
+    question = next(q for q in load_questions(3) if q["question"].startswith("An SVM is trained with margin"))
+    delta, lam = 2.0, 0.05
+    values = {float(a["answer"].removeprefix("λ = ")): a["correct"] for a in question["answers"]}
+    assert values == {lam * delta: True, lam: False, lam / delta: False, lam * delta ** 2: False}
+
+
+def test_margin_and_strength_enter_only_through_their_product():
+    """L_{Δ,λ}(ΔV) = Δ L_{1,λΔ}(V) for any V, so the minimizers are W*(Δ, λ) = Δ W*(1, λΔ)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((30, 4)), rng.integers(0, 3, 30)
+
+    def loss(W, delta, reg):
+        return reference.svm_loss_vectorized(X @ W, y, delta) + reference.l2_penalty(W, reg)[0]
+
+    for delta, reg in [(2.0, 0.05), (0.5, 0.3), (3.0, 1e-3)]:
+        for _ in range(5):
+            V = rng.standard_normal((4, 3))
+            assert np.isclose(loss(delta * V, delta, reg), delta * loss(V, 1.0, reg * delta))

@@ -92,3 +92,125 @@ def test_run_optimizer_stops_a_divergent_run():
 
     path = optimizers.run_optimizer(optimizers.bowl, (-9.0, 2.0), reference.sgd, {"learning_rate": 5.0}, 200)
     assert np.all(np.isfinite(path))
+
+
+def test_quiz_numeric_feedback_numbers():
+    """The wrong answers of the numeric question: 650 entries, 651 for forward differences."""
+    calls = []
+    W = np.zeros((65, 10))
+    eval_numerical_gradient(lambda w: calls.append(1) or 0.0, W)
+    question = next(q for q in load_questions(4) if q["type"] == "numeric")
+    wrong = sorted(a["value"] for a in question["answers"] if a["type"] == "value" and not a["correct"])
+    assert wrong == sorted([W.size, W.size + 1, 2]) and len(calls) == 2 * W.size
+
+
+def test_momentum_velocity_points_downhill():
+    """v -> -eta * grad / (1 - mu): opposite to the gradient, ten times the SGD step for mu = 0.9."""
+    w, config = np.zeros(2), {"learning_rate": 0.1, "momentum": 0.9}
+    grad = np.array([2.0, -3.0])
+    for _ in range(600):
+        w, config = reference.sgd_momentum(w, grad, config)
+    assert np.allclose(config["velocity"], -0.1 * grad / (1 - 0.9))
+
+
+def test_adam_first_step_biases():
+    b1, b2 = 0.9, 0.999
+    g = np.array([1e-3, -2.0, 5.0, -100.0])
+    step, state = reference.adam(np.zeros(4), g)
+    assert np.allclose(state["m"], (1 - b1) * g) and np.allclose(state["v"], (1 - b2) * g * g)
+    assert np.allclose(np.abs(step), 1e-3)
+    assert round((1 - b1) / np.sqrt(1 - b2), 2) == 3.16       # no correction at all
+    assert np.allclose(np.abs((1 - b1) * g / np.sqrt(g * g)), 0.1)  # v corrected, m not: 10x too small
+
+
+def test_minibatch_epoch_skips_the_partial_batch():
+    """1077 = 33 * 32 + 21: an epoch is 33 batches and sees 1056 distinct images."""
+    data = load_digits_split()
+    N = len(data.X_train)
+    assert (N, N // 32, N % 32) == (1077, 33, 21)
+    seen = []
+    X = np.arange(N, dtype=float)[:, None]
+
+    def record(W, Xb, yb):
+        seen.append(Xb[:, 0].astype(int))
+        return 0.0, np.zeros_like(W)
+    reference.minibatch_sgd(record, np.zeros((1, 1)), X, np.zeros(N, int), 0.1, 32, 34, seed=0)
+    first_epoch = np.concatenate(seen[:33])
+    assert len(set(first_epoch)) == len(first_epoch) == 1056
+    assert len(seen[33]) == 32
+
+
+def test_divergent_run_is_the_weight_decay_factor():
+    """With learning rate 3000 and reg 1e-3, W is multiplied by 1 - 3 = -2 per step: loss x4."""
+    data, X_train, _ = _digits()
+    _, history = reference.minibatch_sgd(
+        lambda W, X, y: reference.linear_softmax_loss(W, X, y, 1e-3), np.zeros((65, 10)),
+        X_train, data.y_train, 3000.0, 64, 150, seed=0)
+    assert round(history[-1] / history[-2], 2) == 4.00 and np.isfinite(history[-1])
+
+
+def test_worse_local_minimum_of_the_quartic():
+    roots = np.sort(np.roots([4, 0, -6, 1]).real)
+    assert np.allclose(np.round(roots, 2), [-1.30, 0.17, 1.13])
+    ends = {}
+    for x0 in (-2.0, 2.0):
+        x = x0
+        for _ in range(100):
+            x -= 0.02 * (4 * x ** 3 - 6 * x + 1)
+        ends[x0] = x ** 4 - 3 * x ** 2 + x
+    assert round(ends[2.0] - ends[-2.0], 2) == 2.44
+
+
+def test_race_tuned_rates_and_hand_picked_counts():
+    """The numbers section 4.7's prose quotes from its grid search."""
+    from utils.widgets import optimizers as o
+
+    assert len(o.RATE_GRID) == 81 and np.isclose(o.RATE_GRID[0], 1e-3) and np.isclose(o.RATE_GRID[-1], 10)
+    tuned = o.tune_learning_rates()
+    steps = {f: {name: v[1] for name, v in table.items()} for f, table in tuned.items()}
+    bowl, himmel = "bowl x²/20 + y²", "Himmelblau"
+    assert steps[bowl] == {"SGD": 45, "momentum": 16, "Adagrad": 5, "RMSProp": 4, "Adam": 36}
+    assert steps[himmel] == {"SGD": 16, "momentum": 17, "Adagrad": 6, "RMSProp": 6, "Adam": 58}
+    assert sum(n is not None for n in tuned[bowl]["SGD"][2]) == 3
+    assert sum(n is not None for n in tuned[himmel]["Adam"][2]) == 1
+    counts = tuned[bowl]["Adam"][2]
+    best = counts.index(36)
+    assert counts[best - 1] is None and counts[best + 1] is None     # its neighbours never get there
+    hand = o.race(num_steps=60)
+    assert o.steps_to_reach(o.bowl, hand[bowl]["Adam"]) == 53
+    assert o.steps_to_reach(o.himmelblau, hand[himmel]["Adam"]) is None
+    tuned_paths = o.race(learning_rates={f: {n: v[0] for n, v in t.items()} for f, t in tuned.items()})
+    assert o.steps_to_reach(o.bowl, tuned_paths[bowl]["Adam"]) == 36
+
+
+def _digits():
+    data = load_digits_split()
+    mean = (data.X_train / 16).mean(axis=0)
+
+    def prepare(X):
+        return np.hstack([X / 16 - mean, np.ones((len(X), 1))])
+    return data, prepare(data.X_train), prepare(data.X_test)
+
+
+def test_sklearn_regularization_scale_and_seed_spread():
+    """C = 1 is lambda = 1 / (C N) in the course's convention; our softmax over 5 seeds is within one
+    test image of LogisticRegression."""
+    from sklearn.linear_model import LogisticRegression
+
+    data, X_train, X_test = _digits()
+    clf = LogisticRegression(max_iter=2000).fit(X_train[:, :-1], data.y_train)
+    lam = 1 / (clf.C * len(X_train))
+    assert f"{lam:.2g}" == "0.00093"
+    W = np.vstack([clf.coef_.T, clf.intercept_[None, :]])
+    _, grad = reference.linear_softmax_loss(W, X_train, data.y_train, lam)
+    grad[-1] -= lam * W[-1]
+    assert np.abs(grad).max() < 1e-3
+    theirs = round(clf.score(X_test[:, :-1], data.y_test) * 360)
+    ours = []
+    for seed in range(5):
+        Ws, _ = reference.minibatch_sgd(
+            lambda W, X, y: reference.linear_softmax_loss(W, X, y, 1e-4), np.zeros((65, 10)),
+            X_train, data.y_train, 1.0, 64, 800, seed=seed)
+        ours.append(int(np.sum(np.argmax(X_test @ Ws, axis=1) == data.y_test)))
+    assert theirs == 347 and set(ours) == {346, 347}
+    assert round(100 / 360, 2) == 0.28 and round(100 * np.sqrt(0.96 * 0.04 / 360), 1) == 1.0

@@ -45,6 +45,8 @@ RACE = {
     "Adam": ("adam", {"bowl x²/20 + y²": {"learning_rate": 0.8},
                       "Himmelblau": {"learning_rate": 0.2}}),
 }
+#: the learning rates the race's grid search tries: 20 per decade, from 0.001 to 10
+RATE_GRID = 10.0 ** (np.arange(-60, 21) / 20)
 RACE_COLOURS = {"SGD": "#1f77b4", "momentum": "#d62728", "Adagrad": "#2ca02c",
                 "RMSProp": "#9467bd", "Adam": "#ff7f0e"}
 
@@ -88,19 +90,50 @@ def draw_path(path, ax, label=None, colour=None):
     return ax
 
 
-def race(rules=None, num_steps=60):
+def tune_learning_rates(rules=None, rates=RATE_GRID, num_steps=60, level=1e-3):
+    """Grid search on the race's own criterion: for every function and optimizer of RACE, run
+    ``num_steps`` steps with each learning rate of ``rates`` (the other settings keep their RACE
+    values) and count the steps until f < ``level`` (``steps_to_reach``).
+
+    rules: optional {rule name: callable}, as in ``race``.
+    Returns {function name: {optimizer name: (best rate, its steps, counts)}}: the best rate is the
+    one with the fewest steps (ties go to the smallest rate), or None with steps None if no rate
+    reaches the level; counts lists the steps for every rate (None where it never gets there).
+    """
+    rules = rules or {}
+    tuned = {}
+    for fname, (fn, start, _, _) in FUNCTIONS.items():
+        tuned[fname] = {}
+        for oname, (rule_name, configs) in RACE.items():
+            rule = rules.get(rule_name, getattr(optim, rule_name))
+            counts = [steps_to_reach(fn, run_optimizer(fn, start, rule, {**configs[fname], "learning_rate": rate},
+                                                       num_steps), level)
+                      for rate in rates]
+            reached = [(n, rate) for n, rate in zip(counts, rates) if n is not None]
+            best_steps, best_rate = min(reached) if reached else (None, None)
+            tuned[fname][oname] = (best_rate, best_steps, counts)
+    return tuned
+
+
+def race(rules=None, num_steps=60, learning_rates=None):
     """Run every optimizer of RACE on every function of FUNCTIONS.
 
     rules: optional {rule name: callable} to use instead of the reference (e.g. a learner's adam).
+    learning_rates: optional {function name: {optimizer name: rate}} replacing RACE's rates (e.g.
+    the rates ``tune_learning_rates`` found); a missing entry or None keeps RACE's rate.
     Returns {function name: {optimizer name: path}}.
     """
     rules = rules or {}
+    learning_rates = learning_rates or {}
     results = {}
     for fname, (fn, start, _, _) in FUNCTIONS.items():
         results[fname] = {}
         for oname, (rule_name, configs) in RACE.items():
             rule = rules.get(rule_name, getattr(optim, rule_name))
-            results[fname][oname] = run_optimizer(fn, start, rule, configs[fname], num_steps)
+            config = dict(configs[fname])
+            if learning_rates.get(fname, {}).get(oname) is not None:
+                config["learning_rate"] = learning_rates[fname][oname]
+            results[fname][oname] = run_optimizer(fn, start, rule, config, num_steps)
     return results
 
 
