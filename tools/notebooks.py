@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from utils.grade import exercises_in
+from utils.grade import checked_in
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -71,7 +71,7 @@ def with_navigation(nb, kind, filename):
     exercise_kind = kind == "exercises"
     other = f"../{'solutions' if exercise_kind else 'chapters'}/{filename}"
     cells = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
-    names = exercises_in(nb)  # the same reading of check(...) cells as the grader's
+    names = checked_in(nb)  # the same reading of check(...) cells as the grader's
     listed = ", ".join(f"`{n}`" for n in names)
     if exercise_kind:
         banner = (f"> **Exercise notebook.** You write {len(names)} functions here: {listed}. Fill in "
