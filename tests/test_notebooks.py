@@ -133,3 +133,24 @@ def test_nbval_fails_a_cell_whose_figure_vanished(tmp_path):
                           capture_output=True, text=True, cwd=notebooks.ROOT, timeout=300)
     assert done.returncode == 1, done.stdout[-2000:]
     assert "stores 1 figure(s) but showed 0" in done.stdout
+
+
+def test_solution_pages_are_titled_as_solutions_and_exercise_pages_as_chapters():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Chapter 9: Topic\nIntro."),
+        nbformat.v4.new_code_cell("check(f)"),
+    ])
+    solution = notebooks.with_navigation(nb, "solutions", "09_x.ipynb")
+    assert solution.cells[0].source == "# Solutions 9: Topic\nIntro."
+    chapter = notebooks.exercise_notebook(solution, "09_x.ipynb")
+    assert chapter.cells[0].source == "# Chapter 9: Topic\nIntro."
+    again = notebooks.with_navigation(solution, "solutions", "09_x.ipynb")
+    assert again.cells[0].source == "# Solutions 9: Topic\nIntro."
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
+def test_stored_titles_say_which_version_it_is(solution):
+    number = int(solution.name[:2])
+    assert notebooks.read(solution).cells[0].source.startswith(f"# Solutions {number}:")
+    chapter = notebooks.read(notebooks.chapter_path(solution))
+    assert chapter.cells[0].source.startswith(f"# Chapter {number}:")

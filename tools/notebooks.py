@@ -52,6 +52,7 @@ def exercise_notebook(solution, filename):
 
 
 NAV_TAG = "course-navigation"
+_TITLE = re.compile(r"^# (?:Chapter|Solutions) (\d+):", re.MULTILINE)
 _EXERCISE_HEADING = re.compile(r"^###\s+(Exercise\s[^\n]+)$", re.MULTILINE)
 
 
@@ -87,6 +88,10 @@ def with_navigation(nb, kind, filename):
         cell.id = f"nav-{sum(NAV_TAG in c.metadata.get('tags', []) for c in out)}"  # stable ids
         return cell
 
+    # The page title says which version this is (search results, browser tabs, "next" links), so a
+    # learner never opens a solution by mistake: "Chapter 2: ..." or "Solutions 2: ...".
+    word = "Chapter" if exercise_kind else "Solutions"
+    cells[0].source = _TITLE.sub(lambda m: f"# {word} {m.group(1)}:", cells[0].source, count=1)
     out = [cells[0]]
     out.append(nav(banner))
     for cell in cells[1:]:
@@ -103,7 +108,7 @@ def chapter_path(solution_path):
     return CHAPTERS / Path(solution_path).name
 
 
-def execute(nb, folder, timeout=300):
+def execute(nb, folder, timeout=120):
     """Execute ``nb`` in place with a fresh kernel whose working directory is ``folder``.
 
     Cell timing metadata and widget state are not kept: they change on every run and would make
