@@ -292,3 +292,11 @@ def test_check_of_a_name_or_a_result_gets_a_usage_hint(argument, fragment):
     with pytest.raises(UnknownExerciseError) as info:
         check(argument)
     assert fragment in str(info.value) and "None" not in str(info.value)
+
+
+def test_html_report_shows_code_spans_as_code():
+    from utils.checks.core import _html_with_code
+
+    assert _html_with_code("replace `raise NotImplementedError` by <your code>") == (
+        "replace <code>raise NotImplementedError</code> by &lt;your code&gt;")
+    assert _html_with_code("a lone ` backtick") == "a lone ` backtick"

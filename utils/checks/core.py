@@ -499,7 +499,7 @@ class CheckResult:
     def _repr_html_(self):
         colour = {"passed": "#1a7f37", "failed": "#cf222e", "not attempted": "#9a6700"}[self.status]
         icon = {"passed": "&#10004;", "failed": "&#10008;", "not attempted": "&#9998;"}[self.status]
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in self.messages)
+        items = "".join(f"<li>{_html_with_code(m)}</li>" for m in self.messages)
         return (f'<div class="course-check" style="border-left:4px solid {colour};'
                 f'padding:0.3em 0.8em;margin:0.3em 0">'
                 f'<strong style="color:{colour}">{icon} <code>{html.escape(self.exercise)}</code>'
@@ -509,6 +509,14 @@ class CheckResult:
     def to_json(self):
         return {"exercise": self.exercise, "passed": self.passed, "attempted": self.attempted,
                 "messages": self.messages}
+
+
+def _html_with_code(message):
+    """A message as HTML, its Markdown code spans (`like this`) shown as code."""
+    parts = html.escape(message).split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
+        return html.escape(message)
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
 
 
 def known_exercises():
