@@ -83,3 +83,21 @@ def test_a_corrupted_download_is_rejected(tmp_path, mirror):
 def test_published_checksums_are_md5():
     assert set(fm.FILES) == {"train_images", "train_labels", "test_images", "test_labels"}
     assert all(h.startswith("md5:") and len(h) == 36 for _, h in fm.FILES.values())
+
+
+def test_is_cached_only_after_a_download_and_never_downloads(tmp_path, mirror):
+    _, _, downloader, calls = mirror
+    cache = tmp_path / "cache"
+    assert not fm.fashion_mnist_is_cached(cache)
+    assert calls == [] and not cache.exists(), "the check must not download or create anything"
+    fm.load_fashion_mnist(cache, downloader)
+    assert fm.fashion_mnist_is_cached(cache)
+    (cache / fm.FILES["test_labels"][0]).unlink()
+    assert not fm.fashion_mnist_is_cached(cache), "three files of four are not a cache"
+
+
+def test_default_cache_is_the_course_folder(monkeypatch, tmp_path):
+    import pooch
+    monkeypatch.setattr(pooch, "os_cache", lambda project: tmp_path / project)
+    assert fm.cache_folder() == tmp_path / "nn-foundations-course"
+    assert not fm.fashion_mnist_is_cached()

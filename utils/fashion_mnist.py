@@ -53,6 +53,25 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
+def cache_folder(cache_dir=None):
+    """Where the four files are kept: ``cache_dir`` if given, else the course's folder in the user's
+    cache (``pooch.os_cache("nn-foundations-course")``, e.g. ``~/.cache/nn-foundations-course``)."""
+    import pooch
+
+    return Path(cache_dir) if cache_dir else Path(pooch.os_cache("nn-foundations-course"))
+
+
+def fashion_mnist_is_cached(cache_dir=None):
+    """True if all four files are already in the cache folder; never downloads, never reads them.
+
+    A page can call this to run an optional Fashion-MNIST cell only for a learner who has already
+    downloaded the data (``load_fashion_mnist()`` once), and to skip it everywhere else. Checksums
+    are verified later, by ``load_fashion_mnist``.
+    """
+    folder = cache_folder(cache_dir)
+    return all((folder / name).is_file() for name, _ in FILES.values())
+
+
 def fetch_files(cache_dir=None, downloader=None):
     """Download (once) and verify the four files; returns ``{part: local path}``.
 
@@ -61,7 +80,7 @@ def fetch_files(cache_dir=None, downloader=None):
     """
     import pooch
 
-    folder = Path(cache_dir) if cache_dir else Path(pooch.os_cache("nn-foundations-course"))
+    folder = cache_folder(cache_dir)
     return {part: Path(pooch.retrieve(BASE_URL + name, known_hash=checksum, fname=name,
                                       path=folder, downloader=downloader, progressbar=False))
             for part, (name, checksum) in FILES.items()}
