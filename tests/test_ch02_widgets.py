@@ -33,3 +33,22 @@ def test_widgets_build():
     assert w.loss_comparison_widget() is not None
     assert w.softmax_temperature_widget() is not None
     plt.close("all")
+
+
+def test_positive_example_loss_figure_marks_both_points():
+    fig, ax = plt.subplots()
+    w.plot_positive_example_loss((0.4, 0.98), ax=ax)
+    curve, first, second = ax.get_lines()
+    assert np.all(np.diff(curve.get_ydata()) < 0)                  # -ln p falls as p rises
+    assert round(float(first.get_ydata()[0]), 3) == 0.916
+    assert round(float(second.get_ydata()[0]), 2) == 0.02
+    plt.close("all")
+
+
+def test_entropy_figure_titles():
+    uniform = np.full(10, 0.1)
+    peaked = np.r_[0.91, np.full(9, 0.01)]
+    axes = w.plot_entropy_examples([uniform, peaked], ["uniform", "peaked"])
+    assert axes[0].get_title() == "uniform: H = 2.303"
+    assert axes[1].get_title() == "peaked: H = 0.500"
+    plt.close("all")

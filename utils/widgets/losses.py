@@ -130,3 +130,43 @@ def plot_regression_losses(ax=None, huber_delta=1.0, span=3.0):
     ax.set_ylabel("loss")
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_positive_example_loss(probabilities=(0.4, 0.98), ax=None):
+    """The binary cross-entropy of a positive example (t = 1), -ln p, as a function of the predicted
+    probability p, with the loss at each of ``probabilities`` marked and labelled."""
+    ax = ax or plt.gca()
+    p = np.linspace(0.01, 1.0, 300)
+    ax.plot(p, -np.log(p), color=SOFTMAX_COLOUR, label=r"$-\ln p$ (label $t = 1$)")
+    markers = ("o", "s", "^", "D")
+    for k, pk in enumerate(probabilities):
+        loss = -np.log(pk)
+        ax.plot([pk], [loss], marker=markers[k % len(markers)], color=HINGE_COLOUR, linestyle="none",
+                markersize=7)
+        right = pk > 0.7                                   # label on the side with room
+        ax.annotate(f"p = {pk:g}: loss {loss:.3f}", (pk, loss), xytext=(-8 if right else 8, 12),
+                    textcoords="offset points", fontsize=9, ha="right" if right else "left")
+    ax.set_xlabel("predicted probability p of the positive class")
+    ax.set_ylabel("binary cross-entropy")
+    ax.set_xlim(0, 1.05)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_entropy_examples(distributions, names, axes=None):
+    """One bar chart per distribution (each a 1-D array summing to 1), titled with its entropy in nats."""
+    if axes is None:
+        _, axes = plt.subplots(1, len(distributions), figsize=(3.2 * len(distributions), 2.6),
+                               sharey=True)
+    hatches = ("", "//", "..", "xx")
+    for k, (ax, p, name) in enumerate(zip(np.atleast_1d(axes), distributions, names)):
+        p = np.asarray(p, dtype=float)
+        nz = p[p > 0]
+        entropy = float(-(nz * np.log(nz)).sum()) + 0.0
+        ax.bar(np.arange(len(p)), p, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
+               hatch=hatches[k % len(hatches)], edgecolor="0.2")
+        ax.set_xticks(np.arange(len(p)))
+        ax.set_xlabel("class")
+        ax.set_title(f"{name}: H = {entropy:.3f}", fontsize=10)
+    np.atleast_1d(axes)[0].set_ylabel("probability")
+    return axes
