@@ -91,3 +91,68 @@ def test_a_generator_is_not_called_a_single_number():
     result = run_check(predict_labels)
     assert_rejected(result, "generator")
     assert "single number" not in result.messages[0]
+
+
+# top_k_accuracy: the reference, two correct variants in other styles, a stub, and every mistake.
+def _top_k_rank(scores, y, k):
+    correct = scores[np.arange(len(y)), y]
+    return float(np.mean((scores > correct[:, None]).sum(axis=1) < k))
+
+
+def _top_k_partition(scores, y, k):
+    kth = np.partition(scores, -k, axis=1)[:, -k]          # the k-th largest score of each row
+    return float(np.mean(scores[np.arange(len(y)), y] >= kth))
+
+
+def _top_k_sort_loop(scores, y, k):
+    hits = 0
+    for row, label in zip(scores, y):
+        hits += row[label] >= sorted(row, reverse=True)[k - 1]
+    return hits / len(y)
+
+
+@pytest.mark.parametrize("fn", [_top_k_rank, _top_k_partition, _top_k_sort_loop])
+def test_top_k_accuracy_accepts_correct_variants(fn):
+    result = run_check(fn, exercise="top_k_accuracy")
+    assert result.passed, result.messages
+
+
+def test_top_k_accuracy_reference_passes_and_stub_is_not_attempted():
+    from utils.reference.linear import top_k_accuracy
+    assert run_check(top_k_accuracy, exercise="top_k_accuracy").passed
+
+    def stub(scores, y, k):
+        raise NotImplementedError
+    result = run_check(stub, exercise="top_k_accuracy")
+    assert not result.attempted and not result.passed
+
+
+def _in_top(idx, y):
+    return float(np.mean(np.any(idx == y[:, None], axis=1)))
+
+
+TOP_K_WRONG = [
+    (lambda s, y, k: _in_top(np.argsort(s, axis=1)[:, :k], y), "smallest"),        # ascending, not reversed
+    (lambda s, y, k: _in_top(np.argpartition(s, k - 1, axis=1)[:, :k], y), "smallest"),
+    (lambda s, y, k: float(np.mean(s[np.arange(len(y)), y] >= np.sort(s, axis=1)[:, k - 1])),
+     "k-th *smallest*"),
+    (lambda s, y, k: _in_top(np.argsort(s, axis=1)[:, -k - 1:], y), "off-by-one"),
+    (lambda s, y, k: _in_top(np.argsort(-s, axis=1)[:, :k - 1], y), "off-by-one"),
+    (lambda s, y, k: _in_top(np.argsort(s, axis=1)[:, -(k - 1):], y), "off-by-one"),
+    (lambda s, y, k: _in_top(np.sort(s, axis=1)[:, -k:], y), "compared sorted *scores*"),
+    (lambda s, y, k: _in_top(np.argmax(s, axis=1)[:, None], y), "ignores k"),
+    (lambda s, y, k: float(np.sum(np.any(np.argsort(s, axis=1)[:, -k:] == y[:, None], axis=1))),
+     "number of examples"),
+    (lambda s, y, k: 100 * _in_top(np.argsort(s, axis=1)[:, -k:], y), "percentage"),
+    (lambda s, y, k: np.any(np.argsort(s, axis=1)[:, -k:] == y[:, None], axis=1), "reduce"),
+    # position-based selection of exactly k indices breaks the statement's tie rule
+    (lambda s, y, k: _in_top(np.argsort(s, axis=1)[:, -k:], y), "ties"),
+    (lambda s, y, k: _in_top(np.argsort(-s, axis=1, kind="stable")[:, :k], y), "ties"),
+    (lambda s, y, k: _in_top(np.argpartition(s, -k, axis=1)[:, -k:], y), "ties"),
+    (lambda s, y, k: float(np.mean((s >= s[np.arange(len(y)), y][:, None]).sum(axis=1) <= k)), "ties"),
+]
+
+
+@pytest.mark.parametrize("wrong, hint", TOP_K_WRONG)
+def test_top_k_accuracy_mistake_is_rejected_with_its_hint(wrong, hint):
+    assert_rejected(run_check(wrong, exercise="top_k_accuracy"), hint)

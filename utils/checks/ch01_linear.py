@@ -154,3 +154,74 @@ def check_center_data(call):
                                "it too.")
     if not close(te, X_test - mu):
         fail("The centered test set should be X_test - X_train.mean(axis=0).")
+
+
+def _top_k_case():
+    """60 examples, 10 classes: the correct class gets a head start, so that the top-k accuracy
+    and the values of the classic mistakes (k smallest, k - 1, k + 1, top-1) all differ."""
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 10, size=60)
+    scores = rng.standard_normal((60, 10)) + 1.5 * np.eye(10)[y]
+    return scores, y
+
+
+def _rank_fraction(scores, y, test):
+    """Fraction of rows where ``test(higher, lower)`` holds, with higher/lower the number of
+    classes scoring strictly above/below the label."""
+    correct = scores[np.arange(len(y)), y][:, None]
+    return float(np.mean(test((scores > correct).sum(axis=1), (scores < correct).sum(axis=1))))
+
+
+# Three identical rows with a three-way tie for the top, one per tied label, k = 2: every tied
+# label counts (the statement's rule), so a rule that keeps exactly k indices by position
+# (argsort, argpartition) gets at most two of the three rows right.
+TIE_SCORES = np.array([[3.0, 3.0, 3.0, 0.0, 1.0]] * 3 + [[0.5, 2.0, 1.0, 2.0, 0.0]])
+TIE_Y = np.array([0, 1, 2, 0])   # the last row: 3 classes score higher, so not in the top 2
+
+
+@exercise("top_k_accuracy", reference=ref.top_k_accuracy, chapter=1)
+def check_top_k_accuracy(call):
+    scores, y = _top_k_case()
+    N, k = len(y), 3
+    right = _rank_fraction(scores, y, lambda hi, lo: hi < k)
+    out = expect_number(call(scores, y, k), what="Your top-3 accuracy")
+    same = lambda value: abs(out - value) < 1e-9  # noqa: E731  (fractions of 60: exact)
+    mistake(same(right * N) and not same(right),
+            f"You returned the number of examples whose label is in the top {k} "
+            f"({round(right * N)}); the accuracy is a fraction: divide by N.")
+    mistake(same(100 * right), "You returned a percentage; return a fraction in [0, 1].")
+    mistake(same(_rank_fraction(scores, y, lambda hi, lo: lo < k)),
+            "You took the k *smallest* scores. np.argsort and np.sort sort in ascending order, so "
+            "the k highest are the last k columns (`[:, -k:]`), or sort `-scores`.")
+    mistake(same(_rank_fraction(scores, y, lambda hi, lo: lo >= k - 1)),
+            "You compared with the k-th *smallest* score. np.partition and np.sort put the "
+            "smallest first: the k-th largest of a row of C scores sits at position C - k "
+            "(`np.partition(scores, -k, axis=1)[:, -k]`).")
+    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < k + 1)),
+            f"Your top-{k} accuracy counts the top {k + 1} classes: an off-by-one in k (a slice "
+            "like `[:, -k - 1:]`, or `<= k` where fewer than k classes may score higher).")
+    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < k - 1)),
+            f"Your top-{k} accuracy counts only the top {k - 1} classes: an off-by-one in k "
+            "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`).")
+    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < 1)),
+            "Your result ignores k: it is the top-1 accuracy (the argmax) for every k.")
+    mistake(same(0.0),
+            "Your result is 0: you probably compared sorted *scores* with the labels. The labels "
+            "are class indices, so compare them with the indices of the top k (np.argsort or "
+            "np.argpartition), not with the values np.sort returns.")
+    if not same(right):
+        fail(f"On a test case with 60 examples and 10 classes the top-3 accuracy is {right:.4f}, "
+             f"you got {out:.4f}.")
+    for k_edge, expected, why in ((1, _rank_fraction(scores, y, lambda hi, lo: hi < 1),
+                                   "with k = 1 it must equal the accuracy of the argmax"),
+                                  (10, 1.0, "with k = C every label is in the top k")):
+        got = expect_number(call(scores, y, k_edge), what=f"Your top-{k_edge} accuracy")
+        if abs(got - expected) > 1e-9:
+            fail(f"Your top-{k_edge} accuracy is {got:.4f}, expected {expected:.4f}: {why}.")
+    tied = expect_number(call(TIE_SCORES, TIE_Y, 2), what="Your top-2 accuracy with ties")
+    if abs(tied - 0.75) > 1e-9:
+        fail("With ties your result is wrong. Three classes share a row's highest score and k = 2: "
+             "the statement counts a tie in the label's favour, so each of the three tied labels is "
+             f"in the top 2 (expected 0.75, you got {tied:.4f}). Selecting exactly k indices "
+             "(argsort, argpartition) drops one tied class; count the classes that score strictly "
+             "higher than the label instead, or compare with the k-th largest score (np.partition).")

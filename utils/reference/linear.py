@@ -43,3 +43,17 @@ def center_data(X_train, X_test):
     """
     mean = X_train.mean(axis=0)
     return X_train - mean, X_test - mean
+
+
+def top_k_accuracy(scores, y, k):
+    """Fraction of examples whose label is among the k highest scores of its row.
+
+    scores: (N, C); y: (N,) ints in [0, C); k: int in [1, C]. Returns a float in [0, 1].
+    Ties count in the label's favour: y[i] is in the top k when fewer than k classes score
+    strictly higher than it (equivalently, when its score is >= the row's k-th largest score).
+    """
+    scores = np.asarray(scores)
+    y = np.asarray(y)
+    correct = scores[np.arange(scores.shape[0]), y]
+    higher = (scores > correct[:, None]).sum(axis=1)
+    return float(np.mean(higher < k))
