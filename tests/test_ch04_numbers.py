@@ -16,9 +16,9 @@ def test_quiz_numeric_answer_is_the_cost_of_a_numerical_gradient():
     calls = []
     W = np.zeros((65, 10))
     eval_numerical_gradient(lambda w: calls.append(1) or 0.0, W)
-    answers = [next(a["value"] for a in q["answers"] if a["correct"])
-               for q in load_questions(4) if q["type"] == "numeric"]
-    assert answers == [len(calls)] == [1300]
+    question = next(q for q in load_questions(4) if "centered-difference" in q["question"])
+    answer = next(a["value"] for a in question["answers"] if a["correct"])
+    assert answer == len(calls) == 1300
 
 
 def test_quiz_claims_about_h_momentum_and_adam():
@@ -99,7 +99,7 @@ def test_quiz_numeric_feedback_numbers():
     calls = []
     W = np.zeros((65, 10))
     eval_numerical_gradient(lambda w: calls.append(1) or 0.0, W)
-    question = next(q for q in load_questions(4) if q["type"] == "numeric")
+    question = next(q for q in load_questions(4) if "centered-difference" in q["question"])
     wrong = sorted(a["value"] for a in question["answers"] if a["type"] == "value" and not a["correct"])
     assert wrong == sorted([W.size, W.size + 1, 2]) and len(calls) == 2 * W.size
 
@@ -214,3 +214,76 @@ def test_sklearn_regularization_scale_and_seed_spread():
         ours.append(int(np.sum(np.argmax(X_test @ Ws, axis=1) == data.y_test)))
     assert theirs == 347 and set(ours) == {346, 347}
     assert round(100 / 360, 2) == 0.28 and round(100 * np.sqrt(0.96 * 0.04 / 360), 1) == 1.0
+
+
+def _numeric_answers(word):
+    question = next(q for q in load_questions(4) if word in q["question"])
+    right = [a["value"] for a in question["answers"] if a["type"] == "value" and a["correct"]]
+    wrong = [a["value"] for a in question["answers"] if a["type"] == "value" and not a["correct"]]
+    return right, wrong
+
+
+def test_huber_quiz_and_regression_loss_numbers():
+    """Section 4.2: Huber's constant force; the quiz's right and wrong answers; MSE vs L2 norm."""
+    delta, r = 1.0, 5.0
+    huber = lambda r: 0.5 * r ** 2 if abs(r) <= delta else delta * (abs(r) - 0.5 * delta)  # noqa: E731
+    slope = (huber(r + 1e-6) - huber(r - 1e-6)) / 2e-6
+    right, wrong = _numeric_answers("Huber")
+    assert right == [round(slope, 6)] == [1]
+    assert sorted(wrong) == sorted([r, huber(r)]) == [4.5, 5]
+    residuals = np.array([0.5, -1.5, 4.0])
+    assert f"{np.mean(residuals ** 2):.4f}" == "6.1667" and f"{np.linalg.norm(residuals):.4f}" == "4.3012"
+    assert residuals[2] / residuals[0] == 8  # "eight times the pull on the near one"
+
+
+def test_batch_size_quiz_and_spread_law():
+    """The spread of a mean of B independent gradients falls like 1/sqrt(B): batch 16 -> 64 halves it."""
+    right, wrong = _numeric_answers("batch size becomes 64")
+    assert right == [np.sqrt(64 / 16)] == [2] and wrong == [64 / 16]
+    rng = np.random.default_rng(0)
+    population = rng.standard_normal(5000)
+    spread = {B: np.sqrt(np.mean((rng.choice(population, (4000, B)).mean(axis=1) - population.mean()) ** 2))
+              for B in (16, 64)}
+    assert 1.8 < spread[16] / spread[64] < 2.2
+
+
+def test_batch_size_updates_per_epoch():
+    data = load_digits_split()
+    N = len(data.X_train)
+    assert [N // B for B in (1, 4, 16, 64, 256)] == [1077, 269, 67, 16, 4]
+    assert (2 * (N // 1), 2 * (N // 32)) == (2154, 66)
+
+
+def test_adagrad_effective_rate_follows_the_curvature():
+    """On 0.5*(x^2 + 10 y^2) Adagrad's effective rates differ by exactly the curvature ratio 10."""
+    curvature = np.array([1.0, 10.0])
+    p, cache = np.ones(2), np.zeros(2)
+    for _ in range(30):
+        g = curvature * p
+        cache += g * g
+        rate = 0.5 / np.sqrt(cache)
+        assert np.isclose(rate[0] / rate[1], 10.0)
+        p = p - rate * g
+    assert np.isclose(p[0], p[1], rtol=1e-9) and abs(p[0]) < 1e-7
+    assert f"{rate[0]:.4f}" == "0.4283"
+
+
+def test_momentum_escapes_the_shallow_minimum_robustly():
+    """Plain GD from +2 stops at 1.13; momentum (0.02, 0.9) ends at -1.30, and so does a grid around it."""
+    grad = lambda x: 4 * x ** 3 - 6 * x + 1  # noqa: E731
+    for mu in [0.87, 0.9, 0.93]:
+        for rate in [0.016, 0.02, 0.024]:
+            x, v = 2.0, 0.0
+            for _ in range(1000):
+                v = mu * v - rate * grad(x)
+                x = x + v
+            assert round(x, 2) == -1.30 and abs(grad(x)) < 1e-6, (mu, rate)
+
+
+def test_gradient_perpendicular_to_contours():
+    t = np.linspace(0, 2 * np.pi, 50)
+    for c in [0.5, 2, 8]:
+        px, py = np.sqrt(20 * c) * np.cos(t), np.sqrt(c) * np.sin(t)
+        tangent = np.stack([-np.sqrt(20 * c) * np.sin(t), np.sqrt(c) * np.cos(t)])
+        gradient = np.stack([px / 10, 2 * py])
+        assert np.allclose(np.sum(gradient * tangent, axis=0), 0)
