@@ -9,7 +9,7 @@ from .layers import (affine_backward, affine_forward, affine_relu_backward, affi
                      dropout_backward, dropout_forward, leaky_relu_backward, leaky_relu_forward,
                      relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
                      tanh_backward, tanh_forward)
-from .linear import accuracy, bias_trick, center_data, linear_scores, predict_labels
+from .linear import accuracy, bias_trick, center_data, linear_scores, predict_labels, top_k_accuracy
 from .linear_classifier import linear_softmax_loss, linear_svm_loss, minibatch_sgd
 from .losses import (cross_entropy_loss, log_softmax, sigmoid, softmax, softmax_loss, svm_loss,
                      svm_loss_naive, svm_loss_vectorized)
