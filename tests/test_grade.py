@@ -11,12 +11,15 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from utils.grade import chapter_exercises
 
 pytestmark = pytest.mark.slow  # every test starts a kernel
 
 CHAPTER = ROOT / "chapters" / "01_linear_score_function.ipynb"
 SOLUTION = ROOT / "solutions" / "01_linear_score_function.ipynb"
-EXERCISES = ["linear_scores", "predict_labels", "accuracy", "bias_trick", "center_data"]
+#: Chapter 1's exercises, from the check registry, so a new exercise needs no edit here.
+EXERCISES = chapter_exercises(nbformat.read(str(CHAPTER), as_version=4))
+N = len(EXERCISES)
 STUB = '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise not written yet")'
 
 
@@ -57,17 +60,17 @@ def test_untouched_exercises_are_all_not_attempted(tmp_path):
     code, out, err = grade(small_notebook(tmp_path))
     assert code == 1
     assert "Traceback" not in err and "kernel" not in err.lower(), "no kernel log"
-    assert err.count("  checked ") == 5, "one progress line per exercise, on stderr"
+    assert err.count("  checked ") == N, "one progress line per exercise, on stderr"
     for name in EXERCISES:
         assert f"{name}" in out
-    assert out.count("not attempted") == 5
-    assert "Total: 0/5 exercises passed" in out
+    assert out.count("not attempted") == N
+    assert f"Total: 0/{N} exercises passed" in out
 
 
 def test_whole_solution_chapter_passes_everything():
     code, out, _ = grade(SOLUTION)
     assert code == 0, out
-    assert out.count("  passed\n") == 5 and "Total: 5/5 exercises passed" in out
+    assert out.count("  passed\n") == N and f"Total: {N}/{N} exercises passed" in out
 
 
 def test_one_solved_and_one_wrong_exercise(tmp_path):
@@ -79,27 +82,27 @@ def test_one_solved_and_one_wrong_exercise(tmp_path):
     code, out, _ = grade(small_notebook(tmp_path, edit=edit))
     assert code == 1
     assert "linear_scores" in out and "failed: Your scores leave out the bias" in out
-    assert "Total: 1/5 exercises passed" in out
+    assert f"Total: 1/{N} exercises passed" in out
 
 
 def test_solved_small_notebook_passes_and_exits_0(tmp_path):
     code, out, _ = grade(small_notebook(tmp_path, source=SOLUTION))
     assert code == 0, out
-    assert "Total: 5/5 exercises passed" in out
+    assert f"Total: {N}/{N} exercises passed" in out
 
 
 def test_a_cell_that_never_ends_is_interrupted_and_grading_goes_on(tmp_path):
     path = small_notebook(tmp_path, before_first_check="while True:\n    pass")
     code, out, _ = grade(path, "--cell-timeout", "10")  # generous: an import under load takes seconds
     assert code == 1
-    assert "Total: 0/5 exercises passed" in out
-    assert out.count("not attempted") == 5
+    assert f"Total: 0/{N} exercises passed" in out
+    assert out.count("not attempted") == N
 
 
 def test_a_kernel_that_dies_leaves_later_exercises_not_reached(tmp_path):
     path = small_notebook(tmp_path, before_first_check="import os\nos._exit(1)")
     code, out, err = grade(path)
-    assert code == 1 and out.count("not reached") == 5
+    assert code == 1 and out.count("not reached") == N
     assert "a cell exited Python" in err and "Traceback" not in err
 
 
@@ -139,8 +142,8 @@ def test_deleted_check_cells_do_not_make_a_pass(tmp_path):
             cell.source = "pass"
     code, out, _ = grade(small_notebook(tmp_path, source=SOLUTION, edit=edit))
     assert code == 1, out
-    assert "Total: 1/5 exercises passed" in out
-    assert out.count("not checked: the notebook has no `check(") == 4
+    assert f"Total: 1/{N} exercises passed" in out
+    assert out.count("not checked: the notebook has no `check(") == N - 1
 
 
 def test_assigned_check_counts_and_learner_cell_errors_are_named(tmp_path):
@@ -172,7 +175,7 @@ def test_report_survives_a_console_that_is_not_utf8(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="ascii")
     code, out, err = grade(small_notebook(tmp_path, edit=edit), env=env)
     assert code == 1 and "UnicodeEncodeError" not in err, err
-    assert "\\u03bb" in out and "Total: 0/5" in out
+    assert "\\u03bb" in out and f"Total: 0/{N}" in out
 
 
 def test_cells_cannot_write_into_the_notebooks_folder(tmp_path):
@@ -185,7 +188,7 @@ def test_a_cell_that_ignores_the_interrupt_is_stopped(tmp_path):
     loop = "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass"
     path = small_notebook(tmp_path, before_first_check=loop)
     code, out, err = grade(path, "--cell-timeout", "2", "--interrupt-grace", "2")
-    assert code == 1 and out.count("not reached") == 5
+    assert code == 1 and out.count("not reached") == N
     assert "ignored the interrupt" in err
 
 
@@ -215,7 +218,7 @@ def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
-    assert "Total: 5/5 exercises passed" in out and "Grading was stopped" in out
+    assert f"Total: {N}/{N} exercises passed" in out and "Grading was stopped" in out
     pid = int((tmp_path / "kernel.pid").read_text())
     time.sleep(0.5)
     import os
@@ -225,3 +228,10 @@ def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
     except ProcessLookupError:
         alive = False
     assert not alive, "the kernel was left running"
+
+
+def test_the_small_notebook_holds_every_exercise_of_chapter_1():
+    """Guards the counts above: the registry lists chapter 1's exercises and the notebook checks each."""
+    assert EXERCISES[:2] == ["linear_scores", "predict_labels"] and "top_k_accuracy" in EXERCISES
+    from utils.grade import checked_in
+    assert set(checked_in(nbformat.read(str(CHAPTER), as_version=4))) == set(EXERCISES)
