@@ -1,4 +1,44 @@
-"""Chapter 1's checks reject each classic mistake with its hint."""
+"""Chapter 1's checks: correct code in other styles passes, each classic mistake is rejected with
+the hint that names it.
+
+Each rule an exercise statement states, and the rows of this module that test it (``WRONG[name]``
+rows by the hint fragment they expect, ``CORRECT`` rows must pass):
+
+=============== ================================================ ===================================
+exercise        rule of the statement                            test rows
+=============== ================================================ ===================================
+linear_scores   result (N, C), one row per example               "(c, n)"
+                W is (D, C): X @ W, not W transposed             "w transposed", "x * w", "w @ x"
+                b (C,) added to every row, once                  "leave out", "subtract", "wrong
+                                                                 axis", "twice", "inside the product"
+                the scores X @ W + b (values)                    "4-pixel", "ignore the input"
+                "no loops" is a hint, not a rule                 CORRECT: a triple loop passes
+predict_labels  (N,) labels, one per row (axis=1)                "single number", "wrong axis"
+                integer labels                                   "dtype", "python list"
+                index of the highest score                       "highest score itself", "lowest",
+                                                                 "off by one", "second"
+accuracy        fraction of equal predictions                    "number of correct", "error rate",
+                                                                 "n - 1", "rounded down"
+                a number between 0 and 1                         "percentage", "single number",
+                                                                 edges 1.0 / 0.0 in the check
+bias_trick      returns (X_ext, W_ext)                           "two arrays"; CORRECT: a list passes
+                X_ext (N, D+1), a LAST column of ones            "zeros", "all ones", "first column"
+                W_ext (D+1, C) with b as its last row            "column", "missing", "same
+                                                                 position", "(1, c) row"
+                X_ext @ W_ext == X @ W + b                       "same position", "row of ones"
+center_data     per-feature mean (axis=0)                        "each example's own", "overall",
+                                                                 "median", "standard deviation"
+                the mean of X_train only                         "its own mean", "together"
+                subtracted from both sets                        "was not centered", "return both"
+                inputs unchanged                                 "in place"
+top_k_accuracy  fraction of rows, a float in [0, 1]              "number of examples", "percentage",
+                                                                 "reduce", "rounded down"
+                label among the k HIGHEST scores                 "smallest", "k-th *smallest*",
+                                                                 "off-by-one", "ignores k", "sorted"
+                ties count in the label's favour                 "ties"
+                k = 1 is the accuracy, k = C gives 1             edge cases in the check; "k = c"
+=============== ================================================ ===================================
+"""
 import numpy as np
 import pytest
 
@@ -74,10 +114,10 @@ def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
     assert_rejected(run_check(wrong, exercise=name), hint)
 
 
-def test_bias_first_is_also_accepted():
+def test_bias_first_is_named_as_against_the_statement():
     def bias_trick(X, W, b):
         return _with_ones(X, first=True), np.vstack([b, W])
-    assert run_check(bias_trick).passed
+    assert_rejected(run_check(bias_trick), "first column")
 
 
 def test_accuracy_accepts_numpy_scalar_and_list_inputs():
@@ -156,3 +196,19 @@ TOP_K_WRONG = [
 @pytest.mark.parametrize("wrong, hint", TOP_K_WRONG)
 def test_top_k_accuracy_mistake_is_rejected_with_its_hint(wrong, hint):
     assert_rejected(run_check(wrong, exercise="top_k_accuracy"), hint)
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("bias_trick", lambda X, W, b: [_with_ones(X), np.vstack([W, b])]),
+    ("center_data", lambda a, b: [a - a.mean(axis=0), b - a.mean(axis=0)]),
+])
+def test_a_list_of_the_two_results_is_accepted(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def test_top_k_integer_division_is_not_called_comparing_sorted_scores():
+    def top_k_accuracy(scores, y, k):
+        correct = scores[np.arange(len(y)), y][:, None]
+        return int(np.sum((scores > correct).sum(axis=1) < k)) // len(y)
+    assert_rejected(run_check(top_k_accuracy), "rounded down")

@@ -1,5 +1,61 @@
-"""Chapter 2's checks: the references pass, stubs are "not attempted", and each classic mistake in
-the hinge loss, softmax, cross-entropy and sigmoid is rejected with its hint."""
+"""Chapter 2's checks: correct code in other styles passes, and each classic mistake in the hinge
+loss, softmax, cross-entropy and sigmoid is rejected with the hint that names it.
+
+Each rule an exercise statement states, and the rows that test it (rows of ``HINGE_COMMON``,
+``HINGE_SPECIFIC``, ``SOFTMAX``, ``CROSS_ENTROPY``, ``SIGMOID`` by the hint fragment they expect;
+``CORRECT`` rows must pass):
+
+=================== ============================================ ====================================
+exercise            rule of the statement                        test rows
+=================== ============================================ ====================================
+svm_loss_naive,     the MEAN hinge loss over the N examples      "average", "n * c", "twice",
+svm_loss_vectorized                                              "n - 1", "rounded down"
+                    a single float                               "one loss per example", "return"
+                    skip j == y[i]                               "counts the correct class", "whole
+                                                                 columns"
+                    max(0, s_j - s_y + delta) over all j != y    "max(0", "wrong sign", "subtract
+                                                                 delta", "leaves out delta",
+                                                                 "squared", "largest margin",
+                                                                 "predicted class", "last class",
+                                                                 "first class"
+                    delta is an argument                         "ignores its `delta`", "delta=2.5"
+(naive)             explicit loops                               a style the check cannot see and
+                                                                 does not reject (CORRECT: vector
+                                                                 code passes as naive)
+(vectorized)        no Python loops (the check times it)         "loops in python"
+softmax             (N, C), each row sums to 1                   "wrong axis", "whole array",
+                                                                 "keepdims", "shape (5,)", "did not
+                                                                 normalize", "row maximum"
+                    exp(s) / sum exp(s)                          "without exponentiating", "powers
+                                                                 of", "1 - p", "sign error",
+                                                                 "log-probabilities"
+                    scores in the thousands                      "overflows", "thousands"
+                    rows whose scores lie hundreds apart         "about 1000 apart"
+                    rows at very different levels                "row's own maximum"
+cross_entropy_loss  mean over N, a float                         "average", "n * c", "one loss per
+                                                                 example", "twice", "n - 1"
+                    -log p of the correct class                  "every class", "p[:, y]",
+                                                                 "predicted class", "wrong label",
+                                                                 "binary", "left out the log",
+                                                                 "1 - p_y", "log-sum-exp term"
+                    natural log                                  "base 10", "base 2"
+                    from raw scores with log-sum-exp: scores in  "overflows"
+                    the thousands
+                    rows at very different levels                "row's own maximum"
+                    very wrong examples (p_y underflows)         "log(0)", "rather than clipping",
+                                                                 "about 1000 apart"
+sigmoid             elementwise, any shape, same shape           "same shape", "2 x 2", "numpy array"
+                    1 / (1 + exp(-z))                            "sign error", "tanh", "exp(-z)",
+                                                                 "10 ** -z", "derivative", "z / 2",
+                                                                 "negative z", "rounded"
+                    no overflow for |z| <= 1000                  "overflows", "both branches";
+                                                                 values at +-1000 tested too, so
+                                                                 CORRECT code that hides the
+                                                                 warning with np.errstate passes
+                    tiny values accurate (no clipping)           "clipping"
+                    floats for an integer array                  "dtype=float"
+=================== ============================================ ====================================
+"""
 import numpy as np
 import pytest
 
@@ -154,6 +210,7 @@ SOFTMAX = [
     (lambda s: np.exp(s - s.mean(axis=1, keepdims=True)) / np.exp(s - s.mean(axis=1, keepdims=True)).sum(axis=1, keepdims=True),
      "overflows"),
     (_inplace_softmax, "in place"),
+    (lambda s: _softmax_base(s - s.mean(axis=1, keepdims=True), shift=None), "about 1000 apart"),
     (lambda s: list(_softmax_base(s)), "python list"),
     (lambda s: _softmax_base(s)[:, ::-1], "differ"),
 ]
@@ -218,6 +275,9 @@ CROSS_ENTROPY = [
     (lambda s, y: -np.log(_softmax_base(s)[np.arange(len(y)), y] + 1e-300).mean(), "rather than clipping"),
     (lambda s, y: _ce_base(s - s.mean(axis=1, keepdims=True), y, stable=False), "overflows"),
     (_ce_clipped, "rather than clipping"),
+    (lambda s, y: _ce_base(s - s.min(axis=1, keepdims=True), y, stable=False), "about 1000 apart"),
+    # the statement's shift, then the log of a probability that rounds to 0: not told to shift
+    (lambda s, y: -np.log(_softmax_base(s)[range(len(y)), y]).mean(), "log(0)"),
     (lambda s, y: _ce_base(s, y) + 0.01, "random batch"),
 ]
 
@@ -488,3 +548,15 @@ LATE_STAGES = [
 @pytest.mark.parametrize("name, wrong, hint", LATE_STAGES)
 def test_later_stages_of_the_checks_are_reached(name, wrong, hint):
     assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def test_code_that_shifts_by_the_row_maximum_is_not_told_to_do_so():
+    """Issue 15: the learner subtracted the row maximum and took -np.log(p[range(N), y]); the real
+    problem is the log of a probability that rounded to 0, and the hint must say that."""
+    def cross_entropy_loss(scores, y):
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        return -np.log(p[range(len(y)), y]).mean()
+    message = run_check(cross_entropy_loss).messages[0]
+    assert "log(0)" in message and "log-sum-exp" in message
+    assert "subtract each row's maximum" not in message.lower()

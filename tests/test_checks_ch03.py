@@ -1,4 +1,50 @@
-"""Chapter 3's checks reject each classic regularization mistake with its hint."""
+"""Chapter 3's checks: correct code in other styles passes, each classic regularization mistake
+is rejected with the hint that names it.
+
+Each rule an exercise statement states, and the rows of ``WRONG[name]`` that test it (by the hint
+fragment they expect; ``CORRECT`` rows must pass):
+
+=================== ============================================ ====================================
+exercise            rule of the statement                        test rows
+=================== ============================================ ====================================
+l2_penalty          returns (penalty, dW)                        "return two things", "tuple",
+                                                                 "(dw, penalty)"; CORRECT: a list
+                    penalty 0.5 * reg * sum(W**2), a number      "left out the 1/2", "does not depend
+                                                                 on reg", "reg squared", "absolute
+                                                                 values", "square root", "mean",
+                                                                 "squared the sum", "every entry",
+                                                                 "integer division"
+                    dW its gradient, shaped like W               "doubled", "half", "l1", "wrong
+                                                                 sign", "share of the penalty",
+                                                                 "norm", "same for every weight",
+                                                                 "shape", "should be a numpy array"
+                    W of any shape                               "chapter's example" (1-D W)
+l1_penalty          penalty reg * sum(|W|), no 1/2               "halved", "squares", "negative
+                                                                 weights cancel", "absolute value of
+                                                                 the sum", "mean", "l2 norm",
+                                                                 "largest", "does not depend on reg"
+                    dW = reg * sign(W)                           "proportional to w", "wrong sign",
+                                                                 "ignores the sign", "integer dtype"
+                    0 where a weight is exactly 0                "exactly 0", "nan where a weight"
+regularized_loss    a float                                      "not a tuple", "single number"
+                    data_loss of the scores X @ W, the           "never calls", "other way round",
+                    data_loss that is passed in                  "pass the class scores", "differ
+                                                                 from x @ w", "labels y unchanged"
+                    plus the L2 penalty of ALL of W              "only the data loss", "only the
+                                                                 penalty", "twice too large", "reg
+                                                                 twice", "subtracted", "l1", "bias
+                                                                 row", "divided the data loss",
+                                                                 "summed", "gradient"
+                    reuse l2_penalty: a stub is named            test_unfinished_l2_penalty_is_named
+select_reg_strength a key of results (a λ)                       "returned an accuracy", "pair",
+                                                                 "only the λ", "position", "whole
+                                                                 number", "not list", "one λ"
+                    highest VALIDATION accuracy                  "training", "lowest", "smallest
+                                                                 gap", "largest λ", "smallest λ"
+                    ties go to the largest λ                     "smaller one"
+                    results unchanged                            "in place"
+=================== ============================================ ====================================
+"""
 import numpy as np
 import pytest
 
@@ -278,3 +324,28 @@ def test_quiz_numeric_answers_are_computed():
     wrong = [a["value"] for q in load_questions(3) if q["type"] == "numeric"
              for a in q["answers"] if a["type"] == "value" and not a["correct"]]
     assert np.allclose(wrong[:4], [0.1 * 14, 0.05 * 6, 0.1 * 6, 0.05 * 14 / 4])
+
+
+def test_unfinished_l2_penalty_is_named():
+    """The statement: while l2_penalty still raises NotImplementedError the check says so."""
+    def l2_penalty(W, reg):
+        raise NotImplementedError
+
+    def regularized_loss(W, X, y, reg, data_loss):
+        penalty, _ = l2_penalty(W, reg)
+        return data_loss(X @ W, y) + penalty
+    assert_rejected(run_check(regularized_loss), "calls `l2_penalty`, which is not written yet")
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("l2_penalty", lambda W, reg: [0.5 * reg * np.sum(W ** 2), reg * W]),
+    ("l1_penalty", lambda W, reg: [reg * np.sum(np.abs(W)), reg * np.sign(W)]),
+])
+def test_a_list_of_penalty_and_gradient_is_accepted(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def test_a_lambda_cut_to_an_int_is_not_called_a_position():
+    result = run_check(lambda r: int(max(r, key=lambda k: (r[k][1], k))), exercise="select_reg_strength")
+    assert_rejected(result, "whole number")

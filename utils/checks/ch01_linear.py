@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..reference import linear as ref
-from .core import is_single_number, close, exercise, expect_array, expect_number, fail, mistake
+from .core import describe, is_single_number, close, exercise, expect_array, expect_number, fail, mistake
 
 # The 4-pixel "cat" image of the chapter. In the math W is (C, D) = (3, 4); in code it is W.T.
 FOUR_PIXELS = np.array([[56.0, 231.0, 24.0, 2.0]])
@@ -97,8 +97,8 @@ def check_accuracy(call):
 def check_bias_trick(call):
     X, W, b = _case(3, 5, 4, 3)
     out = call(X, W, b)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("Return two arrays, `return X_ext, W_ext`.")
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
+        fail(f"Return two arrays, `return X_ext, W_ext`; you returned {describe(out)}.")
     X_ext = expect_array(out[0], what="X_ext")
     W_ext = expect_array(out[1], what="W_ext")
     if W_ext.shape == (4, 4):
@@ -119,6 +119,10 @@ def check_bias_trick(call):
     if not close(X_ext @ W_ext, X @ W + b):
         fail("X_ext @ W_ext differs from X @ W + b. The column of ones and the bias row must sit "
              "at the same position (both last or both first).")
+    mistake(not last,
+            "X_ext @ W_ext equals X @ W + b, but your column of ones is the first column. The "
+            "statement puts it last (and b as the last row of W_ext), the order chapters 3 and 4 "
+            "rely on (the bias row is W[-1]): use np.hstack([X, ones]) and np.vstack([W, b]).")
 
 
 @exercise("center_data", reference=ref.center_data, chapter=1)
@@ -127,8 +131,9 @@ def check_center_data(call):
     X_train = rng.normal(5.0, 2.0, size=(20, 3)) * np.array([1.0, 3.0, 0.5])
     X_test = rng.normal(8.0, 2.0, size=(6, 3))  # deliberately shifted: its own mean differs
     out = call(X_train, X_test)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("Return both centered sets: `return X_train_centered, X_test_centered`.")
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
+        fail("Return both centered sets: `return X_train_centered, X_test_centered`; you "
+             f"returned {describe(out)}.")
     tr = expect_array(out[0], shape=X_train.shape, what="The centered training set")
     te = expect_array(out[1], shape=X_test.shape, what="The centered test set")
     mu = X_train.mean(axis=0)
@@ -205,6 +210,12 @@ def check_top_k_accuracy(call):
             "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`).")
     mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < 1)),
             "Your result ignores k: it is the top-1 accuracy (the argmax) for every k.")
+    if same(0.0):  # rounded down to an integer, or labels compared with sorted scores?
+        all_k = expect_number(call(scores, y, scores.shape[1]), what="Your top-10 accuracy")
+        mistake(abs(all_k - 1.0) < 1e-9,
+                "Your result is 0 for k = 3 but 1 for k = C: it is rounded down to a whole number. "
+                "`hits // N` is integer division (and int(...) truncates); divide with `/`, or "
+                "take the mean of the booleans.")
     mistake(same(0.0),
             "Your result is 0: you probably compared sorted *scores* with the labels. The labels "
             "are class indices, so compare them with the indices of the top k (np.argsort or "

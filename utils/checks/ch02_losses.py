@@ -44,12 +44,21 @@ def _guarded(call, *args, warning_hint=None, broadcast_hint=None, **kwargs):
     try:
         return call(*args, **kwargs)
     except CheckFailed as failure:
-        message = str(failure)
-        if warning_hint and ("numerical warning" in message or "raised OverflowError" in message):
-            fail(warning_hint(message) if callable(warning_hint) else warning_hint)
-        if broadcast_hint and ("broadcast" in message or "IndexError" in message):
-            fail(message + " " + broadcast_hint)
+        numerical = failure.kind == "warning" or (failure.kind == "raised"
+                                                  and isinstance(failure.error, OverflowError))
+        if warning_hint and numerical:
+            fail(warning_hint(failure.error) if callable(warning_hint) else warning_hint)
+        if broadcast_hint and failure.kind == "raised" and (
+                isinstance(failure.error, IndexError)
+                or (isinstance(failure.error, ValueError) and "broadcast" in str(failure.error))):
+            fail(f"{failure} {broadcast_hint}")
         raise
+
+
+def _is_overflow(error):
+    """Whether a warning or error the learner's code raised is an overflow (NumPy's warning names
+    it; math.exp raises OverflowError)."""
+    return isinstance(error, OverflowError) or "overflow" in str(error).lower()
 
 
 def _finite_probabilities(call, scores, hint, what="Your probabilities"):
@@ -266,6 +275,15 @@ _OVERFLOW_HINT = ("Your softmax overflows on large scores (exp(1000) is infinite
                   "row is shifted, and afterwards every exponent is <= 0, so nothing overflows.")
 
 
+def _spread_overflow_hint(what):
+    """For code that handles scores in the thousands but overflows when a row's scores lie
+    about 1000 apart: it shifts each row, but not by its maximum."""
+    return (f"Your {what} overflows when a row's scores lie about 1000 apart, although it handles "
+            "scores in the thousands: you shift each row by something other than its maximum "
+            "(after subtracting the row's minimum or mean an exponent can still be near +1000). "
+            "Subtract each row's maximum, so every exponent is <= 0.")
+
+
 def _softmax_catalogue(S):
     e = np.exp(S - S.max(axis=1, keepdims=True))
     row = e / e.sum(axis=1, keepdims=True)
@@ -343,7 +361,7 @@ def check_softmax(call):
     out_apart = _finite_probabilities(call, apart, global_hint)
     mistake(not close(out_apart, ref.softmax(apart)), global_hint)
     spread = np.array([[-800.0, 0.0, 5.0], [3.0, -900.0, 2.0], [1000.0, -1000.0, 0.0]])
-    out_spread = _finite_probabilities(call, spread, _OVERFLOW_HINT)
+    out_spread = _finite_probabilities(call, spread, _spread_overflow_hint("softmax"))
     if not close(out_spread, ref.softmax(spread)):
         fail("For rows with a spread of hundreds your probabilities are wrong. Subtract the row "
              "maximum (not the minimum or the mean), so every exponent is <= 0.")
@@ -459,7 +477,8 @@ def check_cross_entropy_loss(call):
     wrong = np.array([[0.0, 1000.0, 2.0], [1.0, 0.0, -3.0], [1000.0, -1000.0, 0.0]])
     wrong_y = np.array([0, 0, 1])
     value = _guarded(call, wrong, wrong_y,
-                     warning_hint=lambda message: overflow if "overflow encountered" in message else underflow)
+                     warning_hint=lambda error: (_spread_overflow_hint("loss")
+                                                 if _is_overflow(error) else underflow))
     if value is not None and np.size(value) == 1 and not np.isfinite(np.asarray(value, dtype=float)):
         fail(underflow)
     value = expect_number(value, what="Your loss for a very wrong example")

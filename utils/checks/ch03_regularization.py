@@ -26,7 +26,7 @@ def _weights(seed, shape=(4, 3), zeros=False):
 
 def _pair(out, name):
     """Unpack ``(penalty, dW)`` or fail with a diagnosis of what was returned instead."""
-    if not (isinstance(out, tuple) and len(out) == 2):
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
         if isinstance(out, np.ndarray) or np.isscalar(out) or out is None:
             fail(f"`{name}` must return two things, the penalty and its gradient: "
                  "`return penalty, dW`.")
@@ -307,6 +307,10 @@ def _describe_choice(results, out):
         return matches[0]
     if any(np.isclose(value, v[1]) for v in values) or any(np.isclose(value, v[0]) for v in values):
         fail("You returned an accuracy; return the λ (the key of results) that achieves it.")
+    truncated = [k for k in keys if float(int(k)) != k and int(k) == value]
+    if float(value).is_integer() and truncated:
+        fail(f"You returned {value!r}, a λ cut to a whole number (int(0.01) is 0): do not "
+             "convert λ with int() or round it; return the key as it is.")
     if float(value).is_integer() and 0 <= value < len(keys):
         fail("You returned a position in the list of λ values; return the λ itself (the key).")
     fail(f"You returned {value!r}, which is not one of the λ values in results.")
