@@ -63,7 +63,7 @@ WRONG = {
         (lambda X, W, b: X @ W + b[:, None] if X.shape[0] == W.shape[1] else X @ W + b,
          "wrong axis"),
         (lambda X, W, b: np.tile(b, (X.shape[0], 1)), "ignore the input"),
-        (lambda X, W, b: X @ W + 2 * b, "4-pixel"),
+        (lambda X, W, b: X @ W + 2 * b, "twice"),
         (lambda X, W, b: X @ W + b if X.shape[0] > 1 else X @ W, "4-pixel"),
     ],
     "predict_labels": [

@@ -519,6 +519,10 @@ def expect_array(value, shape=None, what="the result", kind=None):
             fail(f"{what} {is_} a Python {type(value).__name__}; return a NumPy array instead.")
         fail(f"{what} should be a NumPy array but {is_} {_describe(value)}.")
     if shape is not None and value.shape != tuple(shape):
+        if len(shape) == 2 and value.shape == tuple(shape)[::-1]:
+            fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}: rows and columns "
+                 "are swapped (a transpose too many, a product in the wrong order, or a sum over "
+                 "the wrong axis).")
         fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}.")
     if kind is not None and value.dtype.kind not in kind:
         names = {"i": "integers", "u": "integers", "f": "floats", "b": "booleans"}
@@ -552,6 +556,19 @@ def close(actual, expected, rtol=1e-6, atol=1e-8):
     return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol, atol))
 
 
+def call_with_advice(call, *args, advise, **kwargs):
+    """``call(*args, **kwargs)``; if the learner's code raised an error, ``advise(error)`` (a
+    sentence, or None) is added to the Probe's diagnosis, so a raw NumPy error ("operands could
+    not be broadcast together ...") comes with what probably caused it."""
+    try:
+        return call(*args, **kwargs)
+    except CheckFailed as failure:
+        extra = advise(failure.error) if failure.kind == "raised" else None
+        if extra:
+            fail(f"{failure} {extra}")
+        raise
+
+
 # ---------------------------------------------------------------------------------------------
 # Catalogues of wrong answers
 # ---------------------------------------------------------------------------------------------
@@ -578,10 +595,10 @@ class Catalogue:
     wrong)`` says whether an output equals a wrong answer.
     """
 
-    def __init__(self, exercise, build, inputs, right=None, compare=_close_wrong, label=None):
+    def __init__(self, exercise, build, inputs, right=None, compare=_close_wrong, scale=None):
         self.exercise, self.build, self.inputs = exercise, build, inputs
-        self._right, self.compare = right, compare
-        self.label = label or build.__name__
+        self._right, self.compare, self.scale = right, compare, scale
+        self.label = build.__name__
 
     def entries(self, *inputs):
         """The (wrong_value, hint) pairs for ``inputs`` (a wrong formula may warn or divide by
@@ -596,32 +613,44 @@ class Catalogue:
             return self._right(*inputs)
         return REGISTRY[self.exercise].reference(*inputs)
 
-    def find(self, out, *inputs, scaled=None):
-        """The hint of the first wrong answer ``out`` equals, or None. ``scaled=(factor, note)``
-        also recognises each wrong answer times ``factor`` (say, summed instead of averaged over
-        N examples), with ``note`` added to its hint."""
+    def candidates(self, *inputs):
+        """Every (wrong_value, hint) recognised on ``inputs``: the entries, then, if the catalogue
+        has a ``scale(*inputs) -> (factor, note)``, each entry times ``factor`` (say, summed
+        instead of averaged over N examples) with ``note`` added to its hint."""
         entries = self.entries(*inputs)
-        candidates = [(value, hint) for value, hint in entries]
-        if scaled is not None:
-            factor, note = scaled
-            candidates += [(_scale(value, factor), f"{hint} {note}") for value, hint in entries]
-        for value, hint in candidates:
+        scaled = self.scale(*inputs) if self.scale is not None else None
+        if scaled is None:
+            return entries
+        factor, note = scaled
+        right = self.right(*inputs)
+        extra = []
+        for value, hint in entries:
+            # a scaled wrong answer can be the right one (averaged twice, then summed): skip it
+            values = [v for v in _scale(value, factor).values
+                      if not _safe_compare(self.compare, right, v)]
+            if values:
+                extra.append((AnyOf(*values) if len(values) > 1 else values[0], f"{hint} {note}"))
+        return entries + extra
+
+    def find(self, out, *inputs):
+        """The hint of the first wrong answer ``out`` equals, or None."""
+        for value, hint in self.candidates(*inputs):
             values = value.values if isinstance(value, AnyOf) else (value,)
             if any(_safe_compare(self.compare, out, v) for v in values):
                 return hint
         return None
 
-    def match(self, out, *inputs, scaled=None):
+    def match(self, out, *inputs):
         """Fail with the hint of the first wrong answer ``out`` equals (see ``find``)."""
-        hint = self.find(out, *inputs, scaled=scaled)
+        hint = self.find(out, *inputs)
         if hint is not None:
             fail(hint)
 
 
 def _scale(value, factor):
-    if isinstance(value, AnyOf):
-        return AnyOf(*(factor * np.asarray(v, dtype=float) for v in value.values))
-    return factor * np.asarray(value, dtype=float)
+    """``value`` (or each of an AnyOf's values) times ``factor``, as an AnyOf."""
+    values = value.values if isinstance(value, AnyOf) else (value,)
+    return AnyOf(*(factor * np.asarray(v, dtype=float) for v in values))
 
 
 def _safe_compare(compare, out, wrong):
@@ -636,11 +665,12 @@ def _safe_compare(compare, out, wrong):
 CATALOGUES: dict = {}
 
 
-def catalogue(exercise, inputs, right=None, compare=None):
+def catalogue(exercise, inputs, right=None, compare=None, scale=None):
     """Register the decorated ``build(*inputs) -> [(wrong_value, hint), ...]`` as a catalogue of
-    wrong answers of ``exercise``; returns the ``Catalogue`` (use its ``match``)."""
+    wrong answers of ``exercise``; returns the ``Catalogue`` (use its ``match``). See
+    ``Catalogue`` for ``inputs``, ``right``, ``compare`` and ``scale``."""
     def register(build):
-        table = Catalogue(exercise, build, inputs, right, compare or _close_wrong)
+        table = Catalogue(exercise, build, inputs, right, compare or _close_wrong, scale)
         CATALOGUES.setdefault(exercise, []).append(table)
         return table
     return register
