@@ -359,9 +359,9 @@ class Probe:
 
     Options a chapter may need, so that it never has to swap ``fn`` or edit attributes:
 
-    * ``label``: how messages name the callable ("`net.loss`", "`Value(2) * 3`"); default the
-      exercise's name. ``probe.labelled(label, fn)`` wraps another callable of the same exercise
-      (a method of the learner's object) with its own label.
+    * ``label``: how messages name the callable, e.g. "net.loss" or "Value(2) * 3" (messages put
+      it in backticks); default the exercise's name. ``probe.labelled(label, fn)`` wraps another
+      callable of the same exercise (a method of the learner's object) with its own label.
     * ``probe.call(..., may_change=("config",))``: arguments (names or positions) the function
       is meant to change in place; the others must stay as they were.
     * ``probe.quietly(*args)``: call it only to look at what it does to its arguments; returns an
