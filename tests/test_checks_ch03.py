@@ -1,7 +1,54 @@
-"""Chapter 3's checks reject each classic regularization mistake with its hint."""
+"""Chapter 3's checks: correct code in other styles passes, each classic regularization mistake
+is rejected with the hint that names it.
+
+Each rule an exercise statement states, and the rows of ``WRONG[name]`` that test it (by the hint
+fragment they expect; ``CORRECT`` rows must pass):
+
+=================== ============================================ ====================================
+exercise            rule of the statement                        test rows
+=================== ============================================ ====================================
+l2_penalty          returns (penalty, dW)                        "return two things", "tuple",
+                                                                 "(dw, penalty)"; CORRECT: a list
+                    penalty 0.5 * reg * sum(W**2), a number      "left out the 1/2", "does not depend
+                                                                 on reg", "reg squared", "absolute
+                                                                 values", "square root", "mean",
+                                                                 "squared the sum", "every entry",
+                                                                 "integer division"
+                    dW its gradient, shaped like W               "doubled", "half", "l1", "wrong
+                                                                 sign", "share of the penalty",
+                                                                 "norm", "same for every weight",
+                                                                 "shape", "should be a numpy array"
+                    W of any shape                               "chapter's example" (1-D W)
+l1_penalty          penalty reg * sum(|W|), no 1/2               "halved", "squares", "negative
+                                                                 weights cancel", "absolute value of
+                                                                 the sum", "mean", "l2 norm",
+                                                                 "largest", "does not depend on reg"
+                    dW = reg * sign(W)                           "proportional to w", "wrong sign",
+                                                                 "ignores the sign", "integer dtype"
+                    0 where a weight is exactly 0                "exactly 0", "nan where a weight"
+regularized_loss    a float                                      "not a tuple", "single number"
+                    data_loss of the scores X @ W, the           "never calls", "other way round",
+                    data_loss that is passed in                  "pass the class scores", "differ
+                                                                 from x @ w", "labels y unchanged"
+                    plus the L2 penalty of ALL of W              "only the data loss", "only the
+                                                                 penalty", "twice too large", "reg
+                                                                 twice", "subtracted", "l1", "bias
+                                                                 row", "divided the data loss",
+                                                                 "summed", "gradient"
+                    reuse l2_penalty: a stub is named            test_unfinished_l2_penalty_is_named
+select_reg_strength a key of results (a λ)                       "returned an accuracy", "pair",
+                                                                 "only the λ", "position", "whole
+                                                                 number", "not list", "one λ"
+                    highest VALIDATION accuracy                  "training", "lowest", "smallest
+                                                                 gap", "largest λ", "smallest λ"
+                    ties go to the largest λ                     "smaller one"
+                    results unchanged                            "in place"
+=================== ============================================ ====================================
+"""
 import numpy as np
 import pytest
 
+from tests.check_tables import assert_accepted, generic_share, rows_of
 from tests.conftest import assert_rejected
 from utils import reference
 from utils.checks import run_check
@@ -33,7 +80,42 @@ def _select_loop(results):
     return best
 
 
-@pytest.mark.parametrize("name, fn", [
+def _l1_loop(W, reg):
+    dW, total = np.zeros_like(W, dtype=float), 0.0
+    for idx in np.ndindex(W.shape):
+        total += abs(W[idx])
+        dW[idx] = reg * (1 if W[idx] > 0 else -1 if W[idx] < 0 else 0)
+    return reg * total, dW
+
+
+def _select_sorted_desc(results):
+    best, best_acc = None, -1.0
+    for lam in sorted(results, reverse=True):   # larger λ first: a tie keeps it
+        if results[lam][1] > best_acc:
+            best, best_acc = lam, results[lam][1]
+    return best
+
+
+def _select_numpy(results):
+    keys = np.array(list(results))
+    val = np.array([results[k][1] for k in keys])
+    return float(keys[val == val.max()].max())
+
+
+CORRECT = [
+    ("l2_penalty", _l2_loop),
+    ("l2_penalty", lambda W, reg: [0.5 * reg * float(W.ravel() @ W.ravel()), reg * W.copy()]),
+    ("l2_penalty", lambda W, reg: (0.5 * reg * np.tensordot(W, W, axes=W.ndim), np.multiply(reg, W))),
+    ("l1_penalty", _l1_loop),
+    ("l1_penalty", lambda W, reg: (reg * np.abs(W).sum(), reg * (W > 0) - reg * (W < 0))),
+    ("regularized_loss", lambda W, X, y, reg, dl: dl(np.einsum("nd,dc->nc", X, W), y)
+     + 0.5 * reg * (W * W).sum()),
+    ("select_reg_strength", _select_sorted_desc),
+    ("select_reg_strength", _select_numpy),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT + [
     ("l2_penalty", _l2_loop),
     ("l2_penalty", lambda W, reg: (np.float64(0.5 * reg * np.linalg.norm(W) ** 2), reg * W)),
     ("l2_penalty", lambda W, reg: (np.array(0.5 * reg * np.sum(W * W)), W * reg)),
@@ -46,8 +128,7 @@ def _select_loop(results):
     ("select_reg_strength", lambda r: sorted(r, key=lambda k: (-r[k][1], -k))[0]),
 ])
 def test_correct_variants_pass(name, fn):
-    result = run_check(fn, exercise=name)
-    assert result.passed, result.messages
+    assert_accepted(name, fn)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -143,6 +224,10 @@ WRONG = {
         (lambda W, reg: (0.5 * reg * np.sum(W ** 2), reg * W) if W.ndim == 2 else (0.0, 0 * W),
          "chapter's example"),
         (lambda W, reg: (0.5 * max(reg, 1e-3) * np.sum(W ** 2), max(reg, 1e-3) * W), "reg = 0"),
+        (lambda W, reg: (1 // 2 * reg * np.sum(W ** 2), reg * W), "integer division"),
+        (lambda W, reg: (0.5 * reg * np.sum(W ** 2), reg * np.ones_like(W)), "same for every weight"),
+        (lambda W, reg: (0.5 * reg * np.sum(W ** 2), np.atleast_2d(reg * W)), "shape"),
+        (lambda W, reg: (0.5 * reg * np.sum(W ** 2), reg * W.sum(axis=0)), "shape"),
     ],
     "l1_penalty": [
         (lambda W, reg: (0.5 * reg * np.sum(np.abs(W)), reg * np.sign(W)), "halved"),
@@ -173,6 +258,9 @@ WRONG = {
         (lambda W, reg: reg * np.sign(W), "return two things"),
         (lambda W, reg: (reg * np.sum(np.abs(W)), reg * np.sign(W)) if W.ndim == 2
          else (0.5, np.sign(W)), "chapter's example"),
+        (lambda W, reg: (reg * np.abs(W).max(), reg * np.sign(W)), "largest"),
+        (lambda W, reg: (reg * np.abs(W).sum(), (reg * np.sign(W)).astype(int)), "integer"),
+        (lambda W, reg: (reg * np.abs(W).sum(), reg * np.sign(W) * np.abs(W)), "proportional to w"),
     ],
     "regularized_loss": [
         (lambda W, X, y, reg, dl: dl(X @ W, y), "only the data loss"),
@@ -199,6 +287,11 @@ WRONG = {
         (lambda W, X, y, reg, dl: dl(X @ W, y) + 0.5 * reg * np.sum(W ** 2, axis=0), "single number"),
         (lambda W, X, y, reg, dl: dl(X @ W, np.sort(y)) + 0.5 * reg * np.sum(W ** 2), "labels y unchanged"),
         (lambda W, X, y, reg, dl: dl(X @ W, y) + 0.5 * reg * np.sum(W ** 2) + 0.1, "should be"),
+        (lambda W, X, y, reg, dl: dl(X @ W, y) / len(y) + 0.5 * reg * np.sum(W ** 2), "averaged twice"),
+        (lambda W, X, y, reg, dl: dl(X @ W, y) * len(y) + 0.5 * reg * np.sum(W ** 2), "multiplied the data loss"),
+        (lambda W, X, y, reg, dl: dl(X @ W, y) + 0.5 * reg * np.sum(W ** 2) / len(y), "divided the penalty"),
+        (lambda W, X, y, reg, dl: dl(X @ W, y) + 0.5 * reg * np.sum(reg * W), "gradient"),
+        (lambda W, X, y, reg, dl: dl(W.T @ X.T, y) + 0.5 * reg * np.sum(W ** 2), "shape"),
     ],
     "select_reg_strength": [
         (lambda r: max(r, key=lambda k: r[k][0]), "training"),
@@ -222,6 +315,9 @@ WRONG = {
         (lambda r: max(r, key=lambda k: r[k][0] + r[k][1]), "best validation accuracy"),
         (lambda r: 0.123, "not one of the λ"),
         (lambda r: "0.01", "one λ"),
+        (lambda r: int(max(r, key=lambda k: (r[k][1], k))), "whole number"),
+        (lambda r: str(max(r, key=lambda k: (r[k][1], k))), "the string"),
+        (lambda r: list(r)[int(np.argmax([v[1] for v in r.values()]))], "smaller one"),
     ],
 }
 
@@ -230,6 +326,20 @@ WRONG = {
                          [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases])
 def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
     assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def test_every_exercise_has_two_correct_variants_and_five_mistakes():
+    for name in WRONG:
+        assert sum(n == name for n, _ in CORRECT) >= 1, name  # plus the table's older rows
+        assert len({hint for _, hint in WRONG[name]}) >= 5, name
+
+
+def test_generic_hint_share(capsys):
+    """Issue 15's target: fewer than 5% of the rejected mistakes get a hint that names no cause."""
+    generic, total, which = generic_share(rows_of(WRONG))
+    with capsys.disabled():
+        print(f"\nchapter 3: {generic} generic hints of {total} rejected mistakes")
+    assert generic / total < 0.05, which
 
 
 def test_select_reg_strength_mutating_input_is_rejected():
@@ -278,3 +388,28 @@ def test_quiz_numeric_answers_are_computed():
     wrong = [a["value"] for q in load_questions(3) if q["type"] == "numeric"
              for a in q["answers"] if a["type"] == "value" and not a["correct"]]
     assert np.allclose(wrong[:4], [0.1 * 14, 0.05 * 6, 0.1 * 6, 0.05 * 14 / 4])
+
+
+def test_unfinished_l2_penalty_is_named():
+    """The statement: while l2_penalty still raises NotImplementedError the check says so."""
+    def l2_penalty(W, reg):
+        raise NotImplementedError
+
+    def regularized_loss(W, X, y, reg, data_loss):
+        penalty, _ = l2_penalty(W, reg)
+        return data_loss(X @ W, y) + penalty
+    assert_rejected(run_check(regularized_loss), "calls `l2_penalty`, which is not written yet")
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("l2_penalty", lambda W, reg: [0.5 * reg * np.sum(W ** 2), reg * W]),
+    ("l1_penalty", lambda W, reg: [reg * np.sum(np.abs(W)), reg * np.sign(W)]),
+])
+def test_a_list_of_penalty_and_gradient_is_accepted(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def test_a_lambda_cut_to_an_int_is_not_called_a_position():
+    result = run_check(lambda r: int(max(r, key=lambda k: (r[k][1], k))), exercise="select_reg_strength")
+    assert_rejected(result, "whole number")

@@ -300,3 +300,177 @@ def test_html_report_shows_code_spans_as_code():
     assert _html_with_code("replace `raise NotImplementedError` by <your code>") == (
         "replace <code>raise NotImplementedError</code> by &lt;your code&gt;")
     assert _html_with_code("a lone ` backtick") == "a lone ` backtick"
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogues of wrong answers (issue 15, item 12)
+# ---------------------------------------------------------------------------------------------
+
+def _catalogue_cases():
+    from utils.checks.core import CATALOGUES
+    return [(name, table) for name in sorted(CATALOGUES) for table in CATALOGUES[name]]
+
+
+@pytest.mark.parametrize("name, table", _catalogue_cases(),
+                         ids=[f"{n}-{t.label}" for n, t in _catalogue_cases()])
+def test_no_wrong_answer_in_a_catalogue_equals_the_right_one(name, table):
+    from utils.checks.core import AnyOf
+    for inputs in table.inputs():
+        right = table.right(*inputs)
+        for value, hint in table.candidates(*inputs):
+            for wrong in (value.values if isinstance(value, AnyOf) else (value,)):
+                assert not table.compare(right, wrong), f"{name}: {hint}"
+
+
+@pytest.mark.parametrize("name", sorted({n for n, _ in _catalogue_cases()}))
+def test_no_two_hints_of_an_exercise_coincide(name):
+    from utils.checks.core import CATALOGUES
+    hints = []
+    for table in CATALOGUES[name]:
+        inputs = table.inputs()[0]
+        hints += [hint for _, hint in table.entries(*inputs)]
+    assert len(hints) == len(set(hints)), [h for h in hints if hints.count(h) > 1]
+
+
+def test_chapters_1_to_3_use_catalogues_for_their_value_mistakes():
+    from utils.checks.core import CATALOGUES, REGISTRY
+    with_catalogue = {name for name in CATALOGUES if REGISTRY[name].chapter <= 3}
+    assert with_catalogue >= {"linear_scores", "predict_labels", "accuracy", "bias_trick",
+                              "center_data", "top_k_accuracy", "svm_loss_naive",
+                              "svm_loss_vectorized", "softmax", "cross_entropy_loss", "sigmoid",
+                              "l2_penalty", "l1_penalty", "regularized_loss"}
+
+
+def test_a_catalogue_matches_scaled_and_any_of_answers_and_skips_a_scaled_right_one():
+    from utils.checks.core import AnyOf, CheckFailed, Catalogue
+    table = Catalogue("accuracy", lambda x: [(AnyOf(x + 1, x + 2), "plus one or two"),
+                                             (x / 4, "averaged twice")],
+                      inputs=lambda: [(1.0,)], right=lambda x: x, scale=lambda x: (4, "Summed."))
+    assert table.find(3.0, 1.0) == "plus one or two"
+    assert table.find(8.0, 1.0) == "plus one or two Summed."      # (1 + 1) * 4
+    assert table.find(1.0, 1.0) is None                           # (1 / 4) * 4 is the right one
+    assert table.find(np.array([1.0, 2.0]), 1.0) is None          # another shape never matches
+    with pytest.raises(CheckFailed, match="averaged twice"):
+        table.match(0.25, 1.0)
+
+
+def test_the_inline_mistake_api_still_works():
+    from utils.checks.core import CheckFailed, mistake
+    mistake(False, "not raised")
+    with pytest.raises(CheckFailed, match="named") as info:
+        mistake(True, "named")
+    assert info.value.kind is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured failures and the Probe's options (issue 15, item 11)
+# ---------------------------------------------------------------------------------------------
+
+def _probe(fn, name="accuracy"):
+    from utils.checks.core import REGISTRY, Probe
+    return Probe(fn, REGISTRY[name])
+
+
+def _failure(thunk):
+    from utils.checks.core import CheckFailed
+    with pytest.raises(CheckFailed) as info:
+        thunk()
+    return info.value
+
+
+def test_a_failure_carries_its_kind_and_the_original_error():
+    def raises(a):
+        raise KeyError("seed")
+    failure = _failure(lambda: _probe(raises)(1))
+    assert failure.kind == "raised" and isinstance(failure.error, KeyError)
+
+    def warns(a):
+        return np.log(np.zeros(1))
+    failure = _failure(lambda: _probe(warns)(1))
+    assert failure.kind == "warning" and "divide by zero" in str(failure.error)
+
+    def mutates(a):
+        a[0] = 5
+    failure = _failure(lambda: _probe(mutates)(np.zeros(3)))
+    assert (failure.kind, failure.argument) == ("in place", "a")
+
+    def reshapes(a):
+        a.shape = (3, 1)
+    assert _failure(lambda: _probe(reshapes)(np.zeros(3))).kind == "reshaped"
+
+    def exits(a):
+        raise SystemExit(2)
+    failure = _failure(lambda: _probe(exits)(1))
+    assert failure.kind == "exit" and failure.error.code == 2
+
+
+def test_a_timeout_and_a_recursion_have_their_kinds(short_time_limit):
+    short_time_limit("accuracy", 0.3)
+
+    def spins(a):
+        while True:
+            pass
+    assert _failure(lambda: _probe(spins)(1)).kind == "timeout"
+
+    def recurses(a):
+        return recurses(a)
+    assert _failure(lambda: _probe(recurses)(1)).kind == "recursion"
+
+
+def test_a_check_result_reports_the_failure_kind():
+    result = run_check(lambda p, t: 0.3, exercise="accuracy")
+    assert result.kind == "mismatch" and not result.passed
+    assert run_check(lambda p, t: 5, exercise="accuracy").kind is None  # a named mistake
+
+
+def test_probe_label_names_the_callable_in_messages():
+    probe = _probe(lambda a: 1 / 0).labelled("net.loss")
+    assert "`net.loss` raised ZeroDivisionError" in str(_failure(lambda: probe(1)))
+
+
+def test_probe_may_change_lets_named_arguments_change_only():
+    def update(w, config):
+        config["t"] = config.get("t", 0) + 1
+        return w + 1
+    probe = _probe(update)
+    assert probe.call(np.zeros(2), {}, may_change=("config",))[0] == 1
+    assert probe.call(np.zeros(2), {}, may_change=(1,))[0] == 1
+    assert _failure(lambda: probe(np.zeros(2), {})).argument == "config"
+
+
+def test_probe_quietly_never_fails_and_reports_what_happened():
+    x = np.zeros(3)
+
+    def shifts(a):
+        print("noise")
+        a += 1
+        return np.log(np.zeros(1))
+    attempt = _probe(shifts).quietly(x)
+    assert attempt.finished and np.all(x == 1)  # the change is visible to the checker
+    attempt = _probe(lambda a: 1 / 0).quietly(1)
+    assert not attempt.finished and isinstance(attempt.error, ZeroDivisionError)
+
+
+def test_probe_expression_evaluates_an_operator_under_protection():
+    class Broken:
+        def __mul__(self, other):
+            raise TypeError("no")
+    a, b = Broken(), Broken()
+    failure = _failure(lambda: _probe(None).expression("a * b", lambda: a * b))
+    assert "`a * b` raised TypeError: no" in str(failure) and failure.kind == "raised"
+    assert _probe(None).expression("2 + 3", lambda: 2 + 3) == 5
+
+
+def test_advice_is_added_to_a_raised_error_only():
+    from utils.checks.core import call_with_advice
+    probe = _probe(lambda a: np.zeros(2) + np.zeros(3))
+    failure = _failure(lambda: call_with_advice(probe, 1, advise=lambda e: "Use keepdims."))
+    assert str(failure).endswith("Use keepdims.") and "raised ValueError" in str(failure)
+    assert call_with_advice(_probe(lambda a: a), 4, advise=lambda e: "never") == 4
+
+
+def test_a_transposed_shape_is_named():
+    def center_data(X_train, X_test):
+        m = X_train.mean(axis=0)
+        return (X_train - m).T, X_test - m
+    assert_rejected(run_check(center_data), "rows and columns are swapped")

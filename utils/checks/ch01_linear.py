@@ -2,7 +2,8 @@
 import numpy as np
 
 from ..reference import linear as ref
-from .core import is_single_number, close, exercise, expect_array, expect_number, fail, mistake
+from .core import (call_with_advice, catalogue, close, describe, differs, exercise, expect_array,
+                   expect_number, fail, is_single_number, mistake)
 
 # The 4-pixel "cat" image of the chapter. In the math W is (C, D) = (3, 4); in code it is W.T.
 FOUR_PIXELS = np.array([[56.0, 231.0, 24.0, 2.0]])
@@ -18,41 +19,101 @@ def _case(seed, N, D, C):
     return rng.standard_normal((N, D)), rng.standard_normal((D, C)), rng.standard_normal(C) + 2.0
 
 
+def _linear_cases():
+    # A square case (N = D = C) runs first: it exposes W used the wrong way round, the bias
+    # broadcast along the wrong axis and an elementwise product, which a non-square case would
+    # turn into a crash.
+    return [_case(1, 4, 4, 4), _case(0, 5, 4, 3), (FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B)]
+
+
+@catalogue("linear_scores", inputs=_linear_cases)
+def _linear_scores_mistakes(X, W, b):
+    N, D = X.shape
+    C = W.shape[1]
+    wrong = [
+        (X @ W, "Your scores leave out the bias: add b to X @ W."),
+        (X @ W - b, "You subtract the bias; the score function adds it: X @ W + b."),
+        (X @ W + 2 * b, "You added the bias twice (once is enough): X @ W + b."),
+        (X @ (W + b), "You added b to W inside the product: X @ (W + b) adds b[j] times the sum "
+                      "of each example's features. The bias is added once, after the product: "
+                      "X @ W + b."),
+        (np.tile(b, (N, 1)), "Your scores ignore the input X."),
+    ]
+    if N == D == C:  # only the square case can hold these (elsewhere they raise)
+        wrong += [
+            (X @ W.T + b, "You used W transposed. In code W has shape (D, C): column j holds "
+                          "class j's weights, and the scores are X @ W + b."),
+            (X @ W + b[:, None], "Your bias is added along the wrong axis: there is one bias per "
+                                 "class (per column of the scores), so b must broadcast across "
+                                 "rows: X @ W + b."),
+            (X * W + b, "You multiplied elementwise (X * W). The scores need the matrix "
+                        "product, `X @ W` (or np.dot(X, W)), which sums over the D features."),
+            (W @ X + b, "You multiplied in the order W @ X. In code X is (N, D) and W is (D, C), "
+                        "so the product is X @ W (the math's Wx is its transpose)."),
+            ((X + b) @ W, "You added b to X before multiplying. The bias is added to the scores, "
+                          "after the product: X @ W + b."),
+        ]
+    return wrong
+
+
+def _matmul_advice(error):
+    """Advice for the errors a wrongly ordered or elementwise product raises."""
+    if isinstance(error, ValueError) and ("matmul" in str(error) or "broadcast" in str(error)
+                                          or "aligned" in str(error)):
+        return ("X is (N, D) and W is (D, C): the scores are the matrix product X @ W (not X * W, "
+                "not W @ X), plus b of shape (C,), which broadcasts across the rows.")
+    return None
+
+
 @exercise("linear_scores", reference=ref.linear_scores, chapter=1)
 def check_linear_scores(call):
-    # A square case (N = D = C) runs first: it exposes W used the wrong way round and the
-    # bias broadcast along the wrong axis, which a non-square case would turn into a crash.
-    Xs, Ws, bs = _case(1, 4, 4, 4)
-    square = expect_array(call(Xs, Ws, bs), shape=(4, 4), what="Your scores")
-    mistake(close(square, Xs @ Ws.T + bs),
-            "You used W transposed. In code W has shape (D, C): column j holds class j's "
-            "weights, and the scores are X @ W + b.")
-    mistake(close(square, Xs @ Ws + bs[:, None]),
-            "Your bias is added along the wrong axis: there is one bias per class (per column "
-            "of the scores), so b must broadcast across rows: X @ W + b.")
-    X, W, b = _case(0, 5, 4, 3)
-    out = expect_array(call(X, W, b), what="Your scores")
+    (Xs, Ws, bs), (X, W, b), _ = _linear_cases()
+    square = expect_array(call_with_advice(call, Xs, Ws, bs, advise=_matmul_advice),
+                          shape=(4, 4), what="Your scores")
+    _linear_scores_mistakes.match(square, Xs, Ws, bs)
+    out = expect_array(call_with_advice(call, X, W, b, advise=_matmul_advice), what="Your scores")
     if out.shape == (3, 5):
         fail("Your scores have shape (C, N) = (3, 5) but should be (N, C) = (5, 3). In code each "
              "example is a row of X, so the scores are X @ W + b (the math's Wx is its transpose).")
     expect_array(out, shape=(5, 3), what="Your scores")
-    mistake(close(out, X @ W), "Your scores leave out the bias: add b to X @ W.")
-    mistake(close(out, X @ W - b), "You subtract the bias; the score function adds it: X @ W + b.")
-    mistake(close(out, np.tile(b, (5, 1))),
-            "Your scores ignore the input X.")
+    _linear_scores_mistakes.match(out, X, W, b)
     pixels = expect_array(call(FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B), shape=(1, 3),
                           what="Your scores for the 4-pixel example")
-    if not close(pixels, FOUR_PIXEL_SCORES):
-        fail(f"On the chapter's 4-pixel example you get {np.round(pixels, 2).tolist()}, expected "
-             "[[-96.8, 437.9, 60.75]] (cat, dog, ship).")
-    if not close(out, ref.linear_scores(X, W, b)):
-        fail("Your scores differ from X @ W + b on a random example.")
+    _linear_scores_mistakes.match(pixels, FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B)
+    # float32 arithmetic (a learner's choice the statement allows) is right to about 1e-7 of the
+    # largest product; every wrong answer above differs by far more
+    if not close(pixels, FOUR_PIXEL_SCORES, rtol=1e-5, atol=1e-4):
+        differs(f"On the chapter's 4-pixel example you get {np.round(pixels, 2).tolist()}, "
+                "expected [[-96.8, 437.9, 60.75]] (cat, dog, ship).")
+    if not (close(out, ref.linear_scores(X, W, b), rtol=1e-5, atol=1e-5)
+            and close(square, ref.linear_scores(Xs, Ws, bs), rtol=1e-5, atol=1e-5)):
+        differs("Your scores differ from X @ W + b on a random example.")
+
+
+def _label_scores():
+    return np.random.default_rng(2).standard_normal((6, 4))
+
+
+@catalogue("predict_labels", inputs=lambda: [(_label_scores(),)])
+def _predict_labels_mistakes(scores):
+    order = np.argsort(scores, axis=1)
+    return [
+        (scores.max(axis=1), "You returned the highest score itself; the label is its index "
+                             "(np.argmax)."),
+        (scores.argmin(axis=1), "You picked the lowest score. The predicted class is the one with "
+                                "the highest score."),
+        (scores.argmax(axis=1) + 1, "Your labels are off by one: class indices start at 0."),
+        (order[:, -2], "You picked the second-highest score: np.argsort sorts in ascending order, "
+                       "so the highest is the LAST column, `[:, -1]` (or use np.argmax)."),
+        (np.argmax(np.abs(scores), axis=1), "You picked the score largest in absolute value; a "
+                                            "very negative score is the least likely class. Use "
+                                            "np.argmax(scores, axis=1)."),
+    ]
 
 
 @exercise("predict_labels", reference=ref.predict_labels, chapter=1)
 def check_predict_labels(call):
-    rng = np.random.default_rng(2)
-    scores = rng.standard_normal((6, 4))
+    scores = _label_scores()
     out = call(scores)
     if is_single_number(out):
         fail("You returned a single number. np.argmax without `axis` looks at the flattened "
@@ -61,44 +122,81 @@ def check_predict_labels(call):
     mistake(out.shape == (4,), "You took the argmax over the wrong axis: scores are (N, C), so "
                                "the label of each example (row) is the argmax over axis=1.")
     expect_array(out, shape=(6,), what="Your labels")
-    mistake(close(out, scores.max(axis=1)),
-            "You returned the highest score itself; the label is its index (np.argmax).")
+    _predict_labels_mistakes.match(out, scores)
     expect_array(out, kind="iu", what="Your labels")
-    mistake(np.array_equal(out, scores.argmin(axis=1)),
-            "You picked the lowest score. The predicted class is the one with the highest score.")
-    mistake(np.array_equal(out, scores.argmax(axis=1) + 1),
-            "Your labels are off by one: class indices start at 0.")
     if not np.array_equal(out, scores.argmax(axis=1)):
-        fail("Some labels are not the index of the row's highest score.")
+        differs("Some labels are not the index of the row's highest score.")
+
+
+ACCURACY_CASE = (np.array([0, 1, 1, 2, 1, 2, 3, 0]), np.array([0, 1, 2, 2, 1, 0, 3, 3]))  # 5 of 8
+
+
+@catalogue("accuracy", inputs=lambda: [ACCURACY_CASE])
+def _accuracy_mistakes(y_pred, y_true):
+    hits, N = int(np.sum(y_pred == y_true)), len(y_true)
+    return [
+        (hits, f"You returned the number of correct predictions ({hits}); accuracy is a "
+               "fraction: divide by the number of examples."),
+        (100 * hits / N, f"You returned a percentage ({100 * hits / N:g}); return a fraction in "
+                         f"[0, 1] instead ({hits / N:g})."),
+        (1 - hits / N, "You returned the error rate (the fraction of wrong predictions); "
+                       "accuracy counts the right ones."),
+        (hits // N, f"Your accuracy is 0 although {hits} of {N} predictions are right: it was "
+                    "rounded down to a whole number, by `//` (integer division) or int(...). "
+                    "Divide with `/`, or take the mean of the booleans."),
+        (hits / (N - 1), "You divided by N - 1; accuracy divides the number of right predictions "
+                         "by the number of examples, N (len(y_true))."),
+        (round(hits / N, 1), "You rounded the accuracy; return it unrounded (round only when you "
+                             "print it)."),
+        (1.0, f"Your accuracy is 1 although {N - hits} of {N} predictions are wrong: compare "
+              "y_pred with y_true (not an array with itself)."),
+    ]
 
 
 @exercise("accuracy", reference=ref.accuracy, chapter=1)
 def check_accuracy(call):
-    y_true = np.array([0, 1, 2, 2, 1, 0, 3, 3])
-    y_pred = np.array([0, 1, 1, 2, 1, 2, 3, 0])  # 5 of 8 right
+    y_pred, y_true = ACCURACY_CASE
     out = expect_number(call(y_pred, y_true), what="Your accuracy")
-    mistake(np.isclose(out, 5), "You returned the number of correct predictions (5); accuracy "
-                                "is a fraction: divide by the number of examples.")
-    mistake(np.isclose(out, 62.5), "You returned a percentage (62.5); return a fraction in "
-                                   "[0, 1] instead (0.625).")
-    mistake(np.isclose(out, 3 / 8), "You returned the error rate (the fraction of wrong "
-                                    "predictions); accuracy counts the right ones.")
+    _accuracy_mistakes.match(out, y_pred, y_true)
     if not np.isclose(out, 0.625):
-        fail(f"With 5 of 8 predictions right the accuracy is 0.625, you got {out:.4g}.")
+        differs(f"With 5 of 8 predictions right the accuracy is 0.625, you got {out:.4g}.")
     perfect = expect_number(call(y_true.copy(), y_true), what="Your accuracy")
     if not np.isclose(perfect, 1.0):
-        fail(f"With every prediction right the accuracy must be 1.0, you got {perfect:.4g}.")
+        differs(f"With every prediction right the accuracy must be 1.0, you got {perfect:.4g}.")
     none = expect_number(call(np.full(8, 9), y_true), what="Your accuracy")
     if not np.isclose(none, 0.0):
-        fail(f"With every prediction wrong the accuracy must be 0.0, you got {none:.4g}.")
+        differs(f"With every prediction wrong the accuracy must be 0.0, you got {none:.4g}.")
+
+
+def _stack_advice(error):
+    """Advice for the errors np.hstack/np.vstack raise on a 1-D ones vector or a (C, 1) bias."""
+    text = str(error)
+    if isinstance(error, ValueError) and "dimension" in text:
+        return ("np.hstack and np.vstack need pieces with matching shapes: the column of ones "
+                "must be (N, 1), `np.ones((N, 1))` (np.ones(N) is 1-D), and b must become a "
+                "(1, C) row, `b.reshape(1, -1)` or `b[None, :]` (b[:, None] is a column).")
+    return None
+
+
+@catalogue("bias_trick", inputs=lambda: [_case(3, 5, 4, 3)],
+           right=lambda X, W, b: X @ W + b)
+def _bias_trick_product_mistakes(X, W, b):
+    """Wrong values of X_ext @ W_ext."""
+    return [
+        (X @ W, "The bias row of W_ext is missing or zero: X_ext @ W_ext equals X @ W, without b."),
+        (X @ W + 1.0, "You appended a row of ones to W; the column of ones belongs to X, and W's "
+                      "extra row is b: np.vstack([W, b])."),
+        (X @ W + b + 1.0, "Your X_ext @ W_ext is X @ W + b + 1: an extra one was added as well "
+                          "(check what np.vstack and np.hstack receive)."),
+    ]
 
 
 @exercise("bias_trick", reference=ref.bias_trick, chapter=1)
 def check_bias_trick(call):
     X, W, b = _case(3, 5, 4, 3)
-    out = call(X, W, b)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("Return two arrays, `return X_ext, W_ext`.")
+    out = call_with_advice(call, X, W, b, advise=_stack_advice)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
+        fail(f"Return two arrays, `return X_ext, W_ext`; you returned {describe(out)}.")
     X_ext = expect_array(out[0], what="X_ext")
     W_ext = expect_array(out[1], what="W_ext")
     if W_ext.shape == (4, 4):
@@ -114,46 +212,84 @@ def check_bias_trick(call):
     mistake(np.allclose(ones, 0), "The extra column of X_ext is zeros; it must be ones, so that "
                                   "it multiplies the bias row of W_ext.")
     mistake(not np.allclose(ones, 1), "The extra column of X_ext must be all ones.")
-    mistake(close(X_ext @ W_ext, X @ W),
-            "The bias row of W_ext is missing or zero: X_ext @ W_ext equals X @ W, without b.")
+    _bias_trick_product_mistakes.match(X_ext @ W_ext, X, W, b)
     if not close(X_ext @ W_ext, X @ W + b):
         fail("X_ext @ W_ext differs from X @ W + b. The column of ones and the bias row must sit "
              "at the same position (both last or both first).")
+    mistake(not last,
+            "X_ext @ W_ext equals X @ W + b, but your column of ones is the first column. The "
+            "statement puts it last (and b as the last row of W_ext), the order chapters 3 and 4 "
+            "rely on (the bias row is W[-1]): use np.hstack([X, ones]) and np.vstack([W, b]).")
+
+
+def _center_case():
+    rng = np.random.default_rng(4)
+    X_train = rng.normal(5.0, 2.0, size=(20, 3)) * np.array([1.0, 3.0, 0.5])
+    X_test = rng.normal(8.0, 2.0, size=(6, 3))  # deliberately shifted: its own mean differs
+    return X_train, X_test
+
+
+def _both_mean(X_train, X_test):
+    return np.vstack([X_train, X_test]).mean(axis=0)
+
+
+@catalogue("center_data", inputs=lambda: [_center_case()],
+           right=lambda X_train, X_test: X_train - X_train.mean(axis=0))
+def _centered_train_mistakes(X_train, X_test):
+    mu = X_train.mean(axis=0)
+    return [
+        (X_train - X_train.mean(axis=1, keepdims=True),
+         "You subtracted each example's own mean (axis=1). Centering subtracts each feature's "
+         "mean over the training examples: X_train.mean(axis=0)."),
+        (X_train - X_train.mean(),
+         "You subtracted one overall mean. Subtract one mean per feature (column): "
+         "X_train.mean(axis=0)."),
+        ((X_train - mu) / X_train.std(axis=0),
+         "You also divided by the standard deviation. This exercise only centers: subtract the "
+         "training mean and nothing else."),
+        (X_train - _both_mean(X_train, X_test),
+         "You used the mean of training and test data together. The test set must not influence "
+         "preprocessing: use the training mean only."),
+        (X_train - np.median(X_train, axis=0),
+         "You subtracted the median; centering subtracts the mean, X_train.mean(axis=0)."),
+        (X_train - X_train.sum(axis=0) / (len(X_train) - 1),
+         "You divided the sum by N - 1; the mean divides by the number of examples N "
+         "(X_train.mean(axis=0))."),
+    ]
+
+
+@catalogue("center_data", inputs=lambda: [_center_case()],
+           right=lambda X_train, X_test: X_test - X_train.mean(axis=0))
+def _centered_test_mistakes(X_train, X_test):
+    return [
+        (X_test - X_test.mean(axis=0),
+         "You centered the test set with its own mean. Use the training mean for both sets, as "
+         "if the test data arrived one example at a time after training."),
+        (X_test - _both_mean(X_train, X_test),
+         "You used the mean of training and test data together for the test set. The test set "
+         "must not influence preprocessing: use the training mean only."),
+        (X_test, "The test set was not centered: subtract the training mean from it too."),
+        (X_test - X_test.mean(axis=1, keepdims=True),
+         "You centered each test example by its own mean (axis=1). Subtract the training set's "
+         "per-feature mean, X_train.mean(axis=0)."),
+    ]
 
 
 @exercise("center_data", reference=ref.center_data, chapter=1)
 def check_center_data(call):
-    rng = np.random.default_rng(4)
-    X_train = rng.normal(5.0, 2.0, size=(20, 3)) * np.array([1.0, 3.0, 0.5])
-    X_test = rng.normal(8.0, 2.0, size=(6, 3))  # deliberately shifted: its own mean differs
+    X_train, X_test = _center_case()
     out = call(X_train, X_test)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("Return both centered sets: `return X_train_centered, X_test_centered`.")
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
+        fail("Return both centered sets: `return X_train_centered, X_test_centered`; you "
+             f"returned {describe(out)}.")
     tr = expect_array(out[0], shape=X_train.shape, what="The centered training set")
     te = expect_array(out[1], shape=X_test.shape, what="The centered test set")
-    mu = X_train.mean(axis=0)
-    mistake(close(tr, X_train - X_train.mean(axis=1, keepdims=True)),
-            "You subtracted each example's own mean (axis=1). Centering subtracts each "
-            "feature's mean over the training examples: X_train.mean(axis=0).")
-    mistake(close(tr, X_train - X_train.mean()),
-            "You subtracted one overall mean. Subtract one mean per feature (column): "
-            "X_train.mean(axis=0).")
-    mistake(close(tr, (X_train - mu) / X_train.std(axis=0)),
-            "You also divided by the standard deviation. This exercise only centers: subtract the "
-            "training mean and nothing else.")
-    both = np.vstack([X_train, X_test]).mean(axis=0)
-    mistake(close(te, X_test - both) or close(tr, X_train - both),
-            "You used the mean of training and test data together. The test set must not "
-            "influence preprocessing: use the training mean only.")
-    if not close(tr, X_train - mu):
-        fail("The centered training set should be X_train - X_train.mean(axis=0).")
-    mistake(close(te, X_test - X_test.mean(axis=0)),
-            "You centered the test set with its own mean. Use the training mean for both sets, "
-            "as if the test data arrived one example at a time after training.")
-    mistake(close(te, X_test), "The test set was not centered: subtract the training mean from "
-                               "it too.")
-    if not close(te, X_test - mu):
-        fail("The centered test set should be X_test - X_train.mean(axis=0).")
+    _centered_train_mistakes.match(tr, X_train, X_test)
+    if not close(tr, X_train - X_train.mean(axis=0)):
+        differs("The centered training set should be X_train - X_train.mean(axis=0).")
+    _centered_test_mistakes.match(te, X_train, X_test)
+    if not close(te, X_test - X_train.mean(axis=0)):
+        differs("The centered test set should be X_test - X_train.mean(axis=0).")
 
 
 def _top_k_case():
@@ -179,45 +315,70 @@ TIE_SCORES = np.array([[3.0, 3.0, 3.0, 0.0, 1.0]] * 3 + [[0.5, 2.0, 1.0, 2.0, 0.
 TIE_Y = np.array([0, 1, 2, 0])   # the last row: 3 classes score higher, so not in the top 2
 
 
+def _exact(out, wrong):
+    return abs(float(out) - float(wrong)) < 1e-9  # fractions of 60: exact
+
+
+@catalogue("top_k_accuracy", inputs=lambda: [_top_k_case() + (3,)], compare=_exact)
+def _top_k_mistakes(scores, y, k):
+    N = len(y)
+    right = _rank_fraction(scores, y, lambda hi, lo: hi < k)
+    return [
+        (right * N, f"You returned the number of examples whose label is in the top {k} "
+                    f"({round(right * N)}); the accuracy is a fraction: divide by N."),
+        (100 * right, "You returned a percentage; return a fraction in [0, 1]."),
+        (_rank_fraction(scores, y, lambda hi, lo: lo < k),
+         "You took the k *smallest* scores. np.argsort and np.sort sort in ascending order, so "
+         "the k highest are the last k columns (`[:, -k:]`), or sort `-scores`."),
+        (_rank_fraction(scores, y, lambda hi, lo: lo >= k - 1),
+         "You compared with the k-th *smallest* score. np.partition and np.sort put the "
+         "smallest first: the k-th largest of a row of C scores sits at position C - k "
+         "(`np.partition(scores, -k, axis=1)[:, -k]`)."),
+        (_rank_fraction(scores, y, lambda hi, lo: hi < k + 1),
+         f"Your top-{k} accuracy counts the top {k + 1} classes: an off-by-one in k (a slice "
+         "like `[:, -k - 1:]`, or `<= k` where fewer than k classes may score higher)."),
+        (_rank_fraction(scores, y, lambda hi, lo: hi < k - 1),
+         f"Your top-{k} accuracy counts only the top {k - 1} classes: an off-by-one in k "
+         "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`, or `>` where the label's score may "
+         "equal the k-th largest: use `>=`)."),
+        (_rank_fraction(scores, y, lambda hi, lo: hi < 1),
+         "Your result ignores k: it is the top-1 accuracy (the argmax) for every k."),
+        (0.0, "Your result is 0: you probably compared sorted *scores* with the labels. The "
+              "labels are class indices, so compare them with the indices of the top k "
+              "(np.argsort or np.argpartition), not with the values np.sort returns."),
+    ]
+
+
+def _label_column_advice(error):
+    if isinstance(error, ValueError) and "broadcast" in str(error):
+        return ("`scores[:, y]` picks N whole columns, an (N, N) array; the label's score of "
+                "each row is `scores[np.arange(N), y]` (shape (N,), or [:, None] for a column).")
+    return None
+
+
 @exercise("top_k_accuracy", reference=ref.top_k_accuracy, chapter=1)
 def check_top_k_accuracy(call):
     scores, y = _top_k_case()
-    N, k = len(y), 3
+    k = 3
     right = _rank_fraction(scores, y, lambda hi, lo: hi < k)
-    out = expect_number(call(scores, y, k), what="Your top-3 accuracy")
-    same = lambda value: abs(out - value) < 1e-9  # noqa: E731  (fractions of 60: exact)
-    mistake(same(right * N) and not same(right),
-            f"You returned the number of examples whose label is in the top {k} "
-            f"({round(right * N)}); the accuracy is a fraction: divide by N.")
-    mistake(same(100 * right), "You returned a percentage; return a fraction in [0, 1].")
-    mistake(same(_rank_fraction(scores, y, lambda hi, lo: lo < k)),
-            "You took the k *smallest* scores. np.argsort and np.sort sort in ascending order, so "
-            "the k highest are the last k columns (`[:, -k:]`), or sort `-scores`.")
-    mistake(same(_rank_fraction(scores, y, lambda hi, lo: lo >= k - 1)),
-            "You compared with the k-th *smallest* score. np.partition and np.sort put the "
-            "smallest first: the k-th largest of a row of C scores sits at position C - k "
-            "(`np.partition(scores, -k, axis=1)[:, -k]`).")
-    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < k + 1)),
-            f"Your top-{k} accuracy counts the top {k + 1} classes: an off-by-one in k (a slice "
-            "like `[:, -k - 1:]`, or `<= k` where fewer than k classes may score higher).")
-    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < k - 1)),
-            f"Your top-{k} accuracy counts only the top {k - 1} classes: an off-by-one in k "
-            "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`).")
-    mistake(same(_rank_fraction(scores, y, lambda hi, lo: hi < 1)),
-            "Your result ignores k: it is the top-1 accuracy (the argmax) for every k.")
-    mistake(same(0.0),
-            "Your result is 0: you probably compared sorted *scores* with the labels. The labels "
-            "are class indices, so compare them with the indices of the top k (np.argsort or "
-            "np.argpartition), not with the values np.sort returns.")
-    if not same(right):
-        fail(f"On a test case with 60 examples and 10 classes the top-3 accuracy is {right:.4f}, "
-             f"you got {out:.4f}.")
+    out = expect_number(call_with_advice(call, scores, y, k, advise=_label_column_advice),
+                        what="Your top-3 accuracy")
+    if _exact(out, 0.0):  # rounded down to an integer, or labels compared with sorted scores?
+        all_k = expect_number(call(scores, y, scores.shape[1]), what="Your top-10 accuracy")
+        mistake(abs(all_k - 1.0) < 1e-9,
+                "Your result is 0 for k = 3 but 1 for k = C: it is rounded down to a whole number. "
+                "`hits // N` is integer division (and int(...) truncates); divide with `/`, or "
+                "take the mean of the booleans.")
+    _top_k_mistakes.match(out, scores, y, k)
+    if not _exact(out, right):
+        differs(f"On a test case with 60 examples and 10 classes the top-3 accuracy is "
+                f"{right:.4f}, you got {out:.4f}.")
     for k_edge, expected, why in ((1, _rank_fraction(scores, y, lambda hi, lo: hi < 1),
                                    "with k = 1 it must equal the accuracy of the argmax"),
                                   (10, 1.0, "with k = C every label is in the top k")):
         got = expect_number(call(scores, y, k_edge), what=f"Your top-{k_edge} accuracy")
         if abs(got - expected) > 1e-9:
-            fail(f"Your top-{k_edge} accuracy is {got:.4f}, expected {expected:.4f}: {why}.")
+            differs(f"Your top-{k_edge} accuracy is {got:.4f}, expected {expected:.4f}: {why}.")
     tied = expect_number(call(TIE_SCORES, TIE_Y, 2), what="Your top-2 accuracy with ties")
     if abs(tied - 0.75) > 1e-9:
         fail("With ties your result is wrong. Three classes share a row's highest score and k = 2: "

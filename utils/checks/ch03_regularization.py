@@ -4,7 +4,8 @@ import numpy as np
 from ..gradient_check import eval_numerical_gradient
 from ..reference import losses as ch2
 from ..reference import regularization as ref
-from .core import close, exercise, expect_array, expect_number, fail, mistake
+from .core import (AnyOf, catalogue, close, differs, exercise, expect_array, expect_number,
+                   fail, mistake)
 
 # The chapter's worked example: x = [1, 1, 1, 1] scores 1 with both weight vectors, but
 # sum(w**2) is 1.0 for w1 and 0.25 for w2 (so l2_penalty(w, 2.0) gives exactly those numbers).
@@ -26,7 +27,7 @@ def _weights(seed, shape=(4, 3), zeros=False):
 
 def _pair(out, name):
     """Unpack ``(penalty, dW)`` or fail with a diagnosis of what was returned instead."""
-    if not (isinstance(out, tuple) and len(out) == 2):
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
         if isinstance(out, np.ndarray) or np.isscalar(out) or out is None:
             fail(f"`{name}` must return two things, the penalty and its gradient: "
                  "`return penalty, dW`.")
@@ -56,67 +57,90 @@ def _penalty_and_gradient(call, W, reg, name):
     return penalty, dW
 
 
+def _number_close(out, wrong):
+    return bool(np.isclose(out, wrong))
+
+
+def _l2_cases():
+    return [(_weights(0), REG)]
+
+
+@catalogue("l2_penalty", inputs=_l2_cases, right=lambda W, reg: ref.l2_penalty(W, reg)[0],
+           compare=_number_close)
+def _l2_penalty_mistakes(W, reg):
+    squares = float(np.sum(W ** 2))
+    absolute = float(np.sum(np.abs(W)))
+    norm = np.sqrt(squares)
+    return [
+        (reg * squares, "Your penalty is twice too large: you left out the 1/2. The course's L2 "
+                        "penalty is 0.5 * reg * sum(W**2) (the 1/2 makes its gradient simply "
+                        "reg * W)."),
+        (AnyOf(0.5 * squares, squares), "Your penalty does not depend on reg: multiply by the "
+                                        "regularization strength, 0.5 * reg * sum(W**2)."),
+        (AnyOf(0.5 * reg ** 2 * squares, reg ** 2 * squares),
+         "Your penalty uses reg squared; only the weights are squared: 0.5 * reg * sum(W**2)."),
+        (AnyOf(*(k * absolute for k in (0.5 * reg, reg, 1.0))),
+         "Your penalty sums the absolute values |W|: that is the L1 penalty. L2 sums the "
+         "squares: 0.5 * reg * sum(W**2)."),
+        (AnyOf(*(k * norm for k in (0.5 * reg, reg, 1.0))),
+         "Your penalty uses the L2 norm sqrt(sum(W**2)); the penalty is the *squared* norm, "
+         "without the square root: 0.5 * reg * sum(W**2)."),
+        (AnyOf(*(k * squares / W.size for k in (0.5 * reg, reg))),
+         "Your penalty is a mean over the weights; it is a sum: 0.5 * reg * np.sum(W**2). "
+         "(With a mean, the penalty would shrink when the model gets more weights.)"),
+        (AnyOf(*(k * float(np.sum(W)) ** 2 for k in (0.5 * reg, reg))),
+         "You squared the sum of the weights; square each weight first, then sum: "
+         "np.sum(W**2), not np.sum(W)**2."),
+        (0.0, "Your penalty is 0 for nonzero weights. Is a factor an integer division, such as "
+              "`1 // 2` (which is 0)? Write 0.5 * reg * np.sum(W**2)."),
+    ]
+
+
+@catalogue("l2_penalty", inputs=_l2_cases, right=lambda W, reg: ref.l2_penalty(W, reg)[1])
+def _l2_gradient_mistakes(W, reg):
+    norm = np.sqrt(float(np.sum(W ** 2)))
+    return [
+        (2 * reg * W, "Your gradient is doubled (2 * reg * W). The derivative of 0.5 * reg * w**2 "
+                      "is reg * w: the 1/2 cancels the 2 from the square."),
+        (0.5 * reg * W, "Your gradient is half what it should be: the derivative of "
+                        "0.5 * reg * w**2 is reg * w (the 2 from the square cancels the 1/2)."),
+        (AnyOf(W, 2 * W), "Your gradient does not depend on reg: the derivative of "
+                          "0.5 * reg * w**2 is reg * w."),
+        (reg * np.sign(W), "Your gradient is reg * sign(W), the (sub)gradient of the L1 penalty; "
+                           "for L2 it is reg * W."),
+        (-reg * W, "Your gradient has the wrong sign: the penalty grows as |w| grows, so its "
+                   "gradient is +reg * W."),
+        (AnyOf(*(k * W ** 2 for k in (0.5 * reg, reg))),
+         "Your dW holds each weight's share of the penalty, not the derivative: "
+         "d/dw (0.5 * reg * w**2) = reg * w."),
+        (AnyOf(*(k * W / norm for k in (0.5 * reg, reg))),
+         "Your gradient is that of the norm sqrt(sum(W**2)); the penalty is the squared norm, "
+         "whose gradient is reg * W."),
+        (AnyOf(np.full(W.shape, reg), np.full(W.shape, 0.5 * reg)),
+         "Your gradient is the same for every weight; the derivative of 0.5 * reg * w**2 "
+         "depends on the weight: reg * w."),
+    ]
+
+
 @exercise("l2_penalty", reference=ref.l2_penalty, chapter=3)
 def check_l2_penalty(call):
     W, reg = _weights(0), REG
     penalty, dW = _penalty_and_gradient(call, W, reg, "l2_penalty")
     squares = float(np.sum(W ** 2))
-    # --- the penalty ---
-    mistake(np.isclose(penalty, reg * squares),
-            "Your penalty is twice too large: you left out the 1/2. The course's L2 penalty is "
-            "0.5 * reg * sum(W**2) (the 1/2 makes its gradient simply reg * W).")
-    mistake(np.isclose(penalty, 0.5 * squares) or np.isclose(penalty, squares),
-            "Your penalty does not depend on reg: multiply by the regularization strength, "
-            "0.5 * reg * sum(W**2).")
-    mistake(np.isclose(penalty, 0.5 * reg ** 2 * squares) or np.isclose(penalty, reg ** 2 * squares),
-            "Your penalty uses reg squared; only the weights are squared: 0.5 * reg * sum(W**2).")
-    absolute = float(np.sum(np.abs(W)))
-    mistake(any(np.isclose(penalty, k * absolute) for k in (0.5 * reg, reg, 1.0)),
-            "Your penalty sums the absolute values |W|: that is the L1 penalty. L2 sums the "
-            "squares: 0.5 * reg * sum(W**2).")
-    norm = np.sqrt(squares)
-    mistake(any(np.isclose(penalty, k * norm) for k in (0.5 * reg, reg, 1.0)),
-            "Your penalty uses the L2 norm sqrt(sum(W**2)); the penalty is the *squared* norm, "
-            "without the square root: 0.5 * reg * sum(W**2).")
-    mistake(any(np.isclose(penalty, k * squares / W.size) for k in (0.5 * reg, reg)),
-            "Your penalty is a mean over the weights; it is a sum: 0.5 * reg * np.sum(W**2). "
-            "(With a mean, the penalty would shrink when the model gets more weights.)")
-    mistake(any(np.isclose(penalty, k * float(np.sum(W)) ** 2) for k in (0.5 * reg, reg)),
-            "You squared the sum of the weights; square each weight first, then sum: "
-            "np.sum(W**2), not np.sum(W)**2.")
-    # --- the gradient ---
-    mistake(close(dW, 2 * reg * W),
-            "Your gradient is doubled (2 * reg * W). The derivative of 0.5 * reg * w**2 is reg * w: "
-            "the 1/2 cancels the 2 from the square.")
-    mistake(close(dW, 0.5 * reg * W),
-            "Your gradient is half what it should be: the derivative of 0.5 * reg * w**2 is "
-            "reg * w (the 2 from the square cancels the 1/2).")
-    mistake(close(dW, W) or close(dW, 2 * W),
-            "Your gradient does not depend on reg: the derivative of 0.5 * reg * w**2 is reg * w.")
-    mistake(close(dW, reg * np.sign(W)),
-            "Your gradient is reg * sign(W), the (sub)gradient of the L1 penalty; for L2 it is "
-            "reg * W.")
-    mistake(close(dW, -reg * W),
-            "Your gradient has the wrong sign: the penalty grows as |w| grows, so its gradient "
-            "is +reg * W.")
-    mistake(any(close(dW, k * W ** 2) for k in (0.5 * reg, reg)),
-            "Your dW holds each weight's share of the penalty, not the derivative: "
-            "d/dw (0.5 * reg * w**2) = reg * w.")
-    mistake(any(close(dW, k * W / norm) for k in (0.5 * reg, reg)),
-            "Your gradient is that of the norm sqrt(sum(W**2)); the penalty is the squared norm, "
-            "whose gradient is reg * W.")
+    _l2_penalty_mistakes.match(penalty, W, reg)
+    _l2_gradient_mistakes.match(dW, W, reg)
     # --- values on fixed cases, including the chapter's worked example ---
     if not np.isclose(penalty, 0.5 * reg * squares):
-        fail(f"For this W, 0.5 * reg * sum(W**2) = {0.5 * reg * squares:.4f}, you returned "
-             f"{penalty:.4f}.")
+        differs(f"For this W, 0.5 * reg * sum(W**2) = {0.5 * reg * squares:.4f}, you returned "
+                f"{penalty:.4f}.")
     if not close(dW, reg * W):
-        fail("Your penalty is right but dW differs from reg * W.")
+        differs("Your penalty is right but dW differs from reg * W.")
     for w, expected in ((W1_EXAMPLE, 1.0), (W2_EXAMPLE, 0.25)):
-        p, g = _pair(call(w, 2.0), "l2_penalty")
-        p = _penalty_number(p, "l2_penalty")
+        p, g = _penalty_and_gradient(call, w, 2.0, "l2_penalty")  # a 1-D W: any shape works
         if not np.isclose(p, expected) or not close(g, 2.0 * w):
-            fail(f"On the chapter's example w = {w.tolist()} with reg = 2 the penalty should be "
-                 f"{expected} and dW = {(2.0 * w).tolist()}; you returned {p:.4g}.")
+            differs(f"On the chapter's example w = {w.tolist()} with reg = 2 the penalty should "
+                    f"be {expected} and dW = {(2.0 * w).tolist()}; you returned {p:.4g} and "
+                    f"{np.asarray(g).tolist()}.")
     p0, g0 = _pair(call(W, 0.0), "l2_penalty")
     if not np.isclose(_penalty_number(p0, "l2_penalty"), 0.0) or not close(g0, np.zeros_like(W)):
         fail("With reg = 0 there is no regularization: the penalty and dW must both be 0.")
@@ -125,55 +149,77 @@ def check_l2_penalty(call):
     p3, g3 = _pair(call(W3, 1.7), "l2_penalty")
     numeric = eval_numerical_gradient(lambda V: 0.5 * 1.7 * float(np.sum(V ** 2)), W3.copy())
     if not close(g3, numeric, rtol=1e-5, atol=1e-7):
-        fail("Your dW does not match a numerical gradient of the penalty.")
+        differs("Your dW does not match a numerical gradient of the penalty.")
+
+
+def _l1_cases():
+    return [(-_weights(1), REG)]  # a negative sum tells sum(W) and |sum(W)| apart
+
+
+@catalogue("l1_penalty", inputs=_l1_cases, right=lambda W, reg: ref.l1_penalty(W, reg)[0],
+           compare=_number_close)
+def _l1_penalty_mistakes(W, reg):
+    absolute = float(np.sum(np.abs(W)))
+    squares = float(np.sum(W ** 2))
+    return [
+        (0.5 * reg * absolute, "Your penalty is halved. The 1/2 belongs to the L2 penalty (where "
+                               "it cancels the 2 of the square); the L1 penalty is "
+                               "reg * sum(|W|)."),
+        (AnyOf(*(k * squares for k in (0.5 * reg, reg))),
+         "Your penalty sums the squares W**2: that is the L2 penalty. L1 sums the absolute "
+         "values: reg * np.sum(np.abs(W))."),
+        (AnyOf(*(k * float(np.sum(W)) for k in (0.5 * reg, reg, 1.0))),
+         "Your penalty sums W itself, so negative weights cancel positive ones (and the "
+         "penalty can be negative). Sum the absolute values: reg * np.sum(np.abs(W))."),
+        (AnyOf(*(k * abs(float(np.sum(W))) for k in (0.5 * reg, reg))),
+         "You took the absolute value of the sum; take the absolute value of each weight "
+         "first, then sum: np.sum(np.abs(W))."),
+        (AnyOf(absolute, 0.5 * absolute), "Your penalty does not depend on reg: multiply by the "
+                                          "regularization strength, reg * np.sum(np.abs(W))."),
+        (AnyOf(*(k * absolute / W.size for k in (0.5 * reg, reg))),
+         "Your penalty is a mean over the weights; it is a sum: reg * np.sum(np.abs(W))."),
+        (reg * np.sqrt(squares), "Your penalty is reg times the L2 norm sqrt(sum(W**2)); the L1 "
+                                 "norm sums the absolute values: reg * np.sum(np.abs(W))."),
+        (AnyOf(reg * float(np.max(np.abs(W))), float(np.max(np.abs(W)))),
+         "Your penalty is the largest |w| (np.max); the L1 penalty sums the absolute values of "
+         "all weights: reg * np.sum(np.abs(W))."),
+    ]
+
+
+@catalogue("l1_penalty", inputs=_l1_cases, right=lambda W, reg: ref.l1_penalty(W, reg)[1])
+def _l1_gradient_mistakes(W, reg):
+    """Wrong gradients on weights that are all nonzero."""
+    return [
+        (AnyOf(*(k * W for k in (reg, 2 * reg, 1.0))),
+         "Your gradient is proportional to W, which is the L2 gradient. The derivative of "
+         "reg * |w| is reg * sign(w): the same size for every nonzero weight (np.sign)."),
+        (np.sign(W), "Your gradient does not depend on reg: it is reg * np.sign(W)."),
+        (0.5 * reg * np.sign(W), "Your gradient is halved: the derivative of reg * |w| is "
+                                 "reg * sign(w)."),
+        (-reg * np.sign(W), "Your gradient has the wrong sign: |w| grows as w moves away from 0, "
+                            "so its derivative is +1 for positive and -1 for negative weights: "
+                            "reg * np.sign(W)."),
+        (AnyOf(np.full(W.shape, reg), reg * np.abs(W)),
+         "Your gradient ignores the sign of the weights. The slope of |w| is -1 for negative "
+         "weights and +1 for positive ones: reg * np.sign(W)."),
+    ]
 
 
 @exercise("l1_penalty", reference=ref.l1_penalty, chapter=3)
 def check_l1_penalty(call):
-    W, reg = -_weights(1), REG  # a negative sum tells sum(W) and |sum(W)| apart
+    W, reg = _l1_cases()[0]
     penalty, dW = _penalty_and_gradient(call, W, reg, "l1_penalty")
     absolute = float(np.sum(np.abs(W)))
-    squares = float(np.sum(W ** 2))
-    # --- the penalty ---
-    mistake(np.isclose(penalty, 0.5 * reg * absolute),
-            "Your penalty is halved. The 1/2 belongs to the L2 penalty (where it cancels the 2 of "
-            "the square); the L1 penalty is reg * sum(|W|).")
-    mistake(any(np.isclose(penalty, k * squares) for k in (0.5 * reg, reg)),
-            "Your penalty sums the squares W**2: that is the L2 penalty. L1 sums the absolute "
-            "values: reg * np.sum(np.abs(W)).")
-    mistake(any(np.isclose(penalty, k * float(np.sum(W))) for k in (0.5 * reg, reg, 1.0)),
-            "Your penalty sums W itself, so negative weights cancel positive ones (and the "
-            "penalty can be negative). Sum the absolute values: reg * np.sum(np.abs(W)).")
-    mistake(any(np.isclose(penalty, k * abs(float(np.sum(W)))) for k in (0.5 * reg, reg)),
-            "You took the absolute value of the sum; take the absolute value of each weight "
-            "first, then sum: np.sum(np.abs(W)).")
-    mistake(np.isclose(penalty, absolute) or np.isclose(penalty, 0.5 * absolute),
-            "Your penalty does not depend on reg: multiply by the regularization strength, "
-            "reg * np.sum(np.abs(W)).")
-    mistake(any(np.isclose(penalty, k * absolute / W.size) for k in (0.5 * reg, reg)),
-            "Your penalty is a mean over the weights; it is a sum: reg * np.sum(np.abs(W)).")
-    mistake(np.isclose(penalty, reg * np.sqrt(squares)),
-            "Your penalty is reg times the L2 norm sqrt(sum(W**2)); the L1 norm sums the "
-            "absolute values: reg * np.sum(np.abs(W)).")
-    # --- the gradient, on weights that are all nonzero ---
-    mistake(any(close(dW, k * W) for k in (reg, 2 * reg, 1.0)),
-            "Your gradient is proportional to W, which is the L2 gradient. The derivative of "
-            "reg * |w| is reg * sign(w): the same size for every nonzero weight (np.sign).")
-    mistake(close(dW, np.sign(W)),
-            "Your gradient does not depend on reg: it is reg * np.sign(W).")
-    mistake(close(dW, 0.5 * reg * np.sign(W)),
-            "Your gradient is halved: the derivative of reg * |w| is reg * sign(w).")
-    mistake(close(dW, -reg * np.sign(W)),
-            "Your gradient has the wrong sign: |w| grows as w moves away from 0, so its "
-            "derivative is +1 for positive and -1 for negative weights: reg * np.sign(W).")
-    mistake(close(dW, np.full(W.shape, reg)) or close(dW, reg * np.abs(W)),
-            "Your gradient ignores the sign of the weights. The slope of |w| is -1 for negative "
-            "weights and +1 for positive ones: reg * np.sign(W).")
+    _l1_penalty_mistakes.match(penalty, W, reg)
+    _l1_gradient_mistakes.match(dW, W, reg)
+    mistake(dW.dtype.kind in "iub",
+            f"Your dW has dtype {dW.dtype}: converting to integers truncates reg * sign(W) "
+            f"(reg = {reg}) to 0. Keep it float: reg * np.sign(W).")
     if not np.isclose(penalty, reg * absolute):
-        fail(f"For this W, reg * sum(|W|) = {reg * absolute:.4f}, you returned {penalty:.4f}.")
+        differs(f"For this W, reg * sum(|W|) = {reg * absolute:.4f}, you returned {penalty:.4f}.")
     if not close(dW, reg * np.sign(W)):
-        fail("Your penalty is right but dW differs from reg * sign(W) on weights that are all "
-             "nonzero.")
+        differs("Your penalty is right but dW differs from reg * sign(W) on weights that are all "
+                "nonzero.")
     # --- weights that are exactly zero: |w| has no slope there, so a subgradient is chosen ---
     Wz = _weights(2, zeros=True)
     zero = Wz == 0
@@ -217,6 +263,46 @@ def _loss_case(seed, N=6, D=5, C=3):
     return X, rng.integers(0, C, size=N), _weights(seed + 10, shape=(D, C))
 
 
+@catalogue("regularized_loss", inputs=lambda: [_loss_case(0) + (REG,)], compare=_number_close,
+           right=lambda X, y, W, reg: ref.regularized_loss(W, X, y, reg, ch2.cross_entropy_loss))
+def _total_loss_mistakes(X, y, W, reg):
+    data = ch2.cross_entropy_loss(X @ W, y)
+    squares = float(np.sum(W ** 2))
+    penalty = 0.5 * reg * squares
+    N = len(y)
+    return [
+        (data, "Your total is only the data loss: add the L2 penalty 0.5 * reg * sum(W**2)."),
+        (penalty, "Your total is only the penalty: add the data loss, data_loss(X @ W, y)."),
+        (data + reg * squares,
+         "Your penalty is twice too large: it is 0.5 * reg * sum(W**2), with the 1/2."),
+        (AnyOf(data + 0.5 * squares, data + squares),
+         "Your penalty does not depend on reg: multiply it by the regularization strength."),
+        (AnyOf(data + reg * penalty, reg * (data + penalty), data + reg * reg * squares),
+         "You applied reg twice (or to the data loss as well). reg scales the penalty "
+         "exactly once: data_loss(X @ W, y) + 0.5 * reg * sum(W**2)."),
+        (data - penalty,
+         "You subtracted the penalty; regularization adds it: large weights must cost more."),
+        (AnyOf(*(data + k * float(np.sum(np.abs(W))) for k in (reg, 0.5 * reg))),
+         "You added an L1 penalty; this exercise uses L2: 0.5 * reg * sum(W**2)."),
+        (AnyOf(*(data + 0.5 * reg * float(np.sum(V ** 2)) for V in (W[:-1], W[1:]))),
+         "You left the bias row of W out of the penalty. Usually biases are not regularized, "
+         "but in this exercise X already carries the bias column and the penalty covers all "
+         "of W: 0.5 * reg * np.sum(W**2)."),
+        (data / N + penalty,
+         "You divided the data loss by N, but data_loss already returns the mean over the "
+         "examples (averaged twice): add it as it is."),
+        (data * N + penalty,
+         "You multiplied the data loss by N (a sum over the examples); data_loss returns the "
+         "mean, and the total is data_loss(X @ W, y) + penalty."),
+        (data + penalty / N,
+         "You divided the penalty by N. The penalty depends on the weights only, not on the "
+         "number of examples: 0.5 * reg * sum(W**2)."),
+        (AnyOf(data + 0.5 * reg * float(np.sum(reg * W)), data + float(np.sum(reg * W))),
+         "You added the gradient reg * W (summed) instead of the penalty: l2_penalty returns "
+         "(penalty, dW); add its first output, 0.5 * reg * sum(W**2)."),
+    ]
+
+
 @exercise("regularized_loss", reference=ref.regularized_loss, chapter=3)
 def check_regularized_loss(call):
     X, y, W = _loss_case(0)
@@ -244,33 +330,11 @@ def check_regularized_loss(call):
     if not np.array_equal(second, y):
         fail("Pass the labels y unchanged as the second argument: data_loss(scores, y).")
     total = expect_number(out, what="Your total loss")
+    _total_loss_mistakes.match(total, X, y, W, reg)
     data = ch2.cross_entropy_loss(X @ W, y)
-    squares = float(np.sum(W ** 2))
-    penalty = 0.5 * reg * squares
-    mistake(np.isclose(total, data),
-            "Your total is only the data loss: add the L2 penalty 0.5 * reg * sum(W**2).")
-    mistake(np.isclose(total, penalty),
-            "Your total is only the penalty: add the data loss, data_loss(X @ W, y).")
-    mistake(np.isclose(total, data + reg * squares),
-            "Your penalty is twice too large: it is 0.5 * reg * sum(W**2), with the 1/2.")
-    mistake(np.isclose(total, data + 0.5 * squares) or np.isclose(total, data + squares),
-            "Your penalty does not depend on reg: multiply it by the regularization strength.")
-    mistake(np.isclose(total, data + reg * penalty) or np.isclose(total, reg * (data + penalty))
-            or np.isclose(total, data + reg * reg * squares),
-            "You applied reg twice (or to the data loss as well). reg scales the penalty "
-            "exactly once: data_loss(X @ W, y) + 0.5 * reg * sum(W**2).")
-    mistake(np.isclose(total, data - penalty),
-            "You subtracted the penalty; regularization adds it: large weights must cost more.")
-    mistake(any(np.isclose(total, data + k * float(np.sum(np.abs(W)))) for k in (reg, 0.5 * reg)),
-            "You added an L1 penalty; this exercise uses L2: 0.5 * reg * sum(W**2).")
-    without_bias = [0.5 * reg * float(np.sum(V ** 2)) for V in (W[:-1], W[1:])]
-    mistake(any(np.isclose(total, data + p) for p in without_bias),
-            "You left the bias row of W out of the penalty. Usually biases are not regularized, "
-            "but in this exercise X already carries the bias column and the penalty covers all "
-            "of W: 0.5 * reg * np.sum(W**2).")
-    if not np.isclose(total, data + penalty):
-        fail(f"The total loss should be data_loss(X @ W, y) + 0.5 * reg * sum(W**2) = "
-             f"{data + penalty:.4f}; you returned {total:.4f}.")
+    if not np.isclose(total, data + 0.5 * reg * float(np.sum(W ** 2))):
+        differs(f"The total loss should be data_loss(X @ W, y) + 0.5 * reg * sum(W**2) = "
+                f"{data + 0.5 * reg * float(np.sum(W ** 2)):.4f}; you returned {total:.4f}.")
     # Another data loss, another case, and reg = 0.
     X2, y2, W2 = _loss_case(3, N=8, D=4, C=4)
     for reg2 in (0.0, 2.5):
@@ -307,6 +371,10 @@ def _describe_choice(results, out):
         return matches[0]
     if any(np.isclose(value, v[1]) for v in values) or any(np.isclose(value, v[0]) for v in values):
         fail("You returned an accuracy; return the λ (the key of results) that achieves it.")
+    truncated = [k for k in keys if float(int(k)) != k and int(k) == value]
+    if float(value).is_integer() and truncated:
+        fail(f"You returned {value!r}, a λ cut to a whole number (int(0.01) is 0): do not "
+             "convert λ with int() or round it; return the key as it is.")
     if float(value).is_integer() and 0 <= value < len(keys):
         fail("You returned a position in the list of λ values; return the λ itself (the key).")
     fail(f"You returned {value!r}, which is not one of the λ values in results.")

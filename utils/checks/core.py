@@ -26,13 +26,31 @@ REPORT_ENV = "COURSE_GRADE_REPORT"
 
 
 class CheckFailed(Exception):
-    """Raised by a checker with the hint the learner should read. ``kind`` says what a Probe
-    saw: "raised" (the learner's code raised an error), "in place" (it changed an input),
-    "timeout", "warning", or None (a checker's own finding)."""
+    """Raised by a checker with the hint the learner should read.
 
-    def __init__(self, hint, kind=None):
+    A chapter decides what to add to a Probe's diagnosis from these attributes, never from the
+    message text (which may be reworded):
+
+    ``kind``
+        what went wrong: one of ``FAILURE_KINDS``, or None for a checker's own finding.
+    ``error``
+        the original exception the learner's code raised ("raised", "exit", "recursion",
+        "unfinished"), or the ``RuntimeWarning`` it issued ("warning"); else None.
+    ``argument``
+        for "in place" and "reshaped": the name of the input that was changed.
+    """
+
+    def __init__(self, hint, kind=None, error=None, argument=None):
         super().__init__(hint)
         self.kind = kind
+        self.error = error
+        self.argument = argument
+
+
+#: The kinds of CheckFailed: what a Probe saw, or a checker's own finding ("mismatch": the values
+#: are wrong and no known misconception explains them, so the hint can only report numbers).
+FAILURE_KINDS = ("raised", "warning", "in place", "reshaped", "timeout", "recursion", "exit",
+                 "unfinished", "mismatch")
 
 
 class NotAttempted(Exception):
@@ -69,9 +87,17 @@ _DEFAULT_TIMEOUT_HINT = ("look for a loop that never ends: a `while` whose condi
                          "changes, or an index that is never advanced")
 
 
-def fail(hint, kind=None):
+def fail(hint, kind=None, error=None, argument=None):
     """Stop the check with ``hint`` as the message the learner sees."""
-    raise CheckFailed(hint, kind)
+    raise CheckFailed(hint, kind, error, argument)
+
+
+def differs(hint):
+    """Fail because the values are wrong and no known mistake explains them (kind "mismatch").
+
+    Use it only for the last-resort comparison of a checker, after its catalogue of mistakes:
+    tests count these generic hints."""
+    fail(hint, kind="mismatch")
 
 
 def mistake(condition, hint):
@@ -285,6 +311,10 @@ def _describe(value):
     return f"an object of type {type(value).__name__}"
 
 
+#: Public name for chapters: a short description of a value (type and shape, never contents).
+describe = _describe
+
+
 def is_single_number(value):
     """Whether ``value`` is one number: a Python or NumPy scalar or a 0-d array (not, say, a
     generator or another object that ``np.ndim`` also calls 0-dimensional)."""
@@ -311,19 +341,63 @@ def _unfinished_helper(fn, exc):
     return frames[-1].co_name
 
 
+@dataclass
+class Attempt:
+    """What a quiet call did: ``finished`` (it returned), its ``value``, else the ``error``."""
+
+    finished: bool
+    value: object = None
+    error: BaseException = None
+
+
 class Probe:
     """The learner's callable, wrapped for checking.
 
     ``probe(*args)`` calls it on deep copies' originals, under the exercise's time limit, and turns
     every way it can go wrong into ``CheckFailed`` with a plain-words diagnosis (or
     ``NotAttempted``). It also fails when the call changes one of its input arguments.
+
+    Options a chapter may need, so that it never has to swap ``fn`` or edit attributes:
+
+    * ``label``: how messages name the callable, e.g. "net.loss" or "Value(2) * 3" (messages put
+      it in backticks); default the exercise's name. ``probe.labelled(label, fn)`` wraps another
+      callable of the same exercise (a method of the learner's object) with its own label.
+    * ``probe.call(..., may_change=("config",))``: arguments (names or positions) the function
+      is meant to change in place; the others must stay as they were.
+    * ``probe.quietly(*args)``: call it only to look at what it does to its arguments; returns an
+      ``Attempt`` and never fails (errors, warnings and prints are left for a proper call).
+    * ``probe.expression(text, thunk)``: evaluate ``thunk()`` (an operator expression on the
+      learner's objects, e.g. ``lambda: a * b``) with every protection, named ``text``.
     """
 
-    def __init__(self, fn, exercise):
+    def __init__(self, fn, exercise, label=None):
         self.fn = fn
         self.global_random_changed = False
-        self.name = exercise.name
+        self.name = label or exercise.name
         self.exercise = exercise
+
+    def labelled(self, label, fn=None):
+        """A Probe of the same exercise around ``fn`` (default: this one's), named ``label``."""
+        return Probe(self.fn if fn is None else fn, self.exercise, label)
+
+    def expression(self, text, thunk, allow_warnings=False):
+        """Evaluate ``thunk()`` (e.g. ``lambda: a * b`` on the learner's objects) like a call,
+        naming it ``text`` in every message; return its value."""
+        return self.labelled(text, thunk).call(allow_warnings=allow_warnings)
+
+    def quietly(self, *args, **kwargs):
+        """Call the function only to see what it does (say, to its arguments): no diagnosis, no
+        warnings, no prints. Returns an ``Attempt``; Ctrl-C still stops the check."""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"), \
+                    _LearnerSandbox(capture_output=True):
+                warnings.simplefilter("ignore")
+                value = _call_with_time_limit(self.fn, args, kwargs, self.exercise.time_limit)
+            return Attempt(True, value)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a proper call diagnoses it
+            return Attempt(False, error=exc)
 
     def _argument_names(self, args, kwargs):
         try:
@@ -335,11 +409,12 @@ class Probe:
     def __call__(self, *args, **kwargs):
         return self.call(*args, **kwargs)
 
-    def call(self, *args, allow_warnings=False, **kwargs):
+    def call(self, *args, allow_warnings=False, may_change=(), **kwargs):
         """Call the learner's function; return its output or fail with a diagnosis.
 
         Numerical warnings (overflow, division by zero, invalid value) raised during the call fail
         the check unless ``allow_warnings`` is true, because a learner's notebook would show them.
+        Arguments named (or numbered from 0) in ``may_change`` may be changed in place.
         NumPy's global state is restored after the call; ``self.global_random_changed`` says
         whether the call drew from (or reseeded) NumPy's legacy global generator.
         """
@@ -356,51 +431,57 @@ class Probe:
                     raise NotAttempted() from None
                 fail(f"`{self.name}` calls `{unfinished}`, which is not written yet (it still "
                      f"raises NotImplementedError). Finish `{unfinished}` first, or compute that "
-                     "part directly.")
+                     "part directly.", kind="unfinished", error=exc)
             except TimeoutError:
                 printed = _PRINTING.printed if _PRINTING is not None else None
                 if printed is not None and printed.lines > 1000:
                     fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} "
                          f"seconds on a small input, and it printed {printed.lines} lines on the "
-                         "way: printing is slow. Remove the print calls (or print far less often).")
+                         "way: printing is slow. Remove the print calls (or print far less often).",
+                         kind="timeout")
                 fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} seconds "
-                     f"on a small input: {self.exercise.hint_on_timeout}.")
-            except RecursionError:
+                     f"on a small input: {self.exercise.hint_on_timeout}.", kind="timeout")
+            except RecursionError as exc:
                 fail(f"`{self.name}` calls itself without end (RecursionError). Does it call "
-                     "itself, or a name that now refers to itself?")
+                     "itself, or a name that now refers to itself?", kind="recursion", error=exc)
             except KeyboardInterrupt:
                 raise  # the learner pressed Ctrl-C (or the grader interrupted): stop the cell
             except SystemExit as exc:
-                fail(_exit_message(self.name, exc))
+                fail(_exit_message(self.name, exc), kind="exit", error=exc)
             except Exception as exc:  # any error in the learner's code becomes a diagnosis
                 where = ", ".join(f"{n} = {_describe(v)}" for n, v in
                                   zip(self._argument_names(args, kwargs),
                                       list(args) + list(kwargs.values())))
                 fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)} "
-                     f"(it was called with {where}).", kind="raised")
+                     f"(it was called with {where}).", kind="raised", error=exc)
             except BaseException as exc:  # GeneratorExit and other BaseExceptions raised by hand
                 fail(f"`{self.name}` raised {type(exc).__name__}"
                      + (f": {_shorten(exc)}" if str(exc) else "")
                      + ". Only errors derived from Exception are meant to be raised by a function; "
-                     "return the result instead.")
+                     "return the result instead.", kind="raised", error=exc)
         self.global_random_changed = sandbox.global_random_changed
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
         if numeric and not allow_warnings:
             fail(f"`{self.name}` produced a numerical warning: \"{_shorten(numeric[0].message)}\". "
-                 "Some operation overflowed or divided by zero; rewrite it so it stays finite.")
+                 "Some operation overflowed or divided by zero; rewrite it so it stays finite.",
+                 kind="warning", error=numeric[0].message)
         names = self._argument_names(args, kwargs)
-        for name, now, then in zip(names, list(args) + list(kwargs.values()),
-                                   list(before[0]) + list(before[1].values())):
+        for position, (name, now, then) in enumerate(zip(
+                names, list(args) + list(kwargs.values()),
+                list(before[0]) + list(before[1].values()))):
+            if name in may_change or position in may_change:
+                continue
             if (isinstance(now, np.ndarray) and isinstance(then, np.ndarray)
                     and now.shape != then.shape):
                 fail(f"`{self.name}` changed the shape of its input `{name}` in place (from "
                      f"{then.shape} to {now.shape}): `{name}.shape = ...` or `{name}.resize(...)` "
                      "reshapes the caller's own array. Use a new name for the reshaped view, "
-                     f"e.g. `{name}_flat = {name}.reshape({name}.shape[0], -1)`.", kind="in place")
+                     f"e.g. `{name}_flat = {name}.reshape({name}.shape[0], -1)`.", kind="reshaped",
+                     argument=name)
             if not _same(now, then):
                 fail(f"`{self.name}` changed its input `{name}` in place. Work on a copy, or use "
                      "operations that return a new array (`a = a - m` rather than `a -= m`).",
-                     kind="in place")
+                     kind="in place", argument=name)
         return out
 
 
@@ -438,6 +519,10 @@ def expect_array(value, shape=None, what="the result", kind=None):
             fail(f"{what} {is_} a Python {type(value).__name__}; return a NumPy array instead.")
         fail(f"{what} should be a NumPy array but {is_} {_describe(value)}.")
     if shape is not None and value.shape != tuple(shape):
+        if len(shape) == 2 and value.shape == tuple(shape)[::-1]:
+            fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}: rows and columns "
+                 "are swapped (a transpose too many, a product in the wrong order, or a sum over "
+                 "the wrong axis).")
         fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}.")
     if kind is not None and value.dtype.kind not in kind:
         names = {"i": "integers", "u": "integers", "f": "floats", "b": "booleans"}
@@ -471,18 +556,141 @@ def close(actual, expected, rtol=1e-6, atol=1e-8):
     return actual.shape == expected.shape and bool(np.allclose(actual, expected, rtol, atol))
 
 
+def call_with_advice(call, *args, advise, **kwargs):
+    """``call(*args, **kwargs)``; if the learner's code raised an error, ``advise(error)`` (a
+    sentence, or None) is added to the Probe's diagnosis, so a raw NumPy error ("operands could
+    not be broadcast together ...") comes with what probably caused it."""
+    try:
+        return call(*args, **kwargs)
+    except CheckFailed as failure:
+        extra = advise(failure.error) if failure.kind == "raised" else None
+        if extra:
+            fail(f"{failure} {extra}")
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogues of wrong answers
+# ---------------------------------------------------------------------------------------------
+
+class AnyOf:
+    """Several wrong values that share one hint (say, a penalty with 0.5 * reg, reg or 1)."""
+
+    def __init__(self, *values):
+        self.values = values
+
+
+def _close_wrong(out, wrong):
+    return close(out, wrong, rtol=1e-7, atol=1e-9)
+
+
+class Catalogue:
+    """A table of classic wrong answers of one exercise, each with the hint that names its
+    misconception, recognised by comparing the learner's output with what the wrong code returns.
+
+    ``build(*inputs)`` returns a list of ``(wrong_value, hint)`` for the inputs the checker used;
+    a ``wrong_value`` may be ``AnyOf(...)``. ``inputs()`` returns the argument tuples the checker
+    matches against (``tests/test_checks_core.py`` verifies on each of them that no wrong answer
+    equals the right one, ``right(*inputs)``, and that no two hints coincide). ``compare(out,
+    wrong)`` says whether an output equals a wrong answer.
+    """
+
+    def __init__(self, exercise, build, inputs, right=None, compare=_close_wrong, scale=None):
+        self.exercise, self.build, self.inputs = exercise, build, inputs
+        self._right, self.compare, self.scale = right, compare, scale
+        self.label = build.__name__
+
+    def entries(self, *inputs):
+        """The (wrong_value, hint) pairs for ``inputs`` (a wrong formula may warn or divide by
+        zero on some inputs; that is expected, so warnings are silenced here)."""
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return list(self.build(*inputs))
+
+    def right(self, *inputs):
+        """The right answer on ``inputs``: ``right(*inputs)``, by default the exercise's reference."""
+        if self._right is not None:
+            return self._right(*inputs)
+        return REGISTRY[self.exercise].reference(*inputs)
+
+    def candidates(self, *inputs):
+        """Every (wrong_value, hint) recognised on ``inputs``: the entries, then, if the catalogue
+        has a ``scale(*inputs) -> (factor, note)``, each entry times ``factor`` (say, summed
+        instead of averaged over N examples) with ``note`` added to its hint."""
+        entries = self.entries(*inputs)
+        scaled = self.scale(*inputs) if self.scale is not None else None
+        if scaled is None:
+            return entries
+        factor, note = scaled
+        right = self.right(*inputs)
+        extra = []
+        for value, hint in entries:
+            # a scaled wrong answer can be the right one (averaged twice, then summed): skip it
+            values = [v for v in _scale(value, factor).values
+                      if not _safe_compare(self.compare, right, v)]
+            if values:
+                extra.append((AnyOf(*values) if len(values) > 1 else values[0], f"{hint} {note}"))
+        return entries + extra
+
+    def find(self, out, *inputs):
+        """The hint of the first wrong answer ``out`` equals, or None."""
+        for value, hint in self.candidates(*inputs):
+            values = value.values if isinstance(value, AnyOf) else (value,)
+            if any(_safe_compare(self.compare, out, v) for v in values):
+                return hint
+        return None
+
+    def match(self, out, *inputs):
+        """Fail with the hint of the first wrong answer ``out`` equals (see ``find``)."""
+        hint = self.find(out, *inputs)
+        if hint is not None:
+            fail(hint)
+
+
+def _scale(value, factor):
+    """``value`` (or each of an AnyOf's values) times ``factor``, as an AnyOf."""
+    values = value.values if isinstance(value, AnyOf) else (value,)
+    return AnyOf(*(factor * np.asarray(v, dtype=float) for v in values))
+
+
+def _safe_compare(compare, out, wrong):
+    try:
+        with np.errstate(all="ignore"):
+            return bool(compare(out, wrong))
+    except (TypeError, ValueError):  # a wrong answer of another shape or type cannot match
+        return False
+
+
+#: Every exercise's catalogues, by exercise name (filled by ``catalogue``).
+CATALOGUES: dict = {}
+
+
+def catalogue(exercise, inputs, right=None, compare=None, scale=None):
+    """Register the decorated ``build(*inputs) -> [(wrong_value, hint), ...]`` as a catalogue of
+    wrong answers of ``exercise``; returns the ``Catalogue`` (use its ``match``). See
+    ``Catalogue`` for ``inputs``, ``right``, ``compare`` and ``scale``."""
+    def register(build):
+        table = Catalogue(exercise, build, inputs, right, compare or _close_wrong, scale)
+        CATALOGUES.setdefault(exercise, []).append(table)
+        return table
+    return register
+
+
 # ---------------------------------------------------------------------------------------------
 # The result and the entry point
 # ---------------------------------------------------------------------------------------------
 
 @dataclass
 class CheckResult:
-    """Outcome of one check: ``passed``, ``attempted`` and the ``messages`` for the learner."""
+    """Outcome of one check: ``passed``, ``attempted`` and the ``messages`` for the learner;
+    ``kind`` is the failure's kind (see ``CheckFailed``), None when it passed or was a checker's
+    own named finding."""
 
     exercise: str
     passed: bool
     attempted: bool
     messages: list = field(default_factory=list)
+    kind: str = None
 
     @property
     def status(self):
@@ -574,7 +782,7 @@ def _run_checker(ex, fn):
         return CheckResult(ex.name, False, False,
                            ["Not attempted yet: replace `raise NotImplementedError` with your code."])
     except CheckFailed as failure:
-        return CheckResult(ex.name, False, True, [str(failure)])
+        return CheckResult(ex.name, False, True, [str(failure)], kind=failure.kind)
     except KeyboardInterrupt:
         raise
     except SystemExit as exc:  # learner code the checker ran outside a Probe (e.g. a method)
