@@ -1,5 +1,39 @@
-"""Chapter 4's checks: the references pass, stubs are "not attempted", and each classic mistake
-is rejected with its hint."""
+"""Chapter 4's checks: the references pass, stubs are "not attempted", correct code in other styles
+passes, and each classic mistake is rejected with a hint that names it.
+
+Every rule of each exercise statement and the test that holds the check to it:
+
+| exercise | rule of the statement | test (table entry or function) |
+|---|---|---|
+| numerical_gradient | returns an array shaped like x | WRONG_NUMERICAL `_ng_flat`, `_ng_scalar`; generator test |
+| | centered difference, one entry at a time | WRONG_NUMERICAL one-sided, 2h, sign, all at once |
+| | x restored exactly before returning | WRONG_NUMERICAL restore none / incremental / drift |
+| | uses its h, default 1e-5 | WRONG_NUMERICAL fixed_h; `test_numerical_gradient_default_h_checked` |
+| linear_svm_loss | returns (loss, dW), dW shaped like W | WRONG_SVM "two values"; COMMON_LINEAR transposed |
+| | mean hinge loss, margin 1, correct class skipped | WRONG_SVM; COMMON_LINEAR summed; loop bounds C - 1 |
+| | + 0.5 * reg * sum(W * W), gradient reg * W | COMMON_LINEAR no_half, no_reg, two_reg; half_reg_grad |
+| | dW is the gradient (margins > 0, count) | WRONG_SVM; RULES_AND_NAMED_MISTAKES `margins >= 0` |
+| | no loops | RULES_AND_NAMED_MISTAKES `_svm_with_loops()` |
+| | any N, D, C (shapes from the arguments) | WRONG_SVM `_fixed_size` |
+| linear_softmax_loss | mean cross-entropy, natural log | WRONG_SOFTMAX log10/log2; mean_twice |
+| | log-sum-exp: finite and exact for large scores | `test_shifted_but_log_of_rounded...`, `_softmax_naive*` |
+| | dS = p - onehot, / N | WRONG_SOFTMAX p only; columns `dS[:, y]` |
+| minibatch_sgd | rng = default_rng(seed), permutation per epoch | WRONG_SGD no_shuffle, ignore_seed, unseeded, same_order, legacy_rng |
+| | NumPy's global generator untouched | WRONG_SGD global, reseed_global; the leaves-it-alone test |
+| | next batch_size indices; new order when too few left | WRONG_SGD replacement, per_iter_*, straddle |
+| | loss_fn once per iteration, history of its losses | WRONG_SGD once, history_after, mismatch |
+| | W = W - lr * dW; W0 not modified | WRONG_SGD ascent, no_assign, return_W0, in place |
+| sgd_momentum | defaults lr 1e-2, momentum 0.9 | WRONG_MOMENTUM default; RULE_MISTAKES default momentum |
+| | hyperparameters read from config | WRONG_MOMENTUM hard_lr; RULE_MISTAKES read_momentum |
+| | v = mu v - lr dw, then w + v; velocity stored | WRONG_MOMENTUM flipped, ignore_v, old_v, no_decay, nesterov, store_* |
+| | w not changed in place; returns (next_w, config) | WRONG_MOMENTUM in place, two values, None |
+| adagrad | defaults lr 1e-2, epsilon 1e-8 | WRONG_ADAGRAD default; RULE_MISTAKES no epsilon (0 / 0) |
+| | cache += dw**2, stored; divide by sqrt(cache) + eps | WRONG_ADAGRAD replace, rmsprop, no_sqrt, old_cache, no_store |
+| adam | defaults lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8 | WRONG_ADAM default lr; RULE_MISTAKES read_betas, no epsilon |
+| | t incremented first; m, v updated then corrected | WRONG_ADAM t_after, stale, no_correction; RULE_MISTAKES t_step=2, one moment |
+| | m, v (uncorrected) and t stored | WRONG_ADAM no_store, t_not_stored; RULE_MISTAKES store_hat |
+| update rules | config=None works | RULE_MISTAKES `none_ok=False` |
+"""
 import numpy as np
 import pytest
 
@@ -414,7 +448,7 @@ def _momentum_default(lr_default):
     def sgd_momentum(w, dw, config=None):
         config = {} if config is None else dict(config)
         lr = config.get("learning_rate", lr_default)
-        v = 0.9 * config.get("velocity", np.zeros_like(w)) - lr * dw
+        v = config.get("momentum", 0.9) * config.get("velocity", np.zeros_like(w)) - lr * dw
         config["velocity"] = v
         return w + v, config
     return sgd_momentum
@@ -747,3 +781,151 @@ def test_numerical_gradient_as_a_generator_is_not_called_a_single_number():
     result = run_check(numerical_gradient)
     assert_rejected(result, "generator")
     assert "single number" not in result.messages[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before, and classic mistakes named by issue 15
+# ---------------------------------------------------------------------------------------------
+
+def _svm_with_loops(bound="C"):
+    """The half-vectorized loop most learners write first; ``bound="C - 1"`` stops one class short."""
+    def linear_svm_loss(W, X, y, reg):
+        N, C = X.shape[0], W.shape[1]
+        loss, dW = 0.0, np.zeros_like(W)
+        for i in range(N):
+            scores = X[i] @ W
+            for j in range(C if bound == "C" else C - 1):
+                if j == y[i]:
+                    continue
+                margin = scores[j] - scores[y[i]] + 1
+                if margin > 0:
+                    loss += margin
+                    dW[:, j] += X[i]
+                    dW[:, y[i]] -= X[i]
+        return loss / N + 0.5 * reg * np.sum(W * W), dW / N + reg * W
+    return linear_svm_loss
+
+
+def _svm_times(W, X, y, reg):
+    scores = X * W  # elementwise: raises for (N, D) and (D, C)
+    return float(scores.sum()), W
+
+
+def _svm_grad_variant(variant):
+    def linear_svm_loss(W, X, y, reg):
+        N = X.shape[0]
+        rows = np.arange(N)
+        S = X @ W
+        margins = np.maximum(0, S - S[rows, y][:, None] + 1)
+        if variant != "plus_self":
+            margins[rows, y] = 0
+        loss = margins[margins > 0].sum() / N if variant != "plus_self" else (
+            (margins.sum() - N) / N)
+        dS = ((margins >= 0) if variant == "ge" else (margins > 0)).astype(float)
+        dS[rows, y] = -dS.sum(axis=1)
+        return loss + 0.5 * reg * np.sum(W * W), X.T @ dS / N + reg * W
+    return linear_svm_loss
+
+
+def _softmax_variant(variant):
+    def linear_softmax_loss(W, X, y, reg):
+        N = X.shape[0]
+        S = X @ W
+        shifted = S - S.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        data = -log_p[np.arange(N), y].mean()
+        if variant == "mean_twice":
+            data = data / N
+        dS = np.exp(log_p)
+        if variant == "columns":
+            dS[:, y] -= 1
+        else:
+            dS[np.arange(N), y] -= 1
+        dW = X.T @ dS / N + (0.5 * reg * W if variant == "half_reg_grad" else reg * W)
+        return float(data + 0.5 * reg * np.sum(W * W)), dW
+    return linear_softmax_loss
+
+
+RULES_AND_NAMED_MISTAKES = [
+    ("linear_svm_loss", _svm_with_loops(), "asks for no loops"),
+    ("linear_svm_loss", _svm_with_loops("C - 1"), "range(c - 1)"),
+    ("linear_svm_loss", _svm_grad_variant("ge"), "`margins >= 0` is true everywhere"),
+    ("linear_svm_loss", _svm_grad_variant("plus_self"), "correct class is counted"),
+    ("linear_svm_loss", _svm_times, "`*` multiplies entry by entry"),
+    ("linear_softmax_loss", _softmax_variant("columns"), "`dS[:, y] -= 1` selects every row"),
+    ("linear_softmax_loss", _softmax_variant("half_reg_grad"), "copied the 1/2"),
+    ("linear_softmax_loss", _softmax_variant("mean_twice"), "divided by n twice"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", RULES_AND_NAMED_MISTAKES)
+def test_rules_and_named_mistakes_of_the_linear_losses(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def _adam_with(b_of_v="beta2", sqrt=True, correct=("m", "v"), store_hat=False, read_betas=True,
+               eps=True, none_ok=True, t_step=1):
+    """An Adam in another style than the reference (no setdefault, locals first), with one flaw
+    switched on by the arguments."""
+    def adam(w, dw, config=None):
+        if none_ok:
+            config = {} if config is None else config
+        lr = config.get("learning_rate", 1e-3)
+        b1 = config.get("beta1", 0.9) if read_betas else 0.9
+        b2 = config.get("beta2", 0.999) if read_betas else 0.999
+        t = config.get("t", 0) + t_step
+        m = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
+        bv = b1 if b_of_v == "beta1" else b2
+        v = bv * config.get("v", np.zeros_like(w)) + (1 - bv) * dw ** 2
+        m_hat = m / (1 - b1 ** t) if "m" in correct else m
+        v_hat = v / (1 - b2 ** t) if "v" in correct else v
+        with np.errstate(all="ignore"):
+            denom = (np.sqrt(v_hat) if sqrt else v_hat) + (config.get("epsilon", 1e-8) if eps else 0)
+            next_w = w - lr * m_hat / denom
+        config["m"], config["v"], config["t"] = (m_hat, v_hat, t) if store_hat else (m, v, t)
+        return next_w, config
+    return adam
+
+
+def _momentum_with(read_momentum=True, default_momentum=0.9):
+    def sgd_momentum(w, dw, config=None):
+        config = dict(config or {})
+        mu = config.get("momentum", default_momentum) if read_momentum else 0.9
+        v = mu * config.get("velocity", np.zeros_like(w)) - config.get("learning_rate", 1e-2) * dw
+        return w + v, {**config, "velocity": v}
+    return sgd_momentum
+
+
+def _adagrad_no_eps(w, dw, config=None):
+    config = {} if config is None else config
+    cache = config.get("cache", np.zeros_like(w)) + dw * dw
+    config["cache"] = cache
+    with np.errstate(all="ignore"):
+        return w - config.get("learning_rate", 1e-2) * dw / np.sqrt(cache), config
+
+
+RULE_MISTAKES = [
+    ("adam", _adam_with(b_of_v="beta1"), "averaged with beta1"),
+    ("adam", _adam_with(sqrt=False), "square root"),
+    ("adam", _adam_with(correct=("m",)), "only one of the two moments"),
+    ("adam", _adam_with(correct=("v",)), "only one of the two moments"),
+    ("adam", _adam_with(store_hat=True), "holds the bias-corrected"),
+    ("adam", _adam_with(read_betas=False), "ignores beta1 and beta2 in config"),
+    ("adam", _adam_with(t_step=2), "one step ahead"),
+    ("adam", _adam_with(eps=False), "that is what epsilon is for"),
+    ("adam", _adam_with(none_ok=False), "fails when config is none"),
+    ("adagrad", _adagrad_no_eps, "that is what epsilon is for"),
+    ("sgd_momentum", _momentum_with(read_momentum=False), "ignores the momentum in config"),
+    ("sgd_momentum", _momentum_with(default_momentum=0.5), "default momentum is 0.5"),
+    ("sgd_momentum", _momentum_with(default_momentum=0.99), "default momentum is 0.99"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", RULE_MISTAKES)
+def test_update_rule_rules_and_named_mistakes(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def test_adam_written_another_way_passes():
+    result = run_check(_adam_with(), exercise="adam")
+    assert result.passed, result.messages

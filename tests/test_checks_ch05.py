@@ -1,5 +1,29 @@
-"""Chapter 5's checks: the references pass, stubs are "not attempted", and every classic
-backpropagation mistake is rejected with its hint."""
+"""Chapter 5's checks: the references pass, stubs are "not attempted", correct code in other styles
+passes, and every classic backpropagation mistake is rejected with a hint that names it.
+
+Every rule of each exercise statement and the test that holds the check to it:
+
+| exercise | rule of the statement | test (table entry or function) |
+|---|---|---|
+| Value | .data a number, .grad starts at 0.0 | VALUE_WRONG `_NoData`, `_GradStartsAtOne` |
+| | `_prev` holds the inputs | `test_value_prev_is_checked` |
+| | `_backward` passes out.grad back (leaf: nothing) | `test_value_backward_function_is_checked` |
+| | + - * / with numbers on either side | VALUE_WRONG no_rmul, no_rsub, rsub_swapped, no_wrap, ... |
+| | ** n, exp, tanh, relu, sigmoid and their gradients | VALUE_WRONG pow_*, exp_grad, tanh_grad, sigmoid_grad, relu_grad |
+| | backward: topological order, seed 1, reversed | VALUE_WRONG order=recursive/bfs/not_reversed/no_seed; hang test |
+| | every _backward adds (+=) local * out.grad | VALUE_WRONG assign, assign_add, no_chain, mul_no_swap |
+| affine_forward | x of any number of dimensions, flattened per example | WRONG "reshape", "mixes numbers"; `x.shape =` test |
+| | out = x_flat @ w + b | WRONG bias, transposed, wrong axis; STATED_RULES `*` |
+| | cache = (x, w, b), x unflattened | WRONG "flattened x", "exactly (x, w, b)", "tuple" |
+| affine_backward | dx shaped like x, dw (D, M), db (M,) | WRONG reshape(x.shape), wrong axis, keepdims, dw transposed |
+| | the cached x is not changed | STATED_RULES `x.shape = ...` on the cache |
+| relu_forward | max(0, x) elementwise, any shape, cache = x | WRONG relu_forward; STATED_RULES np.max / max |
+| | x not changed in place | Probe (core), `test_relu_backward_in_place_is_rejected` |
+| relu_backward | dout where x > 0, zero elsewhere, shaped like x | WRONG relu_backward; `>=` accepted |
+| softmax_loss | mean cross-entropy (natural log) as a float | WRONG sum, base 10, sign, "single number" |
+| | dscores = (p - onehot) / N | WRONG subtract 1, every entry, whole columns, batch size, axis |
+| | finite and exact for scores thousands apart | `test_softmax_loss_shifted_but_log...`, without shift |
+"""
 import math
 from collections import deque
 
@@ -580,3 +604,44 @@ def test_value_with_prev_as_a_set_passes():
     Value = _value_from_reference(("self._prev = tuple(_children)", "self._prev = set(_children)"))
     result = run_check(Value)
     assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before, and raw NumPy errors given their cause
+# ---------------------------------------------------------------------------------------------
+
+def relu_forward_np_max(x):
+    return np.max(0, x), x
+
+
+def relu_forward_builtin_max(x):
+    return max(0, x), x
+
+
+def affine_backward_reshapes_cache(dout, cache):
+    x, w, b = cache
+    x.shape = (x.shape[0], -1)
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def affine_forward_star(x, w, b):
+    return x.reshape(len(x), -1) * w + b, (x, w, b)
+
+
+STATED_RULES = [
+    ("relu_forward", relu_forward_np_max, "`np.maximum(0, x)`, which compares entry by entry"),
+    ("relu_forward", relu_forward_builtin_max, "python's `max` compares whole arrays"),
+    ("affine_backward", affine_backward_reshapes_cache, "changed the shape of the cached x"),
+    ("affine_forward", affine_forward_star, "multiplies entry by entry"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
+def test_stated_rules_and_raw_numpy_errors(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
+
+
+def test_value_backward_function_is_checked():
+    """The statement names `_backward`; a Value that keeps it under another name is told so."""
+    Value = _value_from_reference(("_backward", "_pass_back"))
+    assert_rejected(run_check(Value), "no callable `._backward`")

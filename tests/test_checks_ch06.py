@@ -1,4 +1,26 @@
-"""Chapter 6's checks reject each classic dropout and two-layer-network mistake with its hint."""
+"""Chapter 6's checks: correct code in other styles passes, and each classic dropout and
+two-layer-network mistake is rejected with a hint that names it.
+
+Every rule of each exercise statement and the test that holds the check to it:
+
+| exercise | rule of the statement | test (table entry or function) |
+|---|---|---|
+| dropout_forward | p is the drop probability | WRONG_FORWARD keep_is_p, "dropped 50" |
+| | rng = default_rng(dropout_param.get("seed")), mask from rng.random >= p | WRONG_FORWARD seed=*, strict_seed; binomial test; STATED_RULES 2-D only |
+| | NumPy's global generator untouched | the reseeds-the-global-generator test |
+| | mask = keep / (1 - p), out = x * mask, any shape | WRONG_FORWARD scale=*, shared_mask, no_drop; STATED_RULES 3-D |
+| | test mode: a copy of x, mask None | WRONG_FORWARD test=*; STATED_RULES x itself |
+| | cache = (dropout_param, mask) | WRONG_FORWARD cache_mask=*, "pair" |
+| dropout_backward | dx = dout * the cached mask (never a new one) | WRONG_BACKWARD new mask, twice, scale, inverted |
+| | test mode: dx = dout | WRONG_BACKWARD "holds no mask", "scale the gradient" |
+| TwoLayerNet | rng = default_rng(seed), W = weight_scale * standard_normal, b = 0 | WRONG_NET scale, variance, uniform, bias_zero, seed_used; STATED_RULES global, two_generators |
+| | W1 (D, H), W2 (H, C), b 1-D | WRONG_NET transpose_W1, bias_2d |
+| | scores from self.params: affine, ReLU, affine | WRONG_NET local_weights, relu, tanh, relu_on_scores, b1/b2 |
+| | y None: scores, dropout in test mode | WRONG_NET tuple_scores, test_dropout, test_scale, stay_in_train |
+| | train: dropout with seed int(self._mask_rng.integers(2**31)) | WRONG_NET train_dropout, keep_is_p, fixed_mask; STATED_RULES fresh, global |
+| | mean softmax loss + 0.5 reg (W1**2 + W2**2) | WRONG_NET mean_loss, svm, reg_* |
+| | grads keyed like params, reg W on weights only | WRONG_NET reg_grad, reg_bias, relu_backward, backward_mask |
+"""
 import numpy as np
 import pytest
 
@@ -460,3 +482,74 @@ def test_spiral_numbers_of_the_chapter():
           num_epochs=200, batch_size=300)
     assert 0.4 <= evaluate_accuracy(linear, X, y) <= 0.6
     assert train_spiral_net(X, y, hidden_dim=100, num_epochs=300)[1] >= 0.97
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before
+# ---------------------------------------------------------------------------------------------
+
+def forward_returning_x_itself(x, dropout_param):
+    if dropout_param["mode"] == "test":
+        return x, (dropout_param, None)
+    return reference.dropout_forward(x, dropout_param)
+
+
+def forward_2d_only(x, dropout_param):
+    if dropout_param["mode"] == "test":
+        return x.copy(), (dropout_param, None)
+    rng = np.random.default_rng(dropout_param.get("seed"))
+    p = dropout_param["p"]
+    mask = (rng.random((x.shape[0], x.shape[1])) >= p) / (1 - p)  # assumes x is 2-D
+    return x * mask.reshape(x.shape[0], x.shape[1], *([1] * (x.ndim - 2))), (dropout_param, mask)
+
+
+def _net_subclass(init=None, dropout_seed=None):
+    """The reference network with its weight draws or dropout seeds replaced."""
+    class TwoLayerNet(reference.TwoLayerNet):
+        def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                     dropout=0.0, seed=None):
+            super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+            if init == "global":
+                np.random.seed(0 if seed is None else seed)
+                self.params["W1"] = weight_scale * np.random.randn(input_dim, hidden_dim)
+                self.params["W2"] = weight_scale * np.random.randn(hidden_dim, num_classes)
+            elif init == "two_generators":
+                self.params["W1"] = weight_scale * np.random.default_rng(seed).standard_normal(
+                    (input_dim, hidden_dim))
+                self.params["W2"] = weight_scale * np.random.default_rng(seed).standard_normal(
+                    (hidden_dim, num_classes))
+            if dropout_seed == "global":
+                pass
+            elif dropout_seed == "fresh":
+                self._dropout_rng = np.random.default_rng(12345)
+
+        def loss(self, X, y=None):
+            if dropout_seed == "global" and y is not None:
+                saved = self._dropout_rng
+                self._dropout_rng = _GlobalIntegers()
+                try:
+                    return super().loss(X, y)
+                finally:
+                    self._dropout_rng = saved
+            return super().loss(X, y)
+    return TwoLayerNet
+
+
+class _GlobalIntegers:
+    def integers(self, high):
+        return np.random.randint(high)
+
+
+STATED_RULES = [
+    ("dropout_forward", forward_returning_x_itself, "asks for a copy"),
+    ("dropout_forward", forward_2d_only, "with seed 7 your mask is not the one"),
+    ("TwoLayerNet", _net_subclass(init="global"), "global generator"),
+    ("TwoLayerNet", _net_subclass(init="two_generators"), "not the ones the statement's generator"),
+    ("TwoLayerNet", _net_subclass(dropout_seed="global"), "loss draws from (or reseeds) numpy's global"),
+    ("TwoLayerNet", _net_subclass(dropout_seed="fresh"), "masks are not the ones the statement names"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
+def test_stated_rules(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)

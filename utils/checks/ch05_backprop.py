@@ -14,8 +14,10 @@ from ..reference import autograd as ref_autograd
 from ..reference import layers as ref
 from ..reference import losses as ref_losses
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (CheckFailed, _call_with_time_limit, _exit_message, _shorten, close, exercise, expect_array,
-                   expect_number, fail, mistake)
+from .ch04_optimization import _quiet_call
+from .core import (CheckFailed, _call_with_time_limit, _describe, _exit_message, _shorten, close, exercise,
+                   expect_array, expect_number, fail, mistake)
+from .numpy_errors import explains_numpy_errors
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -36,7 +38,7 @@ def _tuple(out, n, what, names):
 def _kind(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return f"an object of type {type(value).__name__}"
+    return _describe(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,6 +488,33 @@ def _check_value_numerical(b):
              f"differ from the numerical gradient {np.round(want, 4)}.")
 
 
+def _check_value_backward_fn(b):
+    """The statement names ``_backward``: a leaf's does nothing, an operation's passes
+    ``out.grad`` (whatever it is at the time of the call) back to its inputs."""
+    leaf = b.new(2.0)
+    if not callable(getattr(leaf, "_backward", None)):
+        fail("`Value(2.0)` has no callable `._backward`. The statement keeps this name: every "
+             "Value has a function `_backward` (a do-nothing `lambda: None` for a leaf), and an "
+             "operation replaces it on the Value it returns.")
+    _run("Value(2.0)._backward()", leaf._backward)
+    if _attr(leaf, "grad", "Value(2.0)") != 0.0:
+        fail("Calling a leaf's `_backward()` changed its .grad: a Value created from a number "
+             "has nobody to pass a gradient to, so its `_backward` does nothing.")
+    x, y = b.new(3.0), b.new(-2.0)
+    out = b.op("Value(3.0) * Value(-2.0)", lambda p, q: p * q, x, y)
+    if not callable(getattr(out, "_backward", None)):
+        fail("`(x * y)._backward` is not callable: store the function that passes out.grad back "
+             "as `out._backward = _backward`.")
+    out.grad = 2.0
+    _run("(x * y)._backward()", out._backward)
+    got = (_attr(x, "grad", "x"), _attr(y, "grad", "y"))
+    if not (_near(got[0], -4.0) and _near(got[1], 6.0)):
+        fail("For out = x * y with x = 3, y = -2, setting out.grad = 2 and calling "
+             f"`out._backward()` gives x.grad = {got[0]:.4g}, y.grad = {got[1]:.4g}; expected "
+             "-4 and 6. `_backward` must use the current out.grad (read it inside the function, "
+             "when it is called), times the local gradient.")
+
+
 @exercise("Value", reference=ref_autograd.Value, chapter=5, time_limit=5.0)
 def check_value(call):
     _TIME[0] = call.exercise.time_limit
@@ -500,6 +529,7 @@ def check_value(call):
     _check_value_number_grads(b)
     _check_value_examples(b)
     _check_value_numerical(b)
+    _check_value_backward_fn(b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,6 +544,7 @@ def _affine_case(seed, shape, M):
 
 
 @exercise("affine_forward", reference=ref.affine_forward, chapter=5)
+@explains_numpy_errors
 def check_affine_forward(call):
     # Square first (N = D = M): transposition mistakes show as wrong values instead of crashes.
     xs, ws, bs = _affine_case(10, (4, 4), 4)
@@ -524,6 +555,9 @@ def check_affine_forward(call):
     mistake(close(out, xs @ ws + bs[:, None]), "Your bias is added along the wrong axis: b has "
                                                "one entry per output (column): x @ w + b.")
     mistake(close(out, xs @ ws), "You left out the bias: out = x @ w + b.")
+    mistake(close(out, xs * ws + bs), "You used `*`, which multiplies entry by entry (it only ran "
+                                      "because x and w happen to be square here). The affine "
+                                      "layer is a matrix product: x_flat @ w + b.")
     x, w, b = _affine_case(11, (2, 3, 2, 2), 5)
     try:
         res = call(x, w, b)
@@ -565,12 +599,27 @@ def _db_shape(db, N, M):
     expect_array(db, shape=(M,), what="db")
 
 
+def _no_reshape_in_place(call, dout, shape, M):
+    """Flattening the cached x through `x.shape = ...` reshapes the forward pass's own array
+    (the Probe would only see "changed `cache`"): name it."""
+    x, w, b = _affine_case(24, (3,) + shape, M)
+    cache, shape = ref.affine_forward(x, w, b)[1], x.shape
+    if _quiet_call(call.fn, (dout.copy(), cache), {}, call.exercise.time_limit):
+        if cache[0].shape != shape:
+            fail(f"`affine_backward` changed the shape of the cached x in place (from {shape} "
+                 f"to {cache[0].shape}): `x.shape = ...` or `x.resize(...)` reshapes the array "
+                 "the forward pass stored, not a copy. Use a new name for the flattened view: "
+                 "`x_flat = x.reshape(x.shape[0], -1)`.")
+
+
 @exercise("affine_backward", reference=ref.affine_backward, chapter=5)
+@explains_numpy_errors
 def check_affine_backward(call):
     # Square case (D = M = 4, N = 3): a missing transpose gives a wrong value, not a crash.
     x, w, b = _affine_case(20, (3, 4), 4)
     _, cache = ref.affine_forward(x, w, b)
     dout = np.random.default_rng(21).standard_normal((3, 4))
+    _no_reshape_in_place(call, dout, (2, 2, 2), 4)
     dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
     dx = expect_array(dx, what="dx")
     dw = expect_array(dw, what="dw")
@@ -646,6 +695,7 @@ def _relu_input():
 
 
 @exercise("relu_forward", reference=ref.relu_forward, chapter=5)
+@explains_numpy_errors
 def check_relu_forward(call):
     x = _relu_input()
     out, cache = _tuple(call(x), 2, "relu_forward", "out, cache")
@@ -668,6 +718,7 @@ def check_relu_forward(call):
 
 
 @exercise("relu_backward", reference=ref.relu_backward, chapter=5)
+@explains_numpy_errors
 def check_relu_backward(call):
     x = _relu_input()
     # dout has both signs where x > 0 and where x < 0, so every mask mistake shows.
@@ -718,6 +769,7 @@ CAT_SCORES, CAT_LABEL = np.array([[3.2, 5.1, -1.7]]), np.array([0])
 
 
 @exercise("softmax_loss", reference=ref_losses.softmax_loss, chapter=5)
+@explains_numpy_errors
 def check_softmax_loss(call):
     rng = np.random.default_rng(40)
     N, C = 5, 4
