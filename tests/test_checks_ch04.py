@@ -43,6 +43,17 @@ from utils.checks import run_check
 from utils.gradient_check import eval_numerical_gradient, rel_error
 from utils.reference import losses
 
+_RESULTS = {}
+
+
+def _checked(fn, exercise):
+    """run_check, once per (function, exercise) in this process: the hint-share test below
+    reads the same results as the rejection tests."""
+    key = (id(fn), exercise)
+    if key not in _RESULTS:
+        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
+    return _RESULTS[key][1]
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,14 +239,14 @@ WRONG_NUMERICAL = [
     (_ng_scalar, "single number"),
     (_ng_flat, "shape"),
     (_num_grad("centered", fixed_h=1e-5), "ignores its argument h"),
-    (lambda f, x, h=1e-5: np.zeros_like(x), "differs from the centered difference"),
+    (lambda f, x, h=1e-5: np.zeros_like(x), "all zeros"),
     (lambda f, x, h=1e-5: None, "return"),
 ]
 
 
 @pytest.mark.parametrize("wrong, hint", WRONG_NUMERICAL)
 def test_numerical_gradient_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="numerical_gradient"), hint)
+    assert_rejected(_checked(wrong, exercise="numerical_gradient"), hint)
 
 
 def test_numerical_gradient_default_h_checked():
@@ -358,11 +369,15 @@ COMMON_LINEAR = [
 ]
 
 
-@pytest.mark.parametrize("kwargs, hint", COMMON_LINEAR)
-@pytest.mark.parametrize("name", ["linear_svm_loss", "linear_softmax_loss"])
-def test_linear_losses_reject_common_mistakes(name, kwargs, hint):
-    scores_grad = _svm() if name == "linear_svm_loss" else losses.softmax_loss
-    assert_rejected(run_check(_linear(scores_grad, **kwargs), exercise=name), hint)
+COMMON_LINEAR_CASES = [(name, _linear(_svm() if name == "linear_svm_loss" else losses.softmax_loss,
+                                      **kwargs), hint)
+                       for name in ("linear_svm_loss", "linear_softmax_loss")
+                       for kwargs, hint in COMMON_LINEAR]
+
+
+@pytest.mark.parametrize("name, wrong, hint", COMMON_LINEAR_CASES)
+def test_linear_losses_reject_common_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 WRONG_SVM = [
@@ -377,7 +392,7 @@ WRONG_SVM = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_SVM)
 def test_linear_svm_loss_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="linear_svm_loss"), hint)
+    assert_rejected(_checked(wrong, exercise="linear_svm_loss"), hint)
 
 
 WRONG_SOFTMAX = [
@@ -393,7 +408,7 @@ WRONG_SOFTMAX = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_SOFTMAX)
 def test_linear_softmax_loss_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="linear_softmax_loss"), hint)
+    assert_rejected(_checked(wrong, exercise="linear_softmax_loss"), hint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +497,7 @@ WRONG_MOMENTUM = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_MOMENTUM)
 def test_sgd_momentum_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="sgd_momentum"), hint)
+    assert_rejected(_checked(wrong, exercise="sgd_momentum"), hint)
 
 
 def _adagrad(variant, lr_default=1e-2):
@@ -528,7 +543,7 @@ WRONG_ADAGRAD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_ADAGRAD)
 def test_adagrad_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="adagrad"), hint)
+    assert_rejected(_checked(wrong, exercise="adagrad"), hint)
 
 
 def _adam(variant, lr_default=1e-3):
@@ -581,13 +596,13 @@ WRONG_ADAM = [
     (_adam("t_not_stored"), "t is not incremented"),
     (_adam("right", lr_default=1e-2), "default learning_rate is 0.01"),
     (_adam("right", lr_default=1e-1), "default learning_rate is 0.1"),
-    (_adam("right", lr_default=5e-3), "defaults"),
+    (_adam("right", lr_default=5e-3), "default learning_rate is 0.005"),
 ]
 
 
 @pytest.mark.parametrize("wrong, hint", WRONG_ADAM)
 def test_adam_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="adam"), hint)
+    assert_rejected(_checked(wrong, exercise="adam"), hint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,7 +690,7 @@ WRONG_SGD = [
     (_sgd("per_iter_choice"), "new permutation (or a new sample) for every batch"),
     (_sgd("straddle"), "a batch straddles two epochs"),
     (_sgd("reseed_global"), "NumPy's global generator"),
-    (_sgd("legacy_rng"), "your batches are not the ones the rules give"),
+    (_sgd("legacy_rng"), "legacy generator np.random.randomstate(seed)"),
     (_sgd("same_order"), "same order"),
     (_sgd("mismatch"), "do not match"),
     (_sgd("no_assign"), "does not change"),
@@ -688,7 +703,7 @@ WRONG_SGD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_SGD)
 def test_minibatch_sgd_rejects(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="minibatch_sgd"), hint)
+    assert_rejected(_checked(wrong, exercise="minibatch_sgd"), hint)
 
 
 def test_minibatch_sgd_accepts_the_stated_rules_written_another_way():
@@ -860,7 +875,7 @@ RULES_AND_NAMED_MISTAKES = [
 
 @pytest.mark.parametrize("name, wrong, hint", RULES_AND_NAMED_MISTAKES)
 def test_rules_and_named_mistakes_of_the_linear_losses(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def _adam_with(b_of_v="beta2", sqrt=True, correct=("m", "v"), store_hat=False, read_betas=True,
@@ -923,9 +938,263 @@ RULE_MISTAKES = [
 
 @pytest.mark.parametrize("name, wrong, hint", RULE_MISTAKES)
 def test_update_rule_rules_and_named_mistakes(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def test_adam_written_another_way_passes():
     result = run_check(_adam_with(), exercise="adam")
     assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
+# in another style than the reference, which must pass, and at least five classic mistakes,
+# which must fail with a hint that names them; and the share of generic hints over all of them.
+# ---------------------------------------------------------------------------------------------
+
+def numerical_gradient_on_copies(f, x, h=1e-5):
+    """nditer with multi_index, a fresh copy per evaluation: x is never touched."""
+    grad = np.empty(x.shape)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        ix = it.multi_index
+        plus, minus = x.astype(float), x.astype(float)
+        plus[ix] += h
+        minus[ix] -= h
+        grad[ix] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def numerical_gradient_flat_index(f, x, h=1e-5):
+    """A flat counter with np.unravel_index, the entry saved and restored in place."""
+    grad = np.zeros(x.shape, dtype=float)
+    for k in range(x.size):
+        ix = np.unravel_index(k, x.shape)
+        saved = float(x[ix])
+        x[ix] = saved + h
+        up = f(x)
+        x[ix] = saved - h
+        down = f(x)
+        x[ix] = saved
+        grad[ix] = 0.5 * (up - down) / h
+    return grad
+
+
+def linear_svm_loss_one_hot(W, X, y, reg):
+    """One-hot matrix instead of fancy indexing."""
+    N, C = X.shape[0], W.shape[1]
+    Y = np.eye(C)[y]
+    S = X.dot(W)
+    correct = (S * Y).sum(axis=1, keepdims=True)
+    margins = np.maximum(0, S - correct + 1) * (1 - Y)
+    active = (margins > 0).astype(float)
+    dS = active - Y * active.sum(axis=1, keepdims=True)
+    return margins.sum() / N + reg / 2 * (W ** 2).sum(), X.T.dot(dS) / N + reg * W
+
+
+def linear_svm_loss_einsum(W, X, y, reg):
+    """einsum for the products, take_along_axis for the correct scores, np.where for the mask."""
+    N = len(y)
+    S = np.einsum("nd,dc->nc", X, W)
+    s_y = np.take_along_axis(S, y[:, None], axis=1)
+    margins = np.where(np.arange(W.shape[1])[None, :] == y[:, None], 0.0,
+                       np.maximum(0.0, S - s_y + 1.0))
+    dS = np.where(margins > 0, 1.0, 0.0)
+    np.put_along_axis(dS, y[:, None], -dS.sum(axis=1, keepdims=True), axis=1)
+    return float(np.sum(margins) / N + 0.5 * reg * np.einsum("dc,dc->", W, W)), \
+        np.einsum("nd,nc->dc", X, dS) / N + reg * W
+
+
+def linear_softmax_loss_one_hot(W, X, y, reg):
+    N, C = X.shape[0], W.shape[1]
+    Y = np.eye(C)[y]
+    S = X @ W
+    shifted = S - np.max(S, axis=1, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    log_p = shifted - lse
+    loss = -np.sum(Y * log_p) / N + 0.5 * reg * np.sum(np.square(W))
+    return loss, X.T @ ((np.exp(log_p) - Y) / N) + reg * W
+
+
+def minibatch_sgd_batch_list(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+    """A list of the epoch's full batches, refilled from a new permutation; in-place steps on a
+    copy of W0."""
+    rng = np.random.default_rng(seed)
+    N = len(y)
+    W, history, batches = np.array(W0, dtype=float), [], []
+    for _ in range(num_iters):
+        if not batches:
+            order = rng.permutation(N)
+            batches = [order[k:k + batch_size] for k in range(0, N - batch_size + 1, batch_size)]
+        idx = batches.pop(0)
+        loss, dW = loss_fn(W, X[idx], y[idx])
+        history.append(loss)
+        W -= learning_rate * dW
+    return W, history
+
+
+def minibatch_sgd_while(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+    rng = np.random.default_rng(seed)
+    N, it, W, history = X.shape[0], 0, W0, []
+    while it < num_iters:
+        order = rng.permutation(N)
+        start = 0
+        while start + batch_size <= N and it < num_iters:
+            idx = order[start:start + batch_size]
+            loss, dW = loss_fn(W, X[idx], y[idx])
+            history.append(float(loss))
+            W = W - learning_rate * dW
+            start, it = start + batch_size, it + 1
+    return W, history
+
+
+def sgd_momentum_in_place_velocity(w, dw, config=None):
+    config = {} if config is None else config
+    lr = config.setdefault("learning_rate", 1e-2)
+    mu = config.setdefault("momentum", 0.9)
+    v = config.setdefault("velocity", np.zeros_like(w))
+    v *= mu
+    v -= lr * dw
+    return w + v, config
+
+
+def adagrad_in_place_cache(w, dw, config=None):
+    config = {} if config is None else config
+    cache = config.setdefault("cache", np.zeros_like(w))
+    cache += np.square(dw)
+    step = np.divide(dw, np.sqrt(cache) + config.get("epsilon", 1e-8))
+    return w - config.get("learning_rate", 1e-2) * step, config
+
+
+def adagrad_new_dict(w, dw, config=None):
+    old = dict(config) if config else {}
+    cache = old.get("cache", 0 * w) + dw ** 2
+    lr, eps = old.get("learning_rate", 1e-2), old.get("epsilon", 1e-8)
+    return w - lr * dw / (cache ** 0.5 + eps), {**old, "cache": cache}
+
+
+def adam_kingma_form(w, dw, config=None):
+    """Algorithm 1's last lines in Kingma and Ba's efficient form: the corrections folded into
+    the step size (epsilon then sits slightly differently, which the tolerance accepts)."""
+    config = {} if config is None else config
+    for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999),
+                       ("epsilon", 1e-8)):
+        config.setdefault(key, value)
+    b1, b2 = config["beta1"], config["beta2"]
+    config["t"] = config.get("t", 0) + 1
+    t = config["t"]
+    config["m"] = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
+    config["v"] = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw * dw
+    lr_t = config["learning_rate"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    return w - lr_t * config["m"] / (np.sqrt(config["v"]) + config["epsilon"]), config
+
+
+CORRECT = [
+    ("numerical_gradient", numerical_gradient_on_copies),
+    ("numerical_gradient", numerical_gradient_flat_index),
+    ("linear_svm_loss", linear_svm_loss_one_hot),
+    ("linear_svm_loss", linear_svm_loss_einsum),
+    ("linear_softmax_loss", linear_softmax_loss_logaddexp),
+    ("linear_softmax_loss", linear_softmax_loss_one_hot),
+    ("minibatch_sgd", minibatch_sgd_batch_list),
+    ("minibatch_sgd", minibatch_sgd_while),
+    ("sgd_momentum", _momentum_with()),
+    ("sgd_momentum", sgd_momentum_in_place_velocity),
+    ("adagrad", _adagrad("eps_inside")),
+    ("adagrad", adagrad_in_place_cache),
+    ("adagrad", adagrad_new_dict),
+    ("adam", _adam("eps_inside")),
+    ("adam", _adam_with()),
+    ("adam", adam_kingma_form),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT])
+def test_correct_code_in_another_style_passes(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def _svm_missing_keepdims(W, X, y, reg):
+    N = X.shape[0]
+    S = X @ W
+    margins = np.maximum(0, S - S[np.arange(N), y] + 1)  # (N, C) - (N,): no [:, None]
+    return margins.sum() / N, X.T @ margins
+
+
+def _softmax_whole_batch(W, X, y, reg):
+    N = X.shape[0]
+    S = X @ W
+    e = np.exp(S - S.max())
+    p = e / e.sum()  # no axis
+    dS = p.copy()
+    dS[np.arange(N), y] -= 1
+    return float(-np.mean(np.log(p[np.arange(N), y])) + 0.5 * reg * np.sum(W * W)), \
+        X.T @ dS / N + reg * W
+
+
+def _softmax_loop_short(W, X, y, reg):
+    N = X.shape[0]
+    loss, dW = 0.0, np.zeros_like(W)
+    for i in range(N - 1):  # one example short
+        s = X[i] @ W
+        s = s - s.max()
+        p = np.exp(s) / np.exp(s).sum()
+        loss -= np.log(p[y[i]])
+        p[y[i]] -= 1
+        dW += np.outer(X[i], p)
+    return loss / N + 0.5 * reg * np.sum(W * W), dW / N + reg * W
+
+
+MORE_MISTAKES = [
+    ("linear_svm_loss", _svm_missing_keepdims, "[:, none]"),
+    ("linear_softmax_loss", _softmax_whole_batch, "normalized over the whole batch"),
+    ("linear_softmax_loss", _softmax_loop_short, "range(n - 1)"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", MORE_MISTAKES)
+def test_more_classic_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def _catalogue():
+    """Every (exercise, wrong implementation, hint) in this module's tables."""
+    rows = [("numerical_gradient", w, h) for w, h in WRONG_NUMERICAL]
+    rows += COMMON_LINEAR_CASES
+    rows += [("linear_svm_loss", w, h) for w, h in WRONG_SVM]
+    rows += [("linear_softmax_loss", w, h) for w, h in WRONG_SOFTMAX]
+    rows += [("sgd_momentum", w, h) for w, h in WRONG_MOMENTUM]
+    rows += [("adagrad", w, h) for w, h in WRONG_ADAGRAD]
+    rows += [("adam", w, h) for w, h in WRONG_ADAM]
+    rows += [("minibatch_sgd", w, h) for w, h in WRONG_SGD]
+    return rows + RULES_AND_NAMED_MISTAKES + RULE_MISTAKES + MORE_MISTAKES
+
+
+#: Fragments of the checks' catch-all messages: they say that a value is wrong (a formula, the
+#: numbers, a relative error) without naming a cause.
+GENERIC = ["differs from the centered difference", "is not within 1e-7", "; expected",
+           "is not its gradient", "next_w differs from", "after three steps", "after two steps",
+           "should use the defaults", "should change by exactly", "not the ones the rules give",
+           "your next_w differs from adam's", "next_w should be w + v"]
+
+
+def generic_share(rows, checked, generic=GENERIC):
+    """(number of generic first messages, number of rows) over a catalogue."""
+    count = sum(any(g in checked(w, n).messages[0].lower() for g in generic) for n, w, _ in rows)
+    return count, len(rows)
+
+
+def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
+    from utils.checks.core import REGISTRY
+    chapter = sorted(n for n, e in REGISTRY.items() if e.chapter == 4)
+    rows = _catalogue()
+    for name in chapter:
+        assert sum(n == name for n, _ in CORRECT) >= 2, name
+        assert len({h for n, _, h in rows if n == name}) >= 5, name
+
+
+def test_generic_hint_share_is_below_five_percent():
+    generic, total = generic_share(_catalogue(), lambda w, n: _checked(w, exercise=n))
+    print(f"chapter 4: {generic} generic hints out of {total} mistakes")
+    assert generic / total < 0.05, (generic, total)

@@ -118,6 +118,9 @@ def check_numerical_gradient(call):
     mistake(close(out, _centered(_bumpy, x, 1e-5), rtol=1e-9) and not close(out, good, rtol=1e-9),
             "Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
             "is given.")
+    mistake(np.all(out == 0), "Your gradient is all zeros: no entry was filled in. Assign each "
+                              "partial derivative into the array you return, "
+                              "`grad[ix] = (f_plus - f_minus) / (2 * h)`, inside the loop.")
     if not close(out, good, rtol=1e-7):
         fail("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
              "taken one entry at a time. Check that every entry is perturbed and measured.")
@@ -376,9 +379,15 @@ def check_linear_softmax_loss(call):
     data = _softmax_parts(W, X, y)[0]
     N = X.shape[0]
     short = ref_losses.softmax_loss((X @ W)[:-1], y[:-1])[0] * (N - 1) / N
+    S = X @ W
+    batch_p = np.exp(S - S.max()) / np.exp(S - S.max()).sum()  # normalized over the whole batch
     data_variants = [
         (data / np.log(10), "Your cross-entropy uses log10; it uses the natural log, np.log."),
         (data / np.log(2), "Your cross-entropy uses log2; it uses the natural log, np.log."),
+        (-np.mean(np.log(batch_p[np.arange(N), y])),
+         "Your probabilities are normalized over the whole batch: np.sum without an axis adds "
+         "the exponentials of every example. Each row is one example's distribution: sum over "
+         "axis=1 with keepdims=True."),
         (short, "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
                 "example early, since range(N) already ends at N - 1."),
     ]
@@ -743,10 +752,11 @@ def check_adam(call):
     w0, grads = _fresh_problem(47)
     w1, config = step(w0, grads[0])
     ref_w1, _ = ref_optim.adam(w0, grads[0])
-    for wrong_lr in (1e-2, 1e-1, 1e-4):
-        mistake(close(w1, w0 + (ref_w1 - w0) * wrong_lr / 1e-3, rtol=1e-6),
-                f"Your default learning_rate is {wrong_lr:g}; Adam's default is 1e-3 "
-                "(the value Kingma and Ba recommend).")
+    ratio = (w1 - w0) / (ref_w1 - w0)  # the same in every entry if only the rate is off
+    wrong_lr = float(np.mean(ratio)) * 1e-3
+    mistake(not np.isclose(wrong_lr, 1e-3) and np.allclose(ratio, ratio.flat[0], rtol=1e-6),
+            f"Your default learning_rate is {wrong_lr:.3g}; Adam's default is 1e-3 "
+            "(the value Kingma and Ba recommend).")
     if not close(w1, ref_w1, rtol=1e-6):
         fail("Starting from config=None the first step should use the defaults "
              "learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, and m = v = 0, t = 0. "
@@ -915,6 +925,18 @@ def _check_batches(call, got, N, bs, iters, seed):
             "Some of your batches hold the same example twice: you sample with replacement "
             "(rng.choice or rng.integers). Shuffle once per epoch with rng.permutation(N) and walk "
             "through the permutation in batch_size steps.")
+    legacy = np.random.RandomState(seed)
+    legacy_order, legacy_batches, cursor = legacy.permutation(N), [], 0
+    for _ in range(iters):
+        if cursor + bs > N:
+            legacy_order, cursor = legacy.permutation(N), 0
+        legacy_batches.append(legacy_order[cursor:cursor + bs])
+        cursor += bs
+    mistake(same(legacy_batches),
+            "Your batches follow the rules but come from the legacy generator "
+            "np.random.RandomState(seed). The statement names rng = np.random.default_rng(seed), "
+            "the generator NumPy recommends; its draws differ, so your runs cannot be compared "
+            "with the course's.")
     fresh = [np.random.default_rng(seed).permutation(N)[:bs] for _ in range(iters)]
     rng = np.random.default_rng(seed)
     drawn = [rng.permutation(N)[:bs] for _ in range(iters)]

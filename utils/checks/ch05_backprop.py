@@ -301,6 +301,11 @@ def _check_value_local_gradients(b):
              "output's own gradient to 1 (d out / d out = 1) before passing it back.")
     if not _near(_attr(out, "grad", "out"), 1.0):
         fail(f"After out.backward(), out.grad should be 1 (d out / d out) but is {out.grad:.4g}.")
+    if _attr(x, "grad", "x") == 0.0:
+        fail("For out = x * 2, out.grad is 1 after out.backward() but x.grad stays 0: the "
+             "multiply's `_backward` never ran or never added to x.grad. Attach it to the result "
+             "(`out._backward = _backward` before `return out`), and have backward() call "
+             "`node._backward()` for every node, including the output itself.")
     x = b.new(3.0)
     out = b.op("(x * 2) * 3", lambda v: (v * 2) * 3, x)
     b.backward(out, "(x * 2) * 3")

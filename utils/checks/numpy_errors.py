@@ -49,8 +49,9 @@ _ADVICE = [
      "`*` multiplies entry by entry, so it needs arrays of matching shapes. The scores are a "
      "matrix product: `X @ W` (or `np.dot(X, W)`), shapes (N, D) @ (D, C) -> (N, C)."),
     ((ValueError,), lambda msg, src: "matmul" in msg or "not aligned" in msg,
-     "A matrix product got shapes whose inner sizes differ: (N, D) @ (D, M) needs the two D's "
-     "equal, so a transpose is missing or one too many. Write the shape beside each factor."),
+     "A matrix product got factors whose inner sizes differ: (N, D) @ (D, M) needs the two D's "
+     "equal. Write the shape beside each factor: usually a transpose is missing or one too many, "
+     "or an array was flattened whole instead of to one row per example."),
     ((ValueError,), lambda msg, src: "broadcast" in msg,
      "Two arrays whose shapes do not broadcast were combined entry by entry. Print the shapes "
      "of both operands; a matrix product is `@`, and a per-row quantity needs `keepdims=True` "
