@@ -34,6 +34,17 @@ from tests.conftest import assert_rejected
 from utils.checks import run_check
 from utils.reference import autograd
 
+_RESULTS = {}
+
+
+def _checked(fn, exercise):
+    """run_check, once per (function, exercise) in this process: the hint-share test below
+    reads the same results as the rejection tests."""
+    key = (id(fn), exercise)
+    if key not in _RESULTS:
+        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
+    return _RESULTS[key][1]
+
 
 
 def test_value_stub_class_not_attempted():
@@ -211,6 +222,9 @@ def make_value(**bug):
                         rec(child)
                 rec(self)
                 return
+            if how == "only_self":  # no traversal: only the output's own gate
+                self._backward()
+                return
             if how == "bfs":  # breadth first, each node once
                 seen, queue = {id(self)}, deque([self])
                 while queue:
@@ -288,7 +302,7 @@ VALUE_WRONG = [
 
 @pytest.mark.parametrize("wrong, hint", VALUE_WRONG)
 def test_value_mistake_is_rejected(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="Value"), hint)
+    assert_rejected(_checked(wrong, exercise="Value"), hint)
 
 
 def test_value_backward_that_hangs_is_stopped(short_time_limit):
@@ -370,7 +384,7 @@ WRONG = {
          "wrong places"),
         (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d), "3 values"),
         (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, 2 * d.sum(0)),
-         "db differs"),
+         "2 times the right one"),
     ],
     "relu_forward": [
         (lambda x: (np.minimum(0, x), x), "keeps the negative"),
@@ -378,7 +392,7 @@ WRONG = {
         (lambda x: ((x > 0).astype(float), x), "mask"),
         (lambda x: (np.maximum(0, x), np.maximum(0, x) + 1), "cache should be the input"),
         (lambda x: np.maximum(0, x), "return out, cache"),
-        (lambda x: (np.clip(x, 0, 1), x), "differs"),
+        (lambda x: (np.clip(x, 0, 1), x), "caps the outputs at 1"),
     ],
     "relu_backward": [
         (lambda d, x: d.copy(), "negative"),
@@ -421,7 +435,7 @@ WRONG = {
 @pytest.mark.parametrize("name, wrong, hint",
                          [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases])
 def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def test_relu_with_greater_equal_is_accepted():
@@ -638,10 +652,243 @@ STATED_RULES = [
 
 @pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
 def test_stated_rules_and_raw_numpy_errors(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def test_value_backward_function_is_checked():
     """The statement names `_backward`; a Value that keeps it under another name is told so."""
     Value = _value_from_reference(("_backward", "_pass_back"))
     assert_rejected(run_check(Value), "no callable `._backward`")
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
+# in another style than the reference, which must pass, and at least five classic mistakes,
+# which must fail with a hint that names them; and the share of generic hints over all of them.
+# ---------------------------------------------------------------------------------------------
+
+class ValueWithHelpers:
+    """Another design: one helper builds every unary gate from (f, f'), - and / have their own
+    gates, an iterative topological sort, and backward() zeroes every .grad before it starts."""
+
+    def __init__(self, data, _children=()):
+        self.data, self.grad = float(data), 0.0
+        self._prev = set(_children)
+        self._backward = lambda: None
+
+    @staticmethod
+    def _wrap(v):
+        return v if isinstance(v, ValueWithHelpers) else ValueWithHelpers(v)
+
+    def _unary(self, value, local):
+        out = ValueWithHelpers(value, (self,))
+
+        def _backward():
+            self.grad += local * out.grad
+        out._backward = _backward
+        return out
+
+    def _binary(self, other, value, d_self, d_other):
+        out = ValueWithHelpers(value, (self, other))
+
+        def _backward():
+            self.grad += d_self * out.grad
+            other.grad += d_other * out.grad
+        out._backward = _backward
+        return out
+
+    def __add__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data + o.data, 1.0, 1.0)
+
+    def __sub__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data - o.data, 1.0, -1.0)
+
+    def __mul__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data * o.data, o.data, self.data)
+
+    def __truediv__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data / o.data, 1 / o.data, -self.data / o.data ** 2)
+
+    def __radd__(self, other):
+        return self._wrap(other) + self
+
+    def __rsub__(self, other):
+        return self._wrap(other) - self
+
+    def __rmul__(self, other):
+        return self._wrap(other) * self
+
+    def __rtruediv__(self, other):
+        return self._wrap(other) / self
+
+    def __neg__(self):
+        return self * -1
+
+    def __pow__(self, n):
+        return self._unary(self.data ** n, n * self.data ** (n - 1))
+
+    def exp(self):
+        e = math.exp(self.data)
+        return self._unary(e, e)
+
+    def tanh(self):
+        t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
+        return self._unary(t, 1 - t ** 2)
+
+    def relu(self):
+        return self._unary(self.data if self.data > 0 else 0.0, 1.0 if self.data > 0 else 0.0)
+
+    def sigmoid(self):
+        s = 0.5 * (1 + math.tanh(self.data / 2))
+        return self._unary(s, s * (1 - s))
+
+    def backward(self):
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in node._prev)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+
+
+ValueWithHelpers.__name__ = "Value"
+
+
+def affine_forward_einsum(x, w, b):
+    return np.einsum("nd,dm->nm", x.reshape(len(x), -1), w) + b[None, :], (x, w, b)
+
+
+def affine_backward_tensordot(dout, cache):
+    x, w, b = cache
+    flat = np.reshape(x, (x.shape[0], w.shape[0]))
+    return (np.dot(dout, w.T).reshape(*x.shape), np.tensordot(flat, dout, axes=([0], [0])),
+            np.sum(dout, axis=0))
+
+
+def relu_forward_mask(x):
+    return x * (x > 0), x
+
+
+def relu_forward_clip(x):
+    return np.clip(x, 0, None), x
+
+
+def relu_backward_where(dout, cache):
+    return np.where(cache > 0, dout, 0.0)
+
+
+def relu_backward_copy(dout, cache):
+    dx = dout.copy()
+    dx[cache <= 0] = 0
+    return dx
+
+
+def softmax_loss_rows(scores, y):
+    """One example at a time (the statement allows loops), each row with its own log-sum-exp."""
+    N = len(y)
+    total, dscores = 0.0, np.zeros_like(scores, dtype=float)
+    for i in range(N):
+        row = scores[i] - np.max(scores[i])
+        log_z = np.log(np.sum(np.exp(row)))
+        total += log_z - row[y[i]]
+        dscores[i] = np.exp(row - log_z)
+        dscores[i, y[i]] -= 1
+    return total / N, dscores / N
+
+
+CORRECT = [
+    ("Value", make_value()),
+    ("Value", ValueWithHelpers),
+    ("Value", _value_from_reference(("self._prev = tuple(_children)",
+                                     "self._prev = set(_children)"))),
+    ("affine_forward", affine_forward_einsum),
+    ("affine_forward", lambda x, w, b: (np.dot(np.reshape(x, (len(x), -1)), w) + b, (x, w, b))),
+    ("affine_backward", affine_backward_tensordot),
+    ("affine_backward", lambda d, c: (np.einsum("nm,dm->nd", d, c[1]).reshape(c[0].shape),
+                                      np.einsum("nd,nm->dm", c[0].reshape(len(c[0]), -1), d),
+                                      d.sum(axis=0))),
+    ("relu_forward", relu_forward_mask),
+    ("relu_forward", relu_forward_clip),
+    ("relu_forward", lambda x: (np.where(x >= 0, x, 0.0), x)),
+    ("relu_backward", relu_backward_where),
+    ("relu_backward", relu_backward_copy),
+    ("relu_backward", lambda d, x: d * (x >= 0)),
+    ("softmax_loss", softmax_loss_rows),
+    ("softmax_loss", softmax_loss_logaddexp),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+def test_correct_code_in_another_style_passes(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def _value_no_attach():
+    """The multiply's _backward written but never attached to its result."""
+    return _value_from_reference(("            other.grad += self.data * out.grad\n\n"
+                                  "        out._backward = _backward\n",
+                                  "            other.grad += self.data * out.grad\n\n"))
+
+
+def softmax_log_of_mean(scores, y):
+    N = len(y)
+    p = _softmax(scores)
+    return float(-np.log(p[np.arange(N), y].mean())), (p - _onehot(y, scores.shape[1])) / N
+
+
+def affine_backward_db_scalar(dout, cache):
+    x, w, _ = cache
+    return (dout @ w.T).reshape(x.shape), x.reshape(len(x), -1).T @ dout, dout.sum()
+
+
+MORE_MISTAKES = [
+    ("Value", make_value(order="only_self"), "from the output back to the inputs"),
+    ("Value", _value_no_attach(), "`_backward` never ran"),
+    ("softmax_loss", softmax_log_of_mean, "log of the mean"),
+    ("affine_backward", affine_backward_db_scalar, "summed over every axis"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", MORE_MISTAKES)
+def test_more_classic_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def _catalogue():
+    rows = [("Value", w, h) for w, h in VALUE_WRONG]
+    rows += [(n, w, h) for n, cases in WRONG.items() for w, h in cases]
+    return rows + STATED_RULES + MORE_MISTAKES
+
+
+#: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
+GENERIC = ["; expected", "differs from", "differ from the numerical gradient",
+           "is wrong on a 3-d input", "expected f = -12", "expected 0.73"]
+
+
+def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
+    from utils.checks.core import REGISTRY
+    rows = _catalogue()
+    for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 5):
+        assert sum(n == name for n, _ in CORRECT) >= 2, name
+        assert len({h for n, _, h in rows if n == name}) >= 5, name
+
+
+def test_generic_hint_share_is_below_five_percent():
+    rows = _catalogue()
+    generic = [(n, h) for n, w, h in rows
+               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
+    print(f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    assert len(generic) / len(rows) < 0.05, generic

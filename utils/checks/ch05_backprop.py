@@ -15,7 +15,7 @@ from ..reference import layers as ref
 from ..reference import losses as ref_losses
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
 from .ch04_optimization import _quiet_call
-from .core import (CheckFailed, _call_with_time_limit, _describe, _exit_message, _shorten, close, exercise,
+from .core import (CheckFailed, _call_with_time_limit, _describe, is_single_number, _exit_message, _shorten, close, exercise,
                    expect_array, expect_number, fail, mistake)
 from .numpy_errors import explains_numpy_errors
 
@@ -595,6 +595,10 @@ def check_affine_forward(call):
         fail("The cache should be exactly (x, w, b), the three inputs, in that order.")
 
 
+_DB_SCALAR = ("Your db is a single number: dout.sum() summed over every axis. The bias has one "
+              "entry per output unit, so sum over the examples only: db = dout.sum(axis=0).")
+
+
 def _db_shape(db, N, M):
     mistake(db.shape == (N,), "Your db is summed over the wrong axis: it has one entry per "
                               "example but needs one per output unit, like b. Sum over the "
@@ -628,6 +632,7 @@ def check_affine_backward(call):
     dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
     dx = expect_array(dx, what="dx")
     dw = expect_array(dw, what="dw")
+    mistake(is_single_number(db), _DB_SCALAR)
     db = expect_array(db, what="db")
     expect_array(dx, shape=(3, 4), what="dx")
     mistake(close(dx, dout @ w), "Your dx uses w without transposing. dx = dout @ w.T: shapes "
@@ -647,6 +652,12 @@ def check_affine_backward(call):
     mistake(close(dx, ref_dx.T.reshape(x.shape)),
             "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
             "dx.reshape(x.shape), without transposing.")
+    for name, got, right in (("dx", dx, ref_dx), ("dw", dw, ref_dw), ("db", db, ref_db)):
+        factor = float(np.sum(got * right) / np.sum(right * right))
+        mistake(not np.isclose(factor, 1.0) and close(got, factor * right),
+                f"Your {name} is {factor:.3g} times the right one: the directions are right, the "
+                "scale is not. Look for a constant factor applied twice or one too many (a "
+                "division by N belongs to the loss only; an affine layer adds no factor).")
     if not close(dx, ref_dx):
         fail("Your dx differs from dout @ w.T on a small example.")
     if not close(dw, ref_dw):
@@ -710,6 +721,8 @@ def check_relu_forward(call):
     mistake(close(out, np.abs(x)), "Your ReLU takes the absolute value; negatives must become 0.")
     mistake(close(out, (x > 0).astype(float)), "You returned the mask x > 0 (zeros and ones); "
                                                "ReLU returns the values: max(0, x).")
+    mistake(close(out, np.clip(x, 0, 1)), "Your ReLU caps the outputs at 1. ReLU is unbounded "
+                                          "above: max(0, x), e.g. np.clip(x, 0, None).")
     if not close(out, np.maximum(0, x)):
         fail("Your out differs from np.maximum(0, x).")
     if not (isinstance(cache, np.ndarray) and cache.shape == x.shape and close(cache, x)):
@@ -797,6 +810,9 @@ def check_softmax_loss(call):
             "of every label in y). Pick one entry per row: p[np.arange(N), y].")
     mistake(np.isclose(loss, -ref_loss), "Your loss has the wrong sign: it is the mean of "
                                          "-log p[correct class], a positive number.")
+    mistake(np.isclose(loss, -np.log(p[rows, y].mean())),
+            "Your loss is the log of the mean probability, -log(mean(p_correct)). Cross-entropy "
+            "is the mean of the logs: take -log of each example's p_correct, then average.")
     mistake(close(ds, p / N), "You forgot to subtract 1 at the correct class: dscores = "
                               "(p - onehot(y)) / N, i.e. p[np.arange(N), y] -= 1.")
     mistake(close(ds, (p - 1) / N), "You subtracted 1 from every entry; subtract it only at the "
