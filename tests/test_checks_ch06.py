@@ -30,6 +30,17 @@ from utils.checks import run_check
 from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
 from utils.reference.losses import softmax_loss, svm_loss
 
+_RESULTS = {}
+
+
+def _checked(fn, exercise):
+    """run_check, once per (function, exercise) in this process: the hint-share test below
+    reads the same results as the rejection tests."""
+    key = (id(fn), exercise)
+    if key not in _RESULTS:
+        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
+    return _RESULTS[key][1]
+
 
 
 def test_stub_class_not_attempted():
@@ -105,7 +116,7 @@ WRONG_FORWARD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_FORWARD)
 def test_dropout_forward_mistakes(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="dropout_forward"), hint)
+    assert_rejected(_checked(wrong, exercise="dropout_forward"), hint)
 
 
 def test_dropout_forward_rejects_in_place_change():
@@ -156,7 +167,7 @@ WRONG_BACKWARD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_BACKWARD)
 def test_dropout_backward_mistakes(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="dropout_backward"), hint)
+    assert_rejected(_checked(wrong, exercise="dropout_backward"), hint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +304,7 @@ WRONG_NET = [
     ({"tuple_scores": True}, "returned a tuple"),
     ({"mean_loss": False}, "summed over the batch"),
     ({"svm": True}, "hinge"),
-    ({"b1_grad_wrong": True}, "grads['b1'] disagrees with the numerical gradient"),
+    ({"b1_grad_wrong": True}, "grads['b1'] is 2 times the numerical gradient"),
     ({"test_dropout": True}, "dropout ran at test time"),
     ({"test_scale": True}, "original dropout"),
     ({"stay_in_train": True}, "must not drop units"),
@@ -306,9 +317,12 @@ WRONG_NET = [
 ]
 
 
-@pytest.mark.parametrize("mistakes, hint", WRONG_NET, ids=[str(m) for m, _ in WRONG_NET])
-def test_two_layer_net_mistakes(mistakes, hint):
-    assert_rejected(run_check(make_net(**mistakes), exercise="TwoLayerNet"), hint)
+NET_CASES = [make_net(**mistakes) for mistakes, _ in WRONG_NET]
+
+
+@pytest.mark.parametrize("index", range(len(WRONG_NET)), ids=[str(m) for m, _ in WRONG_NET])
+def test_two_layer_net_mistakes(index):
+    assert_rejected(_checked(NET_CASES[index], exercise="TwoLayerNet"), WRONG_NET[index][1])
 
 
 def test_two_layer_net_without_params():
@@ -552,4 +566,151 @@ STATED_RULES = [
 
 @pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
 def test_stated_rules(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
+# in another style than the reference, which must pass, and at least five classic mistakes,
+# which must fail with a hint that names them; and the share of generic hints over all of them.
+# ---------------------------------------------------------------------------------------------
+
+def forward_where_scaled(x, dropout_param):
+    p = dropout_param["p"]
+    if dropout_param["mode"] == "test":
+        return np.copy(x), (dropout_param, None)
+    keep = np.random.default_rng(dropout_param.get("seed")).random(x.shape) >= p
+    out = np.where(keep, x / (1 - p), 0.0)
+    return out, (dropout_param, keep.astype(float) / (1 - p))
+
+
+def backward_multiply(dout, cache):
+    _, mask = cache
+    return np.array(dout) if mask is None else np.multiply(dout, mask)
+
+
+class InlineTwoLayerNet:
+    """The whole network written out in NumPy, without the layer functions; dropout inline with
+    the seed the statement names."""
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                 dropout=0.0, seed=None):
+        self.reg, self.dropout = reg, dropout
+        self._mask_rng = np.random.default_rng(None if seed is None else seed + 1)
+        rng = np.random.default_rng(seed)
+        W1 = rng.normal(0.0, weight_scale, size=(input_dim, hidden_dim))
+        W2 = rng.normal(0.0, weight_scale, size=(hidden_dim, num_classes))
+        self.params = dict(W1=W1, b1=np.zeros(hidden_dim), W2=W2, b2=np.zeros(num_classes))
+
+    def loss(self, X, y=None):
+        P = self.params
+        a = X @ P["W1"] + P["b1"]
+        h = np.maximum(a, 0)
+        mask = None
+        if y is not None and self.dropout > 0:
+            seed = int(self._mask_rng.integers(2**31))
+            keep = np.random.default_rng(seed).random(h.shape) >= self.dropout
+            mask = keep / (1 - self.dropout)
+            h = h * mask
+        S = h @ P["W2"] + P["b2"]
+        if y is None:
+            return S
+        N = X.shape[0]
+        S = S - S.max(axis=1, keepdims=True)
+        log_p = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+        loss = -log_p[np.arange(N), y].mean()
+        loss += 0.5 * self.reg * sum(np.sum(P[k] ** 2) for k in ("W1", "W2"))
+        dS = np.exp(log_p)
+        dS[np.arange(N), y] -= 1
+        dS /= N
+        dh = dS @ P["W2"].T
+        if mask is not None:
+            dh *= mask
+        da = dh * (a > 0)
+        return loss, {"W1": X.T @ da + self.reg * P["W1"], "b1": da.sum(axis=0),
+                      "W2": h.T @ dS + self.reg * P["W2"], "b2": dS.sum(axis=0)}
+
+
+InlineTwoLayerNet.__name__ = "TwoLayerNet"
+
+
+class W2FirstTwoLayerNet(InlineTwoLayerNet):
+    """Draws W2 before W1 from the same generator (the statement does not fix the order)."""
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                 dropout=0.0, seed=None):
+        super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+        rng = np.random.default_rng(seed)
+        self.params["W2"] = weight_scale * rng.standard_normal((hidden_dim, num_classes))
+        self.params["W1"] = weight_scale * rng.standard_normal((input_dim, hidden_dim))
+
+
+CORRECT = [
+    ("dropout_forward", forward_with_where),
+    ("dropout_forward", forward_where_scaled),
+    ("dropout_backward", backward_by_mode),
+    ("dropout_backward", backward_multiply),
+    ("TwoLayerNet", make_net()),
+    ("TwoLayerNet", InlineTwoLayerNet),
+    ("TwoLayerNet", W2FirstTwoLayerNet),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+def test_correct_code_in_another_style_passes(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+class AccumulatingGrads(InlineTwoLayerNet):
+    """Keeps one grads dict on the network and adds to it at every call."""
+
+    def loss(self, X, y=None):
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        loss, grads = out
+        if not hasattr(self, "grads"):
+            self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        for k in grads:
+            self.grads[k] += grads[k]
+        return loss, self.grads
+
+
+MORE_MISTAKES = [
+    ("TwoLayerNet", AccumulatingGrads, "gradients grow from one call"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", MORE_MISTAKES)
+def test_more_classic_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def _catalogue():
+    rows = [("dropout_forward", w, h) for w, h in WRONG_FORWARD]
+    rows += [("dropout_backward", w, h) for w, h in WRONG_BACKWARD]
+    rows += [("TwoLayerNet", NET_CASES[i], h) for i, (_, h) in enumerate(WRONG_NET)]
+    return rows + STATED_RULES + MORE_MISTAKES
+
+
+#: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
+GENERIC = ["differs from the correct gradient", "disagrees with the numerical gradient",
+           "should be the mean softmax loss", "; yours is", "should have standard deviation",
+           "dx should be dout * mask", "must return x unchanged"]
+
+
+def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
+    from utils.checks.core import REGISTRY
+    rows = _catalogue()
+    for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 6):
+        assert sum(n == name for n, _ in CORRECT) >= 2, name
+        assert len({h for n, _, h in rows if n == name}) >= 5, name
+
+
+def test_generic_hint_share_is_below_five_percent():
+    rows = _catalogue()
+    generic = [(n, h) for n, w, h in rows
+               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
+    print(f"chapter 6: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    assert len(generic) / len(rows) < 0.05, generic

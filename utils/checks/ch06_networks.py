@@ -404,6 +404,13 @@ def check_two_layer_net(call):
 
     # --- loss and gradients without regularization --------------------------------------------
     value, grads = _loss_and_grads(call, net, X, y)
+    first = {k: np.array(grads[k], dtype=float) for k in NAMES}
+    _, again_grads = _loss_and_grads(call, net, X, y)
+    mistake(all(close(again_grads[k], 2 * first[k]) for k in NAMES if np.any(first[k])),
+            "Your gradients grow from one call of loss(X, y) to the next: the second call returned "
+            "twice the first. They accumulate in a dict kept on the network (like autograd's "
+            "`.grad` that is never zeroed). Build a new grads dict in every call.")
+    grads = first
     ref_value, ref_grads = _ref_net(params).loss(X, y)
     mistake(np.isclose(value, ref_value * X.shape[0]),
             "Your loss is summed over the batch; average it (divide by N), and the gradients too.")
@@ -487,6 +494,12 @@ def _gradient_check(net, grads, X, y, reg):
             return float(net.loss(X, y)[0])
         num = eval_numerical_gradient(f, net.params[k])
         err = rel_error(grads[k], num)
+        if err > 1e-5 and np.any(num):
+            factor = float(np.sum(grads[k] * num) / np.sum(num * num))
+            mistake(rel_error(grads[k], factor * num) < 1e-5 and abs(factor - 1) > 1e-3,
+                    f"grads['{k}'] is {factor:.3g} times the numerical gradient: its direction is "
+                    "right but its scale is not. Look for a constant factor applied twice or "
+                    "missing (a division by N done in the loss and again in a layer, a stray 2).")
         if err > 1e-5:
             where = "with" if reg else "without"
             fail(f"grads['{k}'] disagrees with the numerical gradient {where} regularization "
