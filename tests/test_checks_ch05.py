@@ -23,6 +23,12 @@ Every rule of each exercise statement and the test that holds the check to it:
 | softmax_loss | mean cross-entropy (natural log) as a float | WRONG sum, base 10, sign, "single number" |
 | | dscores = (p - onehot) / N | WRONG subtract 1, every entry, whole columns, batch size, axis |
 | | finite and exact for scores thousands apart | `test_softmax_loss_shifted_but_log...`, without shift |
+
+Beyond the rules (issue 15, "done when"): `CORRECT` holds at least two correct implementations per
+exercise in another style than the reference (they must pass); every mistake table is gathered by
+`_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
+`test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
+checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 """
 import math
 from collections import deque
@@ -892,3 +898,21 @@ def test_generic_hint_share_is_below_five_percent():
                if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
     print(f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
     assert len(generic) / len(rows) < 0.05, generic
+
+
+def test_robust_code_that_silences_warnings_is_judged_by_its_values():
+    """np.errstate hides warnings: silenced overflow is rejected by its values, right code inside
+    np.errstate passes (issue 15, item 6)."""
+    def softmax_loss(scores, y):
+        with np.errstate(all="ignore"):
+            return softmax_loss_logaddexp(scores, y)
+
+    def softmax_loss_naive_silenced(scores, y):
+        with np.errstate(all="ignore"):
+            e = np.exp(scores)
+            p = e / e.sum(axis=1, keepdims=True)
+            loss = -np.log(p[np.arange(len(y)), y]).mean()
+        return float(loss), (p - _onehot(y, scores.shape[1])) / len(y)
+    assert run_check(softmax_loss).passed
+    assert_rejected(run_check(softmax_loss_naive_silenced, exercise="softmax_loss"),
+                    "row's maximum")

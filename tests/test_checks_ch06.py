@@ -20,6 +20,12 @@ Every rule of each exercise statement and the test that holds the check to it:
 | | train: dropout with seed int(self._mask_rng.integers(2**31)) | WRONG_NET train_dropout, keep_is_p, fixed_mask; STATED_RULES fresh, global |
 | | mean softmax loss + 0.5 reg (W1**2 + W2**2) | WRONG_NET mean_loss, svm, reg_* |
 | | grads keyed like params, reg W on weights only | WRONG_NET reg_grad, reg_bias, relu_backward, backward_mask |
+
+Beyond the rules (issue 15, "done when"): `CORRECT` holds at least two correct implementations per
+exercise in another style than the reference (they must pass); every mistake table is gathered by
+`_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
+`test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
+checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 """
 import numpy as np
 import pytest

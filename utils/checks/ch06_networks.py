@@ -360,8 +360,9 @@ def check_two_layer_net(call):
                  f"{std:.4f}.")
     again = _build(call, D, H, C, weight_scale=1e-2, seed=0)
     mistake(not all(np.array_equal(again.params[k], p[k]) for k in NAMES),
-            "Two networks built with seed=0 have different weights: draw them from "
-            "np.random.default_rng(seed), not from the global generator.")
+            "Two networks built with seed=0 have different weights: your generator does not use "
+            "the seed argument (np.random.default_rng() without it draws new numbers every "
+            "time). Create rng = np.random.default_rng(seed) and draw the weights from it.")
     other = _build(call, D, H, C, weight_scale=1e-2, seed=1)
     mistake(np.array_equal(other.params["W1"], p["W1"]),
             "Networks built with seed=0 and seed=1 have the same weights: your weights ignore "
