@@ -1,5 +1,35 @@
-"""Chapter 5's checks: the references pass, stubs are "not attempted", and every classic
-backpropagation mistake is rejected with its hint."""
+"""Chapter 5's checks: the references pass, stubs are "not attempted", correct code in other styles
+passes, and every classic backpropagation mistake is rejected with a hint that names it.
+
+Every rule of each exercise statement and the test that holds the check to it:
+
+| exercise | rule of the statement | test (table entry or function) |
+|---|---|---|
+| Value | .data a number, .grad starts at 0.0 | VALUE_WRONG `_NoData`, `_GradStartsAtOne` |
+| | `_prev` holds the inputs | `test_value_prev_is_checked` |
+| | `_backward` passes out.grad back (leaf: nothing) | `test_value_backward_function_is_checked` |
+| | + - * / with numbers on either side | VALUE_WRONG no_rmul, no_rsub, rsub_swapped, no_wrap, ... |
+| | ** n, exp, tanh, relu, sigmoid and their gradients | VALUE_WRONG pow_*, exp_grad, tanh_grad, sigmoid_grad, relu_grad |
+| | backward: topological order, seed 1, reversed | VALUE_WRONG order=recursive/bfs/not_reversed/no_seed; hang test |
+| | every _backward adds (+=) local * out.grad | VALUE_WRONG assign, assign_add, no_chain, mul_no_swap |
+| affine_forward | x of any number of dimensions, flattened per example | WRONG "reshape", "mixes numbers"; `x.shape =` test |
+| | out = x_flat @ w + b | WRONG bias, transposed, wrong axis; STATED_RULES `*` |
+| | cache = (x, w, b), x unflattened | WRONG "flattened x", "exactly (x, w, b)", "tuple" |
+| affine_backward | dx shaped like x, dw (D, M), db (M,) | WRONG reshape(x.shape), wrong axis, keepdims, dw transposed |
+| | the cached x is not changed | STATED_RULES `x.shape = ...` on the cache |
+| relu_forward | max(0, x) elementwise, any shape, cache = x | WRONG relu_forward; STATED_RULES np.max / max |
+| | x not changed in place | Probe (core), `test_relu_backward_in_place_is_rejected` |
+| relu_backward | dout where x > 0, zero elsewhere, shaped like x | WRONG relu_backward; `>=` accepted |
+| softmax_loss | mean cross-entropy (natural log) as a float | WRONG sum, base 10, sign, "single number" |
+| | dscores = (p - onehot) / N | WRONG subtract 1, every entry, whole columns, batch size, axis |
+| | finite and exact for scores thousands apart | `test_softmax_loss_shifted_but_log...`, without shift |
+
+Beyond the rules (issue 15, "done when"): `CORRECT` holds at least two correct implementations per
+exercise in another style than the reference (they must pass); every mistake table is gathered by
+`_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
+`test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
+checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
+"""
 import math
 from collections import deque
 
@@ -9,6 +39,17 @@ import pytest
 from tests.conftest import assert_rejected
 from utils.checks import run_check
 from utils.reference import autograd
+
+_RESULTS = {}
+
+
+def _checked(fn, exercise):
+    """run_check, once per (function, exercise) in this process: the hint-share test below
+    reads the same results as the rejection tests."""
+    key = (id(fn), exercise)
+    if key not in _RESULTS:
+        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
+    return _RESULTS[key][1]
 
 
 
@@ -187,6 +228,9 @@ def make_value(**bug):
                         rec(child)
                 rec(self)
                 return
+            if how == "only_self":  # no traversal: only the output's own gate
+                self._backward()
+                return
             if how == "bfs":  # breadth first, each node once
                 seen, queue = {id(self)}, deque([self])
                 while queue:
@@ -264,7 +308,7 @@ VALUE_WRONG = [
 
 @pytest.mark.parametrize("wrong, hint", VALUE_WRONG)
 def test_value_mistake_is_rejected(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="Value"), hint)
+    assert_rejected(_checked(wrong, exercise="Value"), hint)
 
 
 def test_value_backward_that_hangs_is_stopped(short_time_limit):
@@ -346,7 +390,7 @@ WRONG = {
          "wrong places"),
         (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d), "3 values"),
         (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, 2 * d.sum(0)),
-         "db differs"),
+         "2 times the right one"),
     ],
     "relu_forward": [
         (lambda x: (np.minimum(0, x), x), "keeps the negative"),
@@ -354,7 +398,7 @@ WRONG = {
         (lambda x: ((x > 0).astype(float), x), "mask"),
         (lambda x: (np.maximum(0, x), np.maximum(0, x) + 1), "cache should be the input"),
         (lambda x: np.maximum(0, x), "return out, cache"),
-        (lambda x: (np.clip(x, 0, 1), x), "differs"),
+        (lambda x: (np.clip(x, 0, 1), x), "caps the outputs at 1"),
     ],
     "relu_backward": [
         (lambda d, x: d.copy(), "negative"),
@@ -397,7 +441,7 @@ WRONG = {
 @pytest.mark.parametrize("name, wrong, hint",
                          [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases])
 def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
-    assert_rejected(run_check(wrong, exercise=name), hint)
+    assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def test_relu_with_greater_equal_is_accepted():
@@ -580,3 +624,295 @@ def test_value_with_prev_as_a_set_passes():
     Value = _value_from_reference(("self._prev = tuple(_children)", "self._prev = set(_children)"))
     result = run_check(Value)
     assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before, and raw NumPy errors given their cause
+# ---------------------------------------------------------------------------------------------
+
+def relu_forward_np_max(x):
+    return np.max(0, x), x
+
+
+def relu_forward_builtin_max(x):
+    return max(0, x), x
+
+
+def affine_backward_reshapes_cache(dout, cache):
+    x, w, b = cache
+    x.shape = (x.shape[0], -1)
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def affine_forward_star(x, w, b):
+    return x.reshape(len(x), -1) * w + b, (x, w, b)
+
+
+STATED_RULES = [
+    ("relu_forward", relu_forward_np_max, "`np.maximum(0, x)`, which compares entry by entry"),
+    ("relu_forward", relu_forward_builtin_max, "python's `max` compares whole arrays"),
+    ("affine_backward", affine_backward_reshapes_cache, "changed the shape of the cached x"),
+    ("affine_forward", affine_forward_star, "multiplies entry by entry"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
+def test_stated_rules_and_raw_numpy_errors(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def test_value_backward_function_is_checked():
+    """The statement names `_backward`; a Value that keeps it under another name is told so."""
+    Value = _value_from_reference(("_backward", "_pass_back"))
+    assert_rejected(run_check(Value), "no callable `._backward`")
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
+# in another style than the reference, which must pass, and at least five classic mistakes,
+# which must fail with a hint that names them; and the share of generic hints over all of them.
+# ---------------------------------------------------------------------------------------------
+
+class ValueWithHelpers:
+    """Another design: one helper builds every unary gate from (f, f'), - and / have their own
+    gates, an iterative topological sort, and backward() zeroes every .grad before it starts."""
+
+    def __init__(self, data, _children=()):
+        self.data, self.grad = float(data), 0.0
+        self._prev = set(_children)
+        self._backward = lambda: None
+
+    @staticmethod
+    def _wrap(v):
+        return v if isinstance(v, ValueWithHelpers) else ValueWithHelpers(v)
+
+    def _unary(self, value, local):
+        out = ValueWithHelpers(value, (self,))
+
+        def _backward():
+            self.grad += local * out.grad
+        out._backward = _backward
+        return out
+
+    def _binary(self, other, value, d_self, d_other):
+        out = ValueWithHelpers(value, (self, other))
+
+        def _backward():
+            self.grad += d_self * out.grad
+            other.grad += d_other * out.grad
+        out._backward = _backward
+        return out
+
+    def __add__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data + o.data, 1.0, 1.0)
+
+    def __sub__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data - o.data, 1.0, -1.0)
+
+    def __mul__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data * o.data, o.data, self.data)
+
+    def __truediv__(self, other):
+        o = self._wrap(other)
+        return self._binary(o, self.data / o.data, 1 / o.data, -self.data / o.data ** 2)
+
+    def __radd__(self, other):
+        return self._wrap(other) + self
+
+    def __rsub__(self, other):
+        return self._wrap(other) - self
+
+    def __rmul__(self, other):
+        return self._wrap(other) * self
+
+    def __rtruediv__(self, other):
+        return self._wrap(other) / self
+
+    def __neg__(self):
+        return self * -1
+
+    def __pow__(self, n):
+        return self._unary(self.data ** n, n * self.data ** (n - 1))
+
+    def exp(self):
+        e = math.exp(self.data)
+        return self._unary(e, e)
+
+    def tanh(self):
+        t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
+        return self._unary(t, 1 - t ** 2)
+
+    def relu(self):
+        return self._unary(self.data if self.data > 0 else 0.0, 1.0 if self.data > 0 else 0.0)
+
+    def sigmoid(self):
+        s = 0.5 * (1 + math.tanh(self.data / 2))
+        return self._unary(s, s * (1 - s))
+
+    def backward(self):
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in node._prev)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+
+
+ValueWithHelpers.__name__ = "Value"
+
+
+def affine_forward_einsum(x, w, b):
+    return np.einsum("nd,dm->nm", x.reshape(len(x), -1), w) + b[None, :], (x, w, b)
+
+
+def affine_backward_tensordot(dout, cache):
+    x, w, b = cache
+    flat = np.reshape(x, (x.shape[0], w.shape[0]))
+    return (np.dot(dout, w.T).reshape(*x.shape), np.tensordot(flat, dout, axes=([0], [0])),
+            np.sum(dout, axis=0))
+
+
+def relu_forward_mask(x):
+    return x * (x > 0), x
+
+
+def relu_forward_clip(x):
+    return np.clip(x, 0, None), x
+
+
+def relu_backward_where(dout, cache):
+    return np.where(cache > 0, dout, 0.0)
+
+
+def relu_backward_copy(dout, cache):
+    dx = dout.copy()
+    dx[cache <= 0] = 0
+    return dx
+
+
+def softmax_loss_rows(scores, y):
+    """One example at a time (the statement allows loops), each row with its own log-sum-exp."""
+    N = len(y)
+    total, dscores = 0.0, np.zeros_like(scores, dtype=float)
+    for i in range(N):
+        row = scores[i] - np.max(scores[i])
+        log_z = np.log(np.sum(np.exp(row)))
+        total += log_z - row[y[i]]
+        dscores[i] = np.exp(row - log_z)
+        dscores[i, y[i]] -= 1
+    return total / N, dscores / N
+
+
+CORRECT = [
+    ("Value", make_value()),
+    ("Value", ValueWithHelpers),
+    ("Value", _value_from_reference(("self._prev = tuple(_children)",
+                                     "self._prev = set(_children)"))),
+    ("affine_forward", affine_forward_einsum),
+    ("affine_forward", lambda x, w, b: (np.dot(np.reshape(x, (len(x), -1)), w) + b, (x, w, b))),
+    ("affine_backward", affine_backward_tensordot),
+    ("affine_backward", lambda d, c: (np.einsum("nm,dm->nd", d, c[1]).reshape(c[0].shape),
+                                      np.einsum("nd,nm->dm", c[0].reshape(len(c[0]), -1), d),
+                                      d.sum(axis=0))),
+    ("relu_forward", relu_forward_mask),
+    ("relu_forward", relu_forward_clip),
+    ("relu_forward", lambda x: (np.where(x >= 0, x, 0.0), x)),
+    ("relu_backward", relu_backward_where),
+    ("relu_backward", relu_backward_copy),
+    ("relu_backward", lambda d, x: d * (x >= 0)),
+    ("softmax_loss", softmax_loss_rows),
+    ("softmax_loss", softmax_loss_logaddexp),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+def test_correct_code_in_another_style_passes(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+def _value_no_attach():
+    """The multiply's _backward written but never attached to its result."""
+    return _value_from_reference(("            other.grad += self.data * out.grad\n\n"
+                                  "        out._backward = _backward\n",
+                                  "            other.grad += self.data * out.grad\n\n"))
+
+
+def softmax_log_of_mean(scores, y):
+    N = len(y)
+    p = _softmax(scores)
+    return float(-np.log(p[np.arange(N), y].mean())), (p - _onehot(y, scores.shape[1])) / N
+
+
+def affine_backward_db_scalar(dout, cache):
+    x, w, _ = cache
+    return (dout @ w.T).reshape(x.shape), x.reshape(len(x), -1).T @ dout, dout.sum()
+
+
+MORE_MISTAKES = [
+    ("Value", make_value(order="only_self"), "from the output back to the inputs"),
+    ("Value", _value_no_attach(), "`_backward` never ran"),
+    ("softmax_loss", softmax_log_of_mean, "log of the mean"),
+    ("affine_backward", affine_backward_db_scalar, "summed over every axis"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", MORE_MISTAKES)
+def test_more_classic_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def _catalogue():
+    rows = [("Value", w, h) for w, h in VALUE_WRONG]
+    rows += [(n, w, h) for n, cases in WRONG.items() for w, h in cases]
+    return rows + STATED_RULES + MORE_MISTAKES
+
+
+#: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
+GENERIC = ["; expected", "differs from", "differ from the numerical gradient",
+           "is wrong on a 3-d input", "expected f = -12", "expected 0.73"]
+
+
+def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
+    from utils.checks.core import REGISTRY
+    rows = _catalogue()
+    for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 5):
+        assert sum(n == name for n, _ in CORRECT) >= 2, name
+        assert len({h for n, _, h in rows if n == name}) >= 5, name
+
+
+def test_generic_hint_share_is_below_five_percent():
+    rows = _catalogue()
+    generic = [(n, h) for n, w, h in rows
+               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
+    print(f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    assert len(generic) / len(rows) < 0.05, generic
+
+
+def test_robust_code_that_silences_warnings_is_judged_by_its_values():
+    """np.errstate hides warnings: silenced overflow is rejected by its values, right code inside
+    np.errstate passes (issue 15, item 6)."""
+    def softmax_loss(scores, y):
+        with np.errstate(all="ignore"):
+            return softmax_loss_logaddexp(scores, y)
+
+    def softmax_loss_naive_silenced(scores, y):
+        with np.errstate(all="ignore"):
+            e = np.exp(scores)
+            p = e / e.sum(axis=1, keepdims=True)
+            loss = -np.log(p[np.arange(len(y)), y]).mean()
+        return float(loss), (p - _onehot(y, scores.shape[1])) / len(y)
+    assert run_check(softmax_loss).passed
+    assert_rejected(run_check(softmax_loss_naive_silenced, exercise="softmax_loss"),
+                    "row's maximum")

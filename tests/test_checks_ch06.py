@@ -1,4 +1,32 @@
-"""Chapter 6's checks reject each classic dropout and two-layer-network mistake with its hint."""
+"""Chapter 6's checks: correct code in other styles passes, and each classic dropout and
+two-layer-network mistake is rejected with a hint that names it.
+
+Every rule of each exercise statement and the test that holds the check to it:
+
+| exercise | rule of the statement | test (table entry or function) |
+|---|---|---|
+| dropout_forward | p is the drop probability | WRONG_FORWARD keep_is_p, "dropped 50" |
+| | rng = default_rng(dropout_param.get("seed")), mask from rng.random >= p | WRONG_FORWARD seed=*, strict_seed; binomial test; STATED_RULES 2-D only |
+| | NumPy's global generator untouched | the reseeds-the-global-generator test |
+| | mask = keep / (1 - p), out = x * mask, any shape | WRONG_FORWARD scale=*, shared_mask, no_drop; STATED_RULES 3-D |
+| | test mode: a copy of x, mask None | WRONG_FORWARD test=*; STATED_RULES x itself |
+| | cache = (dropout_param, mask) | WRONG_FORWARD cache_mask=*, "pair" |
+| dropout_backward | dx = dout * the cached mask (never a new one) | WRONG_BACKWARD new mask, twice, scale, inverted |
+| | test mode: dx = dout | WRONG_BACKWARD "holds no mask", "scale the gradient" |
+| TwoLayerNet | rng = default_rng(seed), W = weight_scale * standard_normal, b = 0 | WRONG_NET scale, variance, uniform, bias_zero, seed_used; STATED_RULES global, two_generators |
+| | W1 (D, H), W2 (H, C), b 1-D | WRONG_NET transpose_W1, bias_2d |
+| | scores from self.params: affine, ReLU, affine | WRONG_NET local_weights, relu, tanh, relu_on_scores, b1/b2 |
+| | y None: scores, dropout in test mode | WRONG_NET tuple_scores, test_dropout, test_scale, stay_in_train |
+| | train: dropout with seed int(self._mask_rng.integers(2**31)) | WRONG_NET train_dropout, keep_is_p, fixed_mask; STATED_RULES fresh, global |
+| | mean softmax loss + 0.5 reg (W1**2 + W2**2) | WRONG_NET mean_loss, svm, reg_* |
+| | grads keyed like params, reg W on weights only | WRONG_NET reg_grad, reg_bias, relu_backward, backward_mask |
+
+Beyond the rules (issue 15, "done when"): `CORRECT` holds at least two correct implementations per
+exercise in another style than the reference (they must pass); every mistake table is gathered by
+`_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
+`test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
+checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
+"""
 import numpy as np
 import pytest
 
@@ -7,6 +35,17 @@ from utils import reference
 from utils.checks import run_check
 from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
 from utils.reference.losses import softmax_loss, svm_loss
+
+_RESULTS = {}
+
+
+def _checked(fn, exercise):
+    """run_check, once per (function, exercise) in this process: the hint-share test below
+    reads the same results as the rejection tests."""
+    key = (id(fn), exercise)
+    if key not in _RESULTS:
+        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
+    return _RESULTS[key][1]
 
 
 
@@ -83,7 +122,7 @@ WRONG_FORWARD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_FORWARD)
 def test_dropout_forward_mistakes(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="dropout_forward"), hint)
+    assert_rejected(_checked(wrong, exercise="dropout_forward"), hint)
 
 
 def test_dropout_forward_rejects_in_place_change():
@@ -134,7 +173,7 @@ WRONG_BACKWARD = [
 
 @pytest.mark.parametrize("wrong, hint", WRONG_BACKWARD)
 def test_dropout_backward_mistakes(wrong, hint):
-    assert_rejected(run_check(wrong, exercise="dropout_backward"), hint)
+    assert_rejected(_checked(wrong, exercise="dropout_backward"), hint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +310,7 @@ WRONG_NET = [
     ({"tuple_scores": True}, "returned a tuple"),
     ({"mean_loss": False}, "summed over the batch"),
     ({"svm": True}, "hinge"),
-    ({"b1_grad_wrong": True}, "grads['b1'] disagrees with the numerical gradient"),
+    ({"b1_grad_wrong": True}, "grads['b1'] is 2 times the numerical gradient"),
     ({"test_dropout": True}, "dropout ran at test time"),
     ({"test_scale": True}, "original dropout"),
     ({"stay_in_train": True}, "must not drop units"),
@@ -284,9 +323,12 @@ WRONG_NET = [
 ]
 
 
-@pytest.mark.parametrize("mistakes, hint", WRONG_NET, ids=[str(m) for m, _ in WRONG_NET])
-def test_two_layer_net_mistakes(mistakes, hint):
-    assert_rejected(run_check(make_net(**mistakes), exercise="TwoLayerNet"), hint)
+NET_CASES = [make_net(**mistakes) for mistakes, _ in WRONG_NET]
+
+
+@pytest.mark.parametrize("index", range(len(WRONG_NET)), ids=[str(m) for m, _ in WRONG_NET])
+def test_two_layer_net_mistakes(index):
+    assert_rejected(_checked(NET_CASES[index], exercise="TwoLayerNet"), WRONG_NET[index][1])
 
 
 def test_two_layer_net_without_params():
@@ -460,3 +502,221 @@ def test_spiral_numbers_of_the_chapter():
           num_epochs=200, batch_size=300)
     assert 0.4 <= evaluate_accuracy(linear, X, y) <= 0.6
     assert train_spiral_net(X, y, hidden_dim=100, num_epochs=300)[1] >= 0.97
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before
+# ---------------------------------------------------------------------------------------------
+
+def forward_returning_x_itself(x, dropout_param):
+    if dropout_param["mode"] == "test":
+        return x, (dropout_param, None)
+    return reference.dropout_forward(x, dropout_param)
+
+
+def forward_2d_only(x, dropout_param):
+    if dropout_param["mode"] == "test":
+        return x.copy(), (dropout_param, None)
+    rng = np.random.default_rng(dropout_param.get("seed"))
+    p = dropout_param["p"]
+    mask = (rng.random((x.shape[0], x.shape[1])) >= p) / (1 - p)  # assumes x is 2-D
+    return x * mask.reshape(x.shape[0], x.shape[1], *([1] * (x.ndim - 2))), (dropout_param, mask)
+
+
+def _net_subclass(init=None, dropout_seed=None):
+    """The reference network with its weight draws or dropout seeds replaced."""
+    class TwoLayerNet(reference.TwoLayerNet):
+        def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                     dropout=0.0, seed=None):
+            super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+            if init == "global":
+                np.random.seed(0 if seed is None else seed)
+                self.params["W1"] = weight_scale * np.random.randn(input_dim, hidden_dim)
+                self.params["W2"] = weight_scale * np.random.randn(hidden_dim, num_classes)
+            elif init == "two_generators":
+                self.params["W1"] = weight_scale * np.random.default_rng(seed).standard_normal(
+                    (input_dim, hidden_dim))
+                self.params["W2"] = weight_scale * np.random.default_rng(seed).standard_normal(
+                    (hidden_dim, num_classes))
+            if dropout_seed == "global":
+                pass
+            elif dropout_seed == "fresh":
+                self._dropout_rng = np.random.default_rng(12345)
+
+        def loss(self, X, y=None):
+            if dropout_seed == "global" and y is not None:
+                saved = self._dropout_rng
+                self._dropout_rng = _GlobalIntegers()
+                try:
+                    return super().loss(X, y)
+                finally:
+                    self._dropout_rng = saved
+            return super().loss(X, y)
+    return TwoLayerNet
+
+
+class _GlobalIntegers:
+    def integers(self, high):
+        return np.random.randint(high)
+
+
+STATED_RULES = [
+    ("dropout_forward", forward_returning_x_itself, "asks for a copy"),
+    ("dropout_forward", forward_2d_only, "with seed 7 your mask is not the one"),
+    ("TwoLayerNet", _net_subclass(init="global"), "global generator"),
+    ("TwoLayerNet", _net_subclass(init="two_generators"), "not the ones the statement's generator"),
+    ("TwoLayerNet", _net_subclass(dropout_seed="global"), "loss draws from (or reseeds) numpy's global"),
+    ("TwoLayerNet", _net_subclass(dropout_seed="fresh"), "masks are not the ones the statement names"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", STATED_RULES)
+def test_stated_rules(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
+# in another style than the reference, which must pass, and at least five classic mistakes,
+# which must fail with a hint that names them; and the share of generic hints over all of them.
+# ---------------------------------------------------------------------------------------------
+
+def forward_where_scaled(x, dropout_param):
+    p = dropout_param["p"]
+    if dropout_param["mode"] == "test":
+        return np.copy(x), (dropout_param, None)
+    keep = np.random.default_rng(dropout_param.get("seed")).random(x.shape) >= p
+    out = np.where(keep, x / (1 - p), 0.0)
+    return out, (dropout_param, keep.astype(float) / (1 - p))
+
+
+def backward_multiply(dout, cache):
+    _, mask = cache
+    return np.array(dout) if mask is None else np.multiply(dout, mask)
+
+
+class InlineTwoLayerNet:
+    """The whole network written out in NumPy, without the layer functions; dropout inline with
+    the seed the statement names."""
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                 dropout=0.0, seed=None):
+        self.reg, self.dropout = reg, dropout
+        self._mask_rng = np.random.default_rng(None if seed is None else seed + 1)
+        rng = np.random.default_rng(seed)
+        W1 = rng.normal(0.0, weight_scale, size=(input_dim, hidden_dim))
+        W2 = rng.normal(0.0, weight_scale, size=(hidden_dim, num_classes))
+        self.params = dict(W1=W1, b1=np.zeros(hidden_dim), W2=W2, b2=np.zeros(num_classes))
+
+    def loss(self, X, y=None):
+        P = self.params
+        a = X @ P["W1"] + P["b1"]
+        h = np.maximum(a, 0)
+        mask = None
+        if y is not None and self.dropout > 0:
+            seed = int(self._mask_rng.integers(2**31))
+            keep = np.random.default_rng(seed).random(h.shape) >= self.dropout
+            mask = keep / (1 - self.dropout)
+            h = h * mask
+        S = h @ P["W2"] + P["b2"]
+        if y is None:
+            return S
+        N = X.shape[0]
+        S = S - S.max(axis=1, keepdims=True)
+        log_p = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+        loss = -log_p[np.arange(N), y].mean()
+        loss += 0.5 * self.reg * sum(np.sum(P[k] ** 2) for k in ("W1", "W2"))
+        dS = np.exp(log_p)
+        dS[np.arange(N), y] -= 1
+        dS /= N
+        dh = dS @ P["W2"].T
+        if mask is not None:
+            dh *= mask
+        da = dh * (a > 0)
+        return loss, {"W1": X.T @ da + self.reg * P["W1"], "b1": da.sum(axis=0),
+                      "W2": h.T @ dS + self.reg * P["W2"], "b2": dS.sum(axis=0)}
+
+
+InlineTwoLayerNet.__name__ = "TwoLayerNet"
+
+
+class W2FirstTwoLayerNet(InlineTwoLayerNet):
+    """Draws W2 before W1 from the same generator (the statement does not fix the order)."""
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
+                 dropout=0.0, seed=None):
+        super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+        rng = np.random.default_rng(seed)
+        self.params["W2"] = weight_scale * rng.standard_normal((hidden_dim, num_classes))
+        self.params["W1"] = weight_scale * rng.standard_normal((input_dim, hidden_dim))
+
+
+CORRECT = [
+    ("dropout_forward", forward_with_where),
+    ("dropout_forward", forward_where_scaled),
+    ("dropout_backward", backward_by_mode),
+    ("dropout_backward", backward_multiply),
+    ("TwoLayerNet", make_net()),
+    ("TwoLayerNet", InlineTwoLayerNet),
+    ("TwoLayerNet", W2FirstTwoLayerNet),
+]
+
+
+@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+def test_correct_code_in_another_style_passes(name, fn):
+    result = run_check(fn, exercise=name)
+    assert result.passed, result.messages
+
+
+class AccumulatingGrads(InlineTwoLayerNet):
+    """Keeps one grads dict on the network and adds to it at every call."""
+
+    def loss(self, X, y=None):
+        out = super().loss(X, y)
+        if y is None:
+            return out
+        loss, grads = out
+        if not hasattr(self, "grads"):
+            self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        for k in grads:
+            self.grads[k] += grads[k]
+        return loss, self.grads
+
+
+MORE_MISTAKES = [
+    ("TwoLayerNet", AccumulatingGrads, "gradients grow from one call"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", MORE_MISTAKES)
+def test_more_classic_mistakes(name, wrong, hint):
+    assert_rejected(_checked(wrong, exercise=name), hint)
+
+
+def _catalogue():
+    rows = [("dropout_forward", w, h) for w, h in WRONG_FORWARD]
+    rows += [("dropout_backward", w, h) for w, h in WRONG_BACKWARD]
+    rows += [("TwoLayerNet", NET_CASES[i], h) for i, (_, h) in enumerate(WRONG_NET)]
+    return rows + STATED_RULES + MORE_MISTAKES
+
+
+#: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
+GENERIC = ["differs from the correct gradient", "disagrees with the numerical gradient",
+           "should be the mean softmax loss", "; yours is", "should have standard deviation",
+           "dx should be dout * mask", "must return x unchanged"]
+
+
+def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
+    from utils.checks.core import REGISTRY
+    rows = _catalogue()
+    for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 6):
+        assert sum(n == name for n, _ in CORRECT) >= 2, name
+        assert len({h for n, _, h in rows if n == name}) >= 5, name
+
+
+def test_generic_hint_share_is_below_five_percent():
+    rows = _catalogue()
+    generic = [(n, h) for n, w, h in rows
+               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
+    print(f"chapter 6: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    assert len(generic) / len(rows) < 0.05, generic

@@ -9,8 +9,9 @@ from ..reference import linear_classifier as ref
 from ..reference import losses as ref_losses
 from ..reference import optim as ref_optim
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (is_single_number, _LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
+from .core import (CheckFailed, is_single_number, _LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
                    mistake)
+from .numpy_errors import explains_numpy_errors, loops_in
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +71,7 @@ def _centered(f, x, h):
 
 
 @exercise("numerical_gradient", reference=gradient_check.eval_numerical_gradient, chapter=4)
+@explains_numpy_errors
 def check_numerical_gradient(call):
     rng = np.random.default_rng(40)
     x = rng.uniform(-1.5, 1.5, size=(3, 4))
@@ -116,6 +118,9 @@ def check_numerical_gradient(call):
     mistake(close(out, _centered(_bumpy, x, 1e-5), rtol=1e-9) and not close(out, good, rtol=1e-9),
             "Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
             "is given.")
+    mistake(np.all(out == 0), "Your gradient is all zeros: no entry was filled in. Assign each "
+                              "partial derivative into the array you return, "
+                              "`grad[ix] = (f_plus - f_minus) / (2 * h)`, inside the loop.")
     if not close(out, good, rtol=1e-7):
         fail("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
              "taken one entry at a time. Check that every entry is perturbed and measured.")
@@ -145,15 +150,29 @@ def _linear_case(seed, N=8, D=5, C=4, scale=1.0):
     return W, X, y
 
 
-def _svm_parts(W, X, y, delta=1.0, correct_grad="count"):
-    """Data loss and data gradient of the hinge loss, with some classic variants."""
+def _svm_parts(W, X, y, delta=1.0, correct_grad="count", skip_last_class=False,
+               skip_last_example=False):
+    """Data loss and data gradient of the hinge loss, with some classic variants: how the
+    correct class's column is filled (``correct_grad``), and loops that stop one short."""
     N = X.shape[0]
     rows = np.arange(N)
     scores = X @ W
     margins = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
     margins[rows, y] = 0.0
+    if skip_last_class:    # for j in range(C - 1)
+        margins[:, -1] = 0.0
+    if skip_last_example:  # for i in range(N - 1), still divided by N
+        margins[-1] = 0.0
     positive = (margins > 0).astype(float)
-    if correct_grad == "count":
+    if correct_grad == "all":  # (margins >= 0): every class counts, margins are never negative
+        positive = np.ones_like(margins)
+        positive[rows, y] = -float(margins.shape[1])
+    elif correct_grad == "all_but_one":
+        positive = np.ones_like(margins)
+        positive[rows, y] = -float(margins.shape[1] - 1)
+    elif correct_grad == "plus_self":  # the correct class's own margin (delta) left in the count
+        positive[rows, y] = -(positive.sum(axis=1) + 1)
+    elif correct_grad == "count":
         positive[rows, y] = -positive.sum(axis=1)
     elif correct_grad == "one":
         positive[rows, y] = -(positive.sum(axis=1) > 0).astype(float)
@@ -164,12 +183,20 @@ def _svm_parts(W, X, y, delta=1.0, correct_grad="count"):
     return margins.sum() / N, X.T @ positive / N
 
 
-def _softmax_parts(W, X, y, correct_grad=True):
+def _softmax_parts(W, X, y, correct_grad="right"):
+    """Data loss and gradient of the cross-entropy; ``correct_grad`` names a classic variant of
+    the subtraction at the correct class."""
     N = X.shape[0]
     loss, dscores = ref_losses.softmax_loss(X @ W, y)
-    if not correct_grad:
-        dscores = dscores.copy()
+    dscores = dscores.copy()
+    if correct_grad == "none":       # p alone
         dscores[np.arange(N), y] += 1.0 / N
+    elif correct_grad == "columns":  # dS[:, y] -= 1: whole columns
+        dscores[np.arange(N), y] += 1.0 / N
+        dscores[:, y] -= 1.0 / N
+    elif correct_grad == "every":    # p - 1 everywhere
+        dscores[np.arange(N), y] += 1.0 / N
+        dscores -= 1.0 / N
     return loss, X.T @ dscores
 
 
@@ -185,6 +212,9 @@ def _check_loss_value(loss, data, W, reg, N, kind, data_variants):
             or np.isclose(loss, (data + penalty) * N, rtol=1e-7),
             f"Your {kind} loss is summed over the examples; the data loss is the mean over the "
             "N examples (divide by N).")
+    mistake(np.isclose(loss, data / N + penalty, rtol=1e-7),
+            f"Your {kind} data loss is divided by N twice (for instance a mean over the examples "
+            "and then / N again). Average over the N examples exactly once.")
     for wrong, hint in data_variants:
         mistake(np.isclose(loss, wrong + penalty, rtol=1e-7), hint)
 
@@ -200,6 +230,10 @@ def _check_gradient(dW, data_grad, W, reg, N, kind, extra=()):
                                   "penalty: add reg * W.")
     mistake(close(dW, data_grad + 2 * rW), "The gradient of 0.5 * reg * sum(W**2) is reg * W; "
                                            "your dW adds 2 * reg * W.")
+    mistake(close(dW, data_grad + 0.5 * rW), "Your dW adds 0.5 * reg * W: you copied the 1/2 of "
+                                             "the penalty into its gradient. The derivative of "
+                                             "0.5 * reg * sum(W**2) is reg * W (the 2 of the "
+                                             "square cancels the 1/2).")
     mistake(close(dW, -data_grad - rW) or close(dW, -data_grad + rW) or close(dW, data_grad - rW),
             "Your dW has a sign error: it points downhill. The gradient points in the direction "
             "in which the loss grows; the optimizer is the one that subtracts it.")
@@ -278,11 +312,13 @@ def _large_case(call, name, W, X, y, hint, rounded=None):
 
 
 @exercise("linear_svm_loss", reference=ref.linear_svm_loss, chapter=4)
+@explains_numpy_errors
 def check_linear_svm_loss(call):
     W, X, y = _linear_case(41)
+    N, C = X.shape[0], W.shape[1]
 
-    def svm_grad(variant):
-        return _svm_parts(W, X, y, correct_grad=variant)[1]
+    def svm_grad(variant, **loops):
+        return _svm_parts(W, X, y, correct_grad=variant, **loops)[1]
 
     data_variants = [
         (_svm_parts(W, X, y)[0] + 1.0, "Your hinge loss counts the correct class: each example "
@@ -290,11 +326,33 @@ def check_linear_svm_loss(call):
                                        "those margins)."),
         (_svm_parts(W, X, y, delta=0.0)[0], "Your hinge loss uses a margin of 0; the course's "
                                             "margin delta is 1: max(0, s_j - s_y + 1)."),
+        (_svm_parts(W, X, y, skip_last_class=True)[0],
+         f"Your loss leaves out the last class (index C - 1 = {C - 1}): a loop `for j in "
+         "range(C - 1)` stops one class early, since range(C) already ends at C - 1."),
+        (_svm_parts(W, X, y, skip_last_example=True)[0],
+         "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
+         "example early, since range(N) already ends at N - 1."),
     ]
     grad_variants = [
         (svm_grad("none"), "In your dW the correct class gets no gradient. Each class j with a "
                            "positive margin pushes s_y down too: column y_i gets -x_i once per "
                            "such class."),
+        (svm_grad("all"), "Your dW counts every class as violating the margin: `margins >= 0` is "
+                          "true everywhere, since the margins are never negative after "
+                          "max(0, ...). Count the positive margins only: `margins > 0`."),
+        (svm_grad("all_but_one"), "Your dW counts every class as violating the margin: "
+                                  "`margins >= 0` is true everywhere, since the margins are "
+                                  "never negative after max(0, ...). Count the positive margins "
+                                  "only: `margins > 0`."),
+        (svm_grad("plus_self"), "In your dW the correct class is counted among the classes with a "
+                                "positive margin (its own margin is max(0, s_y - s_y + 1) = 1). "
+                                "Zero the correct classes' margins before counting them."),
+        (svm_grad("count", skip_last_class=True),
+         f"Your dW leaves out the last class (index C - 1 = {C - 1}): a loop `for j in "
+         "range(C - 1)` stops one class early, since range(C) already ends at C - 1."),
+        (svm_grad("count", skip_last_example=True),
+         "Your dW leaves out the last example: a loop `for i in range(N - 1)` stops one example "
+         "early, since range(N) already ends at N - 1."),
     ]
     once = ("In your dW the correct class gets -x_i only once; it should get -x_i once for every "
             "class with a positive margin (count them).")
@@ -303,20 +361,47 @@ def check_linear_svm_loss(call):
                        data_variants, grad_variants,
                        "With large scores your loss or dW is wrong or not finite. The hinge loss "
                        "needs no exp; check that nothing else depends on the size of the scores.")
+    # The statement's last rule: no loops (checked last, so a loop with a mistake gets the
+    # mistake named first).
+    loops = loops_in(call.fn)
+    if loops:
+        fail(f"Your linear_svm_loss computes the right numbers, but the exercise asks for no "
+             f"loops and yours has {', '.join(loops[:3])}. Work on whole arrays: margins = "
+             "np.maximum(0, scores - scores[np.arange(N), y][:, None] + 1), then the mask "
+             "(margins > 0) for dS; a Python loop over examples is hundreds of times slower on "
+             "a real dataset.")
 
 
 @exercise("linear_softmax_loss", reference=ref.linear_softmax_loss, chapter=4)
+@explains_numpy_errors
 def check_linear_softmax_loss(call):
     W, X, y = _linear_case(41)
     data = _softmax_parts(W, X, y)[0]
+    N = X.shape[0]
+    short = ref_losses.softmax_loss((X @ W)[:-1], y[:-1])[0] * (N - 1) / N
+    S = X @ W
+    batch_p = np.exp(S - S.max()) / np.exp(S - S.max()).sum()  # normalized over the whole batch
     data_variants = [
         (data / np.log(10), "Your cross-entropy uses log10; it uses the natural log, np.log."),
         (data / np.log(2), "Your cross-entropy uses log2; it uses the natural log, np.log."),
+        (-np.mean(np.log(batch_p[np.arange(N), y])),
+         "Your probabilities are normalized over the whole batch: np.sum without an axis adds "
+         "the exponentials of every example. Each row is one example's distribution: sum over "
+         "axis=1 with keepdims=True."),
+        (short, "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
+                "example early, since range(N) already ends at N - 1."),
     ]
     grad_variants = [
-        (_softmax_parts(W, X, y, correct_grad=False)[1],
+        (_softmax_parts(W, X, y, correct_grad="none")[1],
          "Your dW uses the probabilities p alone. The gradient of the cross-entropy with "
          "respect to the scores is p - onehot(y): subtract 1 at each example's correct class."),
+        (_softmax_parts(W, X, y, correct_grad="columns")[1],
+         "Your dS subtracts 1 in whole columns: `dS[:, y] -= 1` selects every row of each column "
+         "listed in y. Subtract it once per row, at that row's label: "
+         "`dS[np.arange(N), y] -= 1`."),
+        (_softmax_parts(W, X, y, correct_grad="every")[1],
+         "Your dS subtracts 1 from every entry; subtract it only at each row's correct class: "
+         "`dS[np.arange(N), y] -= 1`."),
     ]
     _check_linear_loss(call, "linear_softmax_loss", "cross-entropy",
                        lambda W, X, y: _softmax_parts(W, X, y), data_variants, grad_variants,
@@ -371,6 +456,14 @@ def _rule_probe(call):
         original, call.fn = call.fn, rule
         try:
             out = call(w, dw, None if config is None else _ConfigArgument(config))
+        except CheckFailed as failure:
+            if (config is None and failure.kind == "raised"
+                    and _quiet_call(fn, (w.copy(), dw.copy(), {}), {}, call.exercise.time_limit)):
+                fail(f"`{call.name}(w, dw)` fails when config is None (the default), though it "
+                     "works with a dict: the first call of a training run passes no config. Keep "
+                     "the line `config = {} if config is None else config` at the top. "
+                     f"(What happened: {failure})")
+            raise
         finally:
             call.fn = original
         next_w, new_config = _pair(out, call.name, "next_w, config")
@@ -381,6 +474,22 @@ def _rule_probe(call):
         if not hasattr(new_config, "get"):
             fail(f"The config you return should be a dict, but it is {type(new_config).__name__}.")
         return next_w, dict(new_config)
+
+    def quiet(w, dw, config=None):
+        """``step`` with numerical warnings allowed: for inputs whose right answer is judged by
+        value (a 0 / 0 is then reported as the NaN it produced, with its cause)."""
+        original, call.fn = call.fn, rule
+        try:
+            out = call.call(w, dw, None if config is None else _ConfigArgument(config),
+                            allow_warnings=True)
+        finally:
+            call.fn = original
+        next_w, new_config = _pair(out, call.name, "next_w, config")
+        if not isinstance(next_w, np.ndarray) or next_w.shape != w.shape:
+            next_w = expect_array(next_w, shape=w.shape, what="next_w")
+        return next_w, new_config
+
+    step.quiet = quiet
     return step
 
 
@@ -400,7 +509,17 @@ def _require_state(config, key, rule, what, given=None):
              f"`config['{key}'] = ...`.")
 
 
+def _wrong_default_momentum(next_w, w, v, lr, dw):
+    """Fail if ``next_w`` is a momentum step w + mu * v - lr * dw with a default mu other than
+    0.9 (mu is solved for by least squares, then the step is checked exactly)."""
+    used = float(np.sum((next_w - w + lr * dw) * v) / np.sum(v * v))
+    mistake(not np.isclose(used, 0.9) and close(next_w, w + used * v - lr * dw),
+            f"Your default momentum is {used:.3g}; the statement's default is 0.9 "
+            "(config.setdefault('momentum', 0.9) when the key is missing).")
+
+
 @exercise("sgd_momentum", reference=ref_optim.sgd_momentum, chapter=4)
+@explains_numpy_errors
 def check_sgd_momentum(call):
     step = _rule_probe(call)
     w, dw = _test_arrays()
@@ -426,6 +545,7 @@ def check_sgd_momentum(call):
     mistake(close(next_w, w + mu * v - 1e-2 * dw),
             "Your rule ignores the learning_rate in config. Read the hyperparameters from config "
             "(config.setdefault supplies the defaults only when a key is missing).")
+    _wrong_default_momentum(next_w, w, v, lr, dw)
     if not close(next_w, expected):
         fail("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a fixed "
              "example with learning_rate=1e-3, momentum=0.9 and a given velocity).")
@@ -433,6 +553,14 @@ def check_sgd_momentum(call):
     if not close(config["velocity"], mu * v - lr * dw):
         fail("next_w is right, but the velocity stored in config is not the new velocity "
              "momentum * v - learning_rate * dw.")
+    # The hyperparameters come from config: another momentum than the default.
+    next_w, _ = step(w, dw, {"learning_rate": lr, "momentum": 0.5, "velocity": v})
+    mistake(close(next_w, expected),
+            "Your rule ignores the momentum in config (it always uses 0.9). Read it from config; "
+            "config.setdefault('momentum', 0.9) supplies 0.9 only when the key is missing.")
+    if not close(next_w, w + 0.5 * v - lr * dw):
+        fail("With config['momentum'] = 0.5, next_w should be w + v with v = 0.5 * v - "
+             "learning_rate * dw; yours differs.")
     # From scratch: the defaults, then state carried over three steps.
     w0, grads = _fresh_problem(45)
     w1, config = step(w0, grads[0])
@@ -449,12 +577,14 @@ def check_sgd_momentum(call):
             "Keep it in config['velocity'] and start from it on the next call.")
     wr, cr = ref_optim.sgd_momentum(w0, grads[0])
     wr, cr = ref_optim.sgd_momentum(wr, grads[1], cr)
+    _wrong_default_momentum(w2, w1, w1 - w0, 1e-2, grads[1])  # the first velocity is w1 - w0
     if not close(w2, wr):
         fail("After two steps from config=None your weights differ from classical momentum "
              "with the defaults learning_rate=1e-2 and momentum=0.9.")
 
 
 @exercise("adagrad", reference=ref_optim.adagrad, chapter=4)
+@explains_numpy_errors
 def check_adagrad(call):
     step = _rule_probe(call)
     w, dw = _test_arrays()
@@ -508,20 +638,47 @@ def check_adagrad(call):
             "gradient. Keep the running sum in config['cache'].")
     if not close(w3, wr, rtol=1e-6):
         fail("After three steps from config=None your weights differ from Adagrad's.")
+    _check_zero_gradient(step, "adagrad", "np.sqrt(cache) + epsilon")
+
+
+def _check_zero_gradient(step, rule, denominator):
+    """From config=None, a weight whose gradient is exactly 0 (a dead unit, an unused feature)
+    must stay where it is: 0 / (sqrt(0) + epsilon) = 0. Without epsilon it is 0 / 0 = nan."""
+    w0, grads = _fresh_problem(49)
+    dw = grads[0].copy()
+    dw[0, :] = 0.0
+    w1, _ = step.quiet(w0, dw)
+    ref_w1, _ = getattr(ref_optim, rule)(w0, dw)
+    if not (isinstance(w1, np.ndarray) and np.all(np.isfinite(w1))):
+        fail(f"When an entry of dw is exactly 0 on the first step your `{rule}` gives NaN "
+             f"there: 0 / 0. That is what epsilon is for: divide by `{denominator}`, so the "
+             "step is 0 / epsilon = 0.")
+    # epsilon inside the square root changes the other entries slightly: a loose tolerance
+    if not (close(w1[0], w0[0], rtol=0, atol=1e-12) and close(w1, ref_w1, rtol=1e-3)):
+        fail(f"When an entry of dw is exactly 0 that weight must not move (its step is "
+             f"0 / ({denominator}) = 0), and the other weights move as usual; yours differ.")
 
 
 def _adam_variant(w, dw, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True, t_used=None,
-                  square=True, update_first=True, sign=-1.0):
+                  square=True, update_first=True, sign=-1.0, b_of_v=None, sqrt=True,
+                  correct_only=None):
+    """Adam's step with one classic variant; ``b_of_v`` is the beta used for v (beta1 by
+    mistake), ``correct_only`` ("m" or "v") corrects only one of the two moments."""
+    bv = b2 if b_of_v is None else b_of_v
     m_new = b1 * m + (1 - b1) * dw
-    v_new = b2 * v + (1 - b2) * (dw * dw if square else np.abs(dw))
+    v_new = bv * v + (1 - bv) * (dw * dw if square else np.abs(dw))
     mm, vv = (m_new, v_new) if update_first else (m, v)
     if correct:
         tt = t + 1 if t_used is None else t_used
-        mm, vv = mm / (1 - b1 ** tt), vv / (1 - b2 ** tt)
-    return w + sign * lr * mm / (np.sqrt(vv) + eps)
+        if correct_only != "v":
+            mm = mm / (1 - b1 ** tt)
+        if correct_only != "m":
+            vv = vv / (1 - b2 ** tt)
+    return w + sign * lr * mm / ((np.sqrt(vv) if sqrt else vv) + eps)
 
 
 @exercise("adam", reference=ref_optim.adam, chapter=4)
+@explains_numpy_errors
 def check_adam(call):
     step = _rule_probe(call)
     w, dw = _test_arrays()
@@ -548,6 +705,19 @@ def check_adam(call):
     mistake(close(next_w, _adam_variant(*args, update_first=False)),
             "You use m and v before updating them with the current gradient. Update m and v "
             "first, then take the step.")
+    mistake(close(next_w, _adam_variant(*args, b_of_v=0.9)),
+            "Your second moment v is averaged with beta1: v = beta2 * v + (1 - beta2) * dw**2 "
+            "uses beta2 = 0.999 (beta1 belongs to the first moment m).")
+    mistake(close(next_w, _adam_variant(*args, t_used=t + 2)),
+            "Your bias correction is one step ahead: you increment t twice (or use t + 1 after "
+            "already incrementing). Increment t once, then use that t in 1 - beta**t.")
+    mistake(close(next_w, _adam_variant(*args, sqrt=False)),
+            "You divide by v_hat itself; Adam divides by its square root, "
+            "np.sqrt(v_hat) + epsilon (v is an average of squared gradients).")
+    mistake(close(next_w, _adam_variant(*args, correct_only="m"))
+            or close(next_w, _adam_variant(*args, correct_only="v")),
+            "You bias-correct only one of the two moments. Both start at zero: divide m by "
+            "(1 - beta1**t) and v by (1 - beta2**t).")
     mistake(close(next_w, _adam_variant(w, dw, m, v, t, 1e-3)),
             "Your rule ignores the learning_rate in config. Read it from config.")
     # epsilon inside the square root is harmless here: the tolerance accepts it.
@@ -559,18 +729,34 @@ def check_adam(call):
     _require_state(config, "t", "adam", "the step counter t")
     mistake(np.isclose(config["t"], t), "Your t is not incremented in config: store t + 1 so "
                                         "that the next step's bias correction is right.")
-    if not (np.isclose(config["t"], t + 1) and close(config["m"], 0.9 * m + 0.1 * dw)
-            and close(config["v"], 0.999 * v + 0.001 * dw * dw)):
+    m_new, v_new = 0.9 * m + 0.1 * dw, 0.999 * v + 0.001 * dw * dw
+    mistake(np.isclose(config["t"], t + 1) and (close(config["m"], m_new / (1 - 0.9 ** (t + 1)))
+                                              or close(config["v"], v_new / (1 - 0.999 ** (t + 1)))),
+            "next_w is right, but config holds the bias-corrected m_hat or v_hat. Store m and v "
+            "without the correction: it is applied only for the step, and correcting a corrected "
+            "moment again at the next step inflates it.")
+    if not (np.isclose(config["t"], t + 1) and close(config["m"], m_new)
+            and close(config["v"], v_new)):
         fail("next_w is right, but config should now hold the updated m, v and t = t + 1 "
              "(m and v without bias correction: that is applied only for the step).")
+    # The hyperparameters come from config: other betas than the defaults.
+    other = {"learning_rate": lr, "beta1": 0.5, "beta2": 0.9, "m": m, "v": v, "t": t}
+    next_w, _ = step(w, dw, other)
+    mistake(close(next_w, expected),
+            "Your rule ignores beta1 and beta2 in config (it always uses 0.9 and 0.999). Read "
+            "them from config; config.setdefault supplies the defaults only when a key is missing.")
+    if not close(next_w, _adam_variant(w, dw, m, v, t, lr, b1=0.5, b2=0.9)):
+        fail("With config['beta1'] = 0.5 and config['beta2'] = 0.9 your next_w differs from "
+             "Adam's; read beta1, beta2 and epsilon from config.")
     # From scratch: defaults and carried state.
     w0, grads = _fresh_problem(47)
     w1, config = step(w0, grads[0])
     ref_w1, _ = ref_optim.adam(w0, grads[0])
-    for wrong_lr in (1e-2, 1e-1, 1e-4):
-        mistake(close(w1, w0 + (ref_w1 - w0) * wrong_lr / 1e-3, rtol=1e-6),
-                f"Your default learning_rate is {wrong_lr:g}; Adam's default is 1e-3 "
-                "(the value Kingma and Ba recommend).")
+    ratio = (w1 - w0) / (ref_w1 - w0)  # the same in every entry if only the rate is off
+    wrong_lr = float(np.mean(ratio)) * 1e-3
+    mistake(not np.isclose(wrong_lr, 1e-3) and np.allclose(ratio, ratio.flat[0], rtol=1e-6),
+            f"Your default learning_rate is {wrong_lr:.3g}; Adam's default is 1e-3 "
+            "(the value Kingma and Ba recommend).")
     if not close(w1, ref_w1, rtol=1e-6):
         fail("Starting from config=None the first step should use the defaults "
              "learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, and m = v = 0, t = 0. "
@@ -586,6 +772,7 @@ def check_adam(call):
     if not close(w3, wr, rtol=1e-6):
         fail("After three steps from config=None your weights differ from Adam's. Is all of "
              "m, v and t carried over in config?")
+    _check_zero_gradient(step, "adam", "np.sqrt(v_hat) + epsilon")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,6 +823,7 @@ def _run_sgd(call, lr, batch_size, num_iters, seed, N=20):
 
 
 @exercise("minibatch_sgd", reference=ref.minibatch_sgd, chapter=4)
+@explains_numpy_errors
 def check_minibatch_sgd(call):
     lr, bs, iters, N = 1e-3, 4, 12, 20  # 5 batches per epoch, so 12 iterations cross two epochs
     W, history, calls = _run_sgd(call, lr, bs, iters, seed=0)
@@ -737,6 +925,18 @@ def _check_batches(call, got, N, bs, iters, seed):
             "Some of your batches hold the same example twice: you sample with replacement "
             "(rng.choice or rng.integers). Shuffle once per epoch with rng.permutation(N) and walk "
             "through the permutation in batch_size steps.")
+    legacy = np.random.RandomState(seed)
+    legacy_order, legacy_batches, cursor = legacy.permutation(N), [], 0
+    for _ in range(iters):
+        if cursor + bs > N:
+            legacy_order, cursor = legacy.permutation(N), 0
+        legacy_batches.append(legacy_order[cursor:cursor + bs])
+        cursor += bs
+    mistake(same(legacy_batches),
+            "Your batches follow the rules but come from the legacy generator "
+            "np.random.RandomState(seed). The statement names rng = np.random.default_rng(seed), "
+            "the generator NumPy recommends; its draws differ, so your runs cannot be compared "
+            "with the course's.")
     fresh = [np.random.default_rng(seed).permutation(N)[:bs] for _ in range(iters)]
     rng = np.random.default_rng(seed)
     drawn = [rng.permutation(N)[:bs] for _ in range(iters)]

@@ -14,8 +14,10 @@ from ..reference import autograd as ref_autograd
 from ..reference import layers as ref
 from ..reference import losses as ref_losses
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (CheckFailed, _call_with_time_limit, _exit_message, _shorten, close, exercise, expect_array,
-                   expect_number, fail, mistake)
+from .ch04_optimization import _quiet_call
+from .core import (CheckFailed, _call_with_time_limit, _describe, is_single_number, _exit_message, _shorten, close, exercise,
+                   expect_array, expect_number, fail, mistake)
+from .numpy_errors import explains_numpy_errors
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -36,7 +38,7 @@ def _tuple(out, n, what, names):
 def _kind(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return f"an object of type {type(value).__name__}"
+    return _describe(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +301,11 @@ def _check_value_local_gradients(b):
              "output's own gradient to 1 (d out / d out = 1) before passing it back.")
     if not _near(_attr(out, "grad", "out"), 1.0):
         fail(f"After out.backward(), out.grad should be 1 (d out / d out) but is {out.grad:.4g}.")
+    if _attr(x, "grad", "x") == 0.0:
+        fail("For out = x * 2, out.grad is 1 after out.backward() but x.grad stays 0: the "
+             "multiply's `_backward` never ran or never added to x.grad. Attach it to the result "
+             "(`out._backward = _backward` before `return out`), and have backward() call "
+             "`node._backward()` for every node, including the output itself.")
     x = b.new(3.0)
     out = b.op("(x * 2) * 3", lambda v: (v * 2) * 3, x)
     b.backward(out, "(x * 2) * 3")
@@ -486,6 +493,33 @@ def _check_value_numerical(b):
              f"differ from the numerical gradient {np.round(want, 4)}.")
 
 
+def _check_value_backward_fn(b):
+    """The statement names ``_backward``: a leaf's does nothing, an operation's passes
+    ``out.grad`` (whatever it is at the time of the call) back to its inputs."""
+    leaf = b.new(2.0)
+    if not callable(getattr(leaf, "_backward", None)):
+        fail("`Value(2.0)` has no callable `._backward`. The statement keeps this name: every "
+             "Value has a function `_backward` (a do-nothing `lambda: None` for a leaf), and an "
+             "operation replaces it on the Value it returns.")
+    _run("Value(2.0)._backward()", leaf._backward)
+    if _attr(leaf, "grad", "Value(2.0)") != 0.0:
+        fail("Calling a leaf's `_backward()` changed its .grad: a Value created from a number "
+             "has nobody to pass a gradient to, so its `_backward` does nothing.")
+    x, y = b.new(3.0), b.new(-2.0)
+    out = b.op("Value(3.0) * Value(-2.0)", lambda p, q: p * q, x, y)
+    if not callable(getattr(out, "_backward", None)):
+        fail("`(x * y)._backward` is not callable: store the function that passes out.grad back "
+             "as `out._backward = _backward`.")
+    out.grad = 2.0
+    _run("(x * y)._backward()", out._backward)
+    got = (_attr(x, "grad", "x"), _attr(y, "grad", "y"))
+    if not (_near(got[0], -4.0) and _near(got[1], 6.0)):
+        fail("For out = x * y with x = 3, y = -2, setting out.grad = 2 and calling "
+             f"`out._backward()` gives x.grad = {got[0]:.4g}, y.grad = {got[1]:.4g}; expected "
+             "-4 and 6. `_backward` must use the current out.grad (read it inside the function, "
+             "when it is called), times the local gradient.")
+
+
 @exercise("Value", reference=ref_autograd.Value, chapter=5, time_limit=5.0)
 def check_value(call):
     _TIME[0] = call.exercise.time_limit
@@ -500,6 +534,7 @@ def check_value(call):
     _check_value_number_grads(b)
     _check_value_examples(b)
     _check_value_numerical(b)
+    _check_value_backward_fn(b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,6 +549,7 @@ def _affine_case(seed, shape, M):
 
 
 @exercise("affine_forward", reference=ref.affine_forward, chapter=5)
+@explains_numpy_errors
 def check_affine_forward(call):
     # Square first (N = D = M): transposition mistakes show as wrong values instead of crashes.
     xs, ws, bs = _affine_case(10, (4, 4), 4)
@@ -524,6 +560,9 @@ def check_affine_forward(call):
     mistake(close(out, xs @ ws + bs[:, None]), "Your bias is added along the wrong axis: b has "
                                                "one entry per output (column): x @ w + b.")
     mistake(close(out, xs @ ws), "You left out the bias: out = x @ w + b.")
+    mistake(close(out, xs * ws + bs), "You used `*`, which multiplies entry by entry (it only ran "
+                                      "because x and w happen to be square here). The affine "
+                                      "layer is a matrix product: x_flat @ w + b.")
     x, w, b = _affine_case(11, (2, 3, 2, 2), 5)
     try:
         res = call(x, w, b)
@@ -556,6 +595,10 @@ def check_affine_forward(call):
         fail("The cache should be exactly (x, w, b), the three inputs, in that order.")
 
 
+_DB_SCALAR = ("Your db is a single number: dout.sum() summed over every axis. The bias has one "
+              "entry per output unit, so sum over the examples only: db = dout.sum(axis=0).")
+
+
 def _db_shape(db, N, M):
     mistake(db.shape == (N,), "Your db is summed over the wrong axis: it has one entry per "
                               "example but needs one per output unit, like b. Sum over the "
@@ -565,15 +608,31 @@ def _db_shape(db, N, M):
     expect_array(db, shape=(M,), what="db")
 
 
+def _no_reshape_in_place(call, dout, shape, M):
+    """Flattening the cached x through `x.shape = ...` reshapes the forward pass's own array
+    (the Probe would only see "changed `cache`"): name it."""
+    x, w, b = _affine_case(24, (3,) + shape, M)
+    cache, shape = ref.affine_forward(x, w, b)[1], x.shape
+    if _quiet_call(call.fn, (dout.copy(), cache), {}, call.exercise.time_limit):
+        if cache[0].shape != shape:
+            fail(f"`affine_backward` changed the shape of the cached x in place (from {shape} "
+                 f"to {cache[0].shape}): `x.shape = ...` or `x.resize(...)` reshapes the array "
+                 "the forward pass stored, not a copy. Use a new name for the flattened view: "
+                 "`x_flat = x.reshape(x.shape[0], -1)`.")
+
+
 @exercise("affine_backward", reference=ref.affine_backward, chapter=5)
+@explains_numpy_errors
 def check_affine_backward(call):
     # Square case (D = M = 4, N = 3): a missing transpose gives a wrong value, not a crash.
     x, w, b = _affine_case(20, (3, 4), 4)
     _, cache = ref.affine_forward(x, w, b)
     dout = np.random.default_rng(21).standard_normal((3, 4))
+    _no_reshape_in_place(call, dout, (2, 2, 2), 4)
     dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
     dx = expect_array(dx, what="dx")
     dw = expect_array(dw, what="dw")
+    mistake(is_single_number(db), _DB_SCALAR)
     db = expect_array(db, what="db")
     expect_array(dx, shape=(3, 4), what="dx")
     mistake(close(dx, dout @ w), "Your dx uses w without transposing. dx = dout @ w.T: shapes "
@@ -593,6 +652,12 @@ def check_affine_backward(call):
     mistake(close(dx, ref_dx.T.reshape(x.shape)),
             "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
             "dx.reshape(x.shape), without transposing.")
+    for name, got, right in (("dx", dx, ref_dx), ("dw", dw, ref_dw), ("db", db, ref_db)):
+        factor = float(np.sum(got * right) / np.sum(right * right))
+        mistake(not np.isclose(factor, 1.0) and close(got, factor * right),
+                f"Your {name} is {factor:.3g} times the right one: the directions are right, the "
+                "scale is not. Look for a constant factor applied twice or one too many (a "
+                "division by N belongs to the loss only; an affine layer adds no factor).")
     if not close(dx, ref_dx):
         fail("Your dx differs from dout @ w.T on a small example.")
     if not close(dw, ref_dw):
@@ -646,6 +711,7 @@ def _relu_input():
 
 
 @exercise("relu_forward", reference=ref.relu_forward, chapter=5)
+@explains_numpy_errors
 def check_relu_forward(call):
     x = _relu_input()
     out, cache = _tuple(call(x), 2, "relu_forward", "out, cache")
@@ -655,6 +721,8 @@ def check_relu_forward(call):
     mistake(close(out, np.abs(x)), "Your ReLU takes the absolute value; negatives must become 0.")
     mistake(close(out, (x > 0).astype(float)), "You returned the mask x > 0 (zeros and ones); "
                                                "ReLU returns the values: max(0, x).")
+    mistake(close(out, np.clip(x, 0, 1)), "Your ReLU caps the outputs at 1. ReLU is unbounded "
+                                          "above: max(0, x), e.g. np.clip(x, 0, None).")
     if not close(out, np.maximum(0, x)):
         fail("Your out differs from np.maximum(0, x).")
     if not (isinstance(cache, np.ndarray) and cache.shape == x.shape and close(cache, x)):
@@ -668,6 +736,7 @@ def check_relu_forward(call):
 
 
 @exercise("relu_backward", reference=ref.relu_backward, chapter=5)
+@explains_numpy_errors
 def check_relu_backward(call):
     x = _relu_input()
     # dout has both signs where x > 0 and where x < 0, so every mask mistake shows.
@@ -718,6 +787,7 @@ CAT_SCORES, CAT_LABEL = np.array([[3.2, 5.1, -1.7]]), np.array([0])
 
 
 @exercise("softmax_loss", reference=ref_losses.softmax_loss, chapter=5)
+@explains_numpy_errors
 def check_softmax_loss(call):
     rng = np.random.default_rng(40)
     N, C = 5, 4
@@ -740,6 +810,9 @@ def check_softmax_loss(call):
             "of every label in y). Pick one entry per row: p[np.arange(N), y].")
     mistake(np.isclose(loss, -ref_loss), "Your loss has the wrong sign: it is the mean of "
                                          "-log p[correct class], a positive number.")
+    mistake(np.isclose(loss, -np.log(p[rows, y].mean())),
+            "Your loss is the log of the mean probability, -log(mean(p_correct)). Cross-entropy "
+            "is the mean of the logs: take -log of each example's p_correct, then average.")
     mistake(close(ds, p / N), "You forgot to subtract 1 at the correct class: dscores = "
                               "(p - onehot(y)) / N, i.e. p[np.arange(N), y] -= 1.")
     mistake(close(ds, (p - 1) / N), "You subtracted 1 from every entry; subtract it only at the "

@@ -13,6 +13,7 @@ from ..reference import layers as ref_layers
 from ..reference import models as ref_models
 from ..reference.losses import softmax_loss, svm_loss
 from .core import CheckFailed, NotAttempted, Probe, close, exercise, expect_array, expect_number, fail, mistake
+from .numpy_errors import explains_numpy_errors, original_error
 
 P = 0.3          # the drop probability used by the checks (far from 0.5, so p and 1 - p differ)
 FRACTION_TOL = 0.02
@@ -28,8 +29,9 @@ def _forward_output(call, x, param, what):
     try:
         result = call(x, param)
     except CheckFailed as failure:
-        text = str(failure)
-        if "KeyError" in text and "seed" in text:
+        error = original_error(failure)
+        if (failure.kind == "raised" and isinstance(error, KeyError) and error.args
+                and error.args[0] == "seed"):
             fail("`dropout_forward` raised KeyError: 'seed' when dropout_param had no seed. The seed "
                  "is optional: read it with dropout_param.get('seed') (None gives a fresh mask).")
         raise
@@ -45,6 +47,7 @@ def _zero_fraction(a):
 
 
 @exercise("dropout_forward", reference=ref_layers.dropout_forward, chapter=6)
+@explains_numpy_errors
 def check_dropout_forward(call):
     x = _big_positive_input()
     out, cache = _forward_output(call, x, {"p": P, "mode": "train", "seed": 0}, "in train mode")
@@ -111,6 +114,9 @@ def check_dropout_forward(call):
             "test mode returns x unchanged.")
     if not close(out_test, x):
         fail("In test mode dropout_forward must return x unchanged.")
+    if out_test is x or np.shares_memory(out_test, x):
+        fail("In test mode you return x itself (or a view of it); the statement asks for a copy, "
+             "`x.copy()`, so that a caller who changes the output in place does not change x.")
     if isinstance(cache_test, tuple) and len(cache_test) == 2 and cache_test[1] is not None:
         mask_test = cache_test[1]
         if not (isinstance(mask_test, np.ndarray) and np.allclose(mask_test, 1)):
@@ -139,8 +145,12 @@ def check_dropout_forward(call):
     mistake(np.array_equal(d, e),
             "Without a seed, two calls gave the same mask: training would then drop the same units "
             "at every step. With no seed, default_rng(None) must give a fresh mask each call.")
+    # Any shape: a 3-D input (a batch of feature maps).
+    cube = _big_positive_input(2, (6, 5, 4))
+    f, _ = _forward_output(call, cube, {"p": P, "mode": "train", "seed": 7}, "for a 3-D x")
     # The draws of the generator the statement names.
-    for got, shape, seed, p in ((out, x.shape, 0, P), (a, small.shape, 5, 0.5)):
+    for got, shape, seed, p in ((out, x.shape, 0, P), (a, small.shape, 5, 0.5),
+                                (f, cube.shape, 7, P)):
         draws = np.random.default_rng(seed).random(shape)
         if not np.array_equal(got != 0, draws >= p):
             fail(f"With seed {seed} your mask is not the one the statement's generator gives: "
@@ -150,6 +160,7 @@ def check_dropout_forward(call):
 
 
 @exercise("dropout_backward", reference=ref_layers.dropout_backward, chapter=6)
+@explains_numpy_errors
 def check_dropout_backward(call):
     x = _big_positive_input(2, (200, 100))
     dout = np.random.default_rng(3).standard_normal(x.shape)
@@ -200,7 +211,7 @@ def check_dropout_backward(call):
     try:
         dx_test = call(dout[:10], ({"p": P, "mode": "test"}, None))
     except CheckFailed as failure:
-        if "NoneType" in str(failure):
+        if failure.kind == "raised" and isinstance(original_error(failure), (TypeError, AttributeError)):
             fail("In test mode the cache holds no mask (None): the forward pass was the identity, "
                  "so dx = dout. Handle `mask is None` (or check dropout_param['mode']).")
         raise
@@ -230,8 +241,15 @@ def _loss(call, net, *args):
     loss_fn = getattr(net, "loss", None)
     if not callable(loss_fn):
         fail("Your TwoLayerNet has no method `loss(X, y=None)`.")
+    probe = _method(call, loss_fn, "TwoLayerNet.loss")
     try:
-        return _method(call, loss_fn, "TwoLayerNet.loss")(*args)
+        out = probe(*args)
+        if probe.global_random_changed:
+            fail("Your TwoLayerNet.loss draws from (or reseeds) NumPy's global generator "
+                 "(np.random.seed, np.random.rand, ...). That generator is shared by all the code "
+                 "in the notebook. Draw each dropout seed from the network's own generator, "
+                 "int(self._mask_rng.integers(2**31)), and pass it to dropout_forward.")
+        return out
     except NotAttempted:
         fail("`TwoLayerNet.loss` still raises NotImplementedError: write the forward pass "
              "(and, when y is given, the loss and gradients).")
@@ -239,6 +257,12 @@ def _loss(call, net, *args):
 
 def _build(call, *args, **kwargs):
     net = call(*args, **kwargs)
+    if call.global_random_changed:
+        fail("Your TwoLayerNet draws its weights from (or reseeds) NumPy's global generator "
+             "(np.random.seed, np.random.randn, ...). That generator is shared by all the code in "
+             "the notebook, so reseeding it changes everyone's random numbers. Create your own, "
+             "rng = np.random.default_rng(seed), and draw weight_scale * "
+             "rng.standard_normal(shape).")
     params = getattr(net, "params", None)
     if not isinstance(params, dict):
         fail("Your TwoLayerNet has no dict attribute `params`: store the weights and biases in "
@@ -295,6 +319,7 @@ def _forward_parts(params, X):
 
 
 @exercise("TwoLayerNet", reference=ref_models.TwoLayerNet, chapter=6, time_limit=20.0)
+@explains_numpy_errors
 def check_two_layer_net(call):
     D, H, C = 5, 7, 3
     # --- construction: shapes, zero biases, scale, seed ---------------------------------------
@@ -335,12 +360,15 @@ def check_two_layer_net(call):
                  f"{std:.4f}.")
     again = _build(call, D, H, C, weight_scale=1e-2, seed=0)
     mistake(not all(np.array_equal(again.params[k], p[k]) for k in NAMES),
-            "Two networks built with seed=0 have different weights: draw them from "
-            "np.random.default_rng(seed), not from the global generator.")
+            "Two networks built with seed=0 have different weights: your generator does not use "
+            "the seed argument (np.random.default_rng() without it draws new numbers every "
+            "time). Create rng = np.random.default_rng(seed) and draw the weights from it.")
     other = _build(call, D, H, C, weight_scale=1e-2, seed=1)
     mistake(np.array_equal(other.params["W1"], p["W1"]),
             "Networks built with seed=0 and seed=1 have the same weights: your weights ignore "
             "the seed argument.")
+
+    _check_stated_draws(p, D, H, C, weight_scale=1e-2, seed=0)
 
     # --- scores: loss(X) with fixed parameters ------------------------------------------------
     rng = np.random.default_rng(7)
@@ -377,6 +405,13 @@ def check_two_layer_net(call):
 
     # --- loss and gradients without regularization --------------------------------------------
     value, grads = _loss_and_grads(call, net, X, y)
+    first = {k: np.array(grads[k], dtype=float) for k in NAMES}
+    _, again_grads = _loss_and_grads(call, net, X, y)
+    mistake(all(close(again_grads[k], 2 * first[k]) for k in NAMES if np.any(first[k])),
+            "Your gradients grow from one call of loss(X, y) to the next: the second call returned "
+            "twice the first. They accumulate in a dict kept on the network (like autograd's "
+            "`.grad` that is never zeroed). Build a new grads dict in every call.")
+    grads = first
     ref_value, ref_grads = _ref_net(params).loss(X, y)
     mistake(np.isclose(value, ref_value * X.shape[0]),
             "Your loss is summed over the batch; average it (divide by N), and the gradients too.")
@@ -435,6 +470,24 @@ def check_two_layer_net(call):
     _check_dropout(call, D, C)
 
 
+def _check_stated_draws(params, D, H, C, weight_scale, seed):
+    """The weights are the draws of the generator the statement names (W1 drawn before W2, or
+    W2 before W1: the statement does not fix the order)."""
+    def draws(first_w1):
+        rng = np.random.default_rng(seed)
+        shapes = [("W1", (D, H)), ("W2", (H, C))]
+        return {k: weight_scale * rng.standard_normal(shape)
+                for k, shape in (shapes if first_w1 else shapes[::-1])}
+    if any(all(close(params[k], want[k]) for k in ("W1", "W2"))
+           for want in (draws(True), draws(False))):
+        return
+    fail(f"With seed={seed} your weights are not the ones the statement's generator gives: "
+         "rng = np.random.default_rng(seed), then params['W1'] = weight_scale * "
+         "rng.standard_normal((input_dim, hidden_dim)) and params['W2'] likewise, from the same "
+         "rng. (Another generator, one generator per matrix, or rng.random/rng.uniform draws "
+         "different numbers.)")
+
+
 def _gradient_check(net, grads, X, y, reg):
     """Compare every analytic gradient with a centered-difference one (rel. error < 1e-5)."""
     for k in NAMES:
@@ -442,6 +495,12 @@ def _gradient_check(net, grads, X, y, reg):
             return float(net.loss(X, y)[0])
         num = eval_numerical_gradient(f, net.params[k])
         err = rel_error(grads[k], num)
+        if err > 1e-5 and np.any(num):
+            factor = float(np.sum(grads[k] * num) / np.sum(num * num))
+            mistake(rel_error(grads[k], factor * num) < 1e-5 and abs(factor - 1) > 1e-3,
+                    f"grads['{k}'] is {factor:.3g} times the numerical gradient: its direction is "
+                    "right but its scale is not. Look for a constant factor applied twice or "
+                    "missing (a division by N done in the loss and again in a layer, a stray 2).")
         if err > 1e-5:
             where = "with" if reg else "without"
             fail(f"grads['{k}'] disagrees with the numerical gradient {where} regularization "
@@ -511,3 +570,11 @@ def _check_dropout(call, D, C):
              "mask in the backward pass).")
     if not close(grads["b1"], (dhidden * mask[None, :])[0], rtol=1e-6):
         fail("grads['b1'] does not match the dropout mask used in the forward pass.")
+    # The mask of the statement: the first seed of the network's _mask_rng (seed + 1 = 1 here).
+    stated_seed = int(np.random.default_rng(1).integers(2**31))
+    stated = np.random.default_rng(stated_seed).random(H) >= P
+    if not np.array_equal(np.abs(mask) > 1e-9, stated):
+        fail("Your training-mode dropout masks are not the ones the statement names: give "
+             "dropout_forward the mode 'train' and a fresh seed drawn from the network's own "
+             "generator, {'p': self.dropout, 'mode': 'train', 'seed': "
+             "int(self._mask_rng.integers(2**31))}, one draw per call of loss(X, y).")
