@@ -60,20 +60,24 @@ def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None):
                                                       env.get("PYTHONPATH")]))
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
+    overdue = f"grading did not finish within {time_limit + SLACK} s and was stopped"
+    timed_out = False
     try:
         out, err = process.communicate(timeout=time_limit + SLACK)
     except subprocess.TimeoutExpired:
+        timed_out = True
         process.send_signal(signal.SIGTERM)  # the grader stops its kernel and reports what it has
         try:
             out, err = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
-            return error_document(path, f"grading did not finish within "
-                                        f"{time_limit + SLACK} s and was stopped")
+            return error_document(path, overdue)
     try:
         document = json.loads(out)
     except ValueError:
+        if timed_out:
+            return error_document(path, overdue)
         lines = [line for line in err.splitlines() if line.strip()]
         why = lines[-1].strip() if lines else f"exit code {process.returncode}"
         return error_document(path, f"the grader failed: {why}")
