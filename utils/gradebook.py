@@ -44,7 +44,12 @@ def learner_names(paths):
     return [str(p) for p in paths]
 
 
-def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None):
+#: With several notebooks at once, each kernel's BLAS uses one thread (unless the caller chose):
+#: N kernels each starting one thread per CPU would fight over the CPUs.
+_ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None, one_thread=False):
     """Grade one notebook in its own process; return the course's JSON document for it.
 
     Never raises: whatever goes wrong becomes a document whose ``error`` says what.
@@ -58,6 +63,9 @@ def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT),
                                                       env.get("PYTHONPATH")]))
+    if one_thread:
+        for name in _ONE_THREAD:
+            env.setdefault(name, "1")
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
     overdue = f"grading did not finish within {time_limit + SLACK} s and was stopped"
@@ -122,7 +130,8 @@ def grade_many(paths, jobs=1, cell_timeout=120, time_limit=1800, chapter=None, s
     documents = [None] * len(paths)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_submission, path, cell_timeout, time_limit, chapter): i
+        futures = {pool.submit(grade_submission, path, cell_timeout, time_limit, chapter,
+                               jobs > 1): i
                    for i, path in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             i = futures[future]
