@@ -1,4 +1,4 @@
-"""Grade a course notebook: ``python -m utils.grade chapters/01_linear_score_function.ipynb``.
+"""Grade course notebooks: ``python -m utils.grade chapters/01_linear_score_function.ipynb``.
 
 Executes a copy of the notebook, in a temporary copy of its folder (the original and its folder are
 not touched), with a time limit per cell (a cell over it is interrupted and the run goes on; a cell
@@ -7,6 +7,11 @@ every ``check(...)`` reported and prints one line per exercise of the notebook's
 comes from the course, not from the notebook, so a deleted check cell cannot hide an exercise) and
 a total. Progress goes to stderr, one line per exercise. The exit code is 0 only if every exercise
 of the chapter passed, 1 otherwise, 2 if the file cannot be graded, 130 if grading was stopped.
+
+``--format json`` or ``--format gradescope`` writes the report as JSON (to stdout, or to
+``--output FILE`` with the text report on stdout); each exercise is worth the points the check
+registry gives it. Several notebooks with ``--csv gradebook.csv [--jobs N]`` make a gradebook
+(see ``utils.gradebook``).
 """
 import argparse
 import json
@@ -54,15 +59,34 @@ def checked_in(nb):
     return names
 
 
-def chapter_exercises(nb):
-    """The exercises of the notebook's chapter, from the course's check registry."""
-    from .checks.core import REGISTRY
+def notebook_chapter(nb):
+    """The chapter number the notebook's metadata names, or None."""
+    return nb.metadata.get("course", {}).get("chapter")
 
-    chapter = nb.metadata.get("course", {}).get("chapter")
+
+def chapter_exercises(nb, chapter=None):
+    """The exercises of ``chapter`` (by default the notebook's), from the course's check registry."""
+    from .checks.core import REGISTRY  # importing utils.checks registers every chapter
+
+    chapter = notebook_chapter(nb) if chapter is None else chapter
     return [name for name, ex in REGISTRY.items() if ex.chapter == chapter]
 
 
-def load_course_notebook(path):
+_NUMBERED = re.compile(r"Exercise (\d+\.\d+):?\s*`([A-Za-z_]\w*)`")
+
+
+def exercise_numbers(nb):
+    """``{name: "1.2"}`` from the notebook's headings ("### Exercise 1.2: `predict_labels`")."""
+    numbers = {}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for number, name in _NUMBERED.findall(cell.source):
+                numbers.setdefault(name, number)
+    return numbers
+
+
+def load_course_notebook(path, chapter=None):
+    """Read a notebook of the course; with ``chapter``, insist that it is that chapter's."""
     import nbformat
 
     path = check_path(path)
@@ -70,8 +94,20 @@ def load_course_notebook(path):
         nb = nbformat.read(str(path), as_version=4)
     except Exception:  # nbformat raises several types for a file that is not a notebook
         raise GradingError(f"{path}: not a Jupyter notebook (the file is not valid notebook JSON)")
-    if "course" not in nb.metadata or not chapter_exercises(nb):
-        raise GradingError(f"{path}: not a notebook of this course (it has no exercises to grade)")
+    if chapter is None:
+        if "course" not in nb.metadata or not chapter_exercises(nb):
+            raise GradingError(f"{path}: not a notebook of this course (it has no exercises to "
+                               "grade)")
+        return nb
+    if not chapter_exercises(nb, chapter):
+        raise GradingError(f"chapter {chapter} has no exercises in this course")
+    found = notebook_chapter(nb)
+    if found is not None and found != chapter:
+        raise GradingError(f"{path}: this is the notebook of chapter {found}, but chapter "
+                           f"{chapter} is being graded: submit chapter {chapter}'s notebook")
+    if found is None and not set(checked_in(nb)) & set(chapter_exercises(nb, chapter)):
+        raise GradingError(f"{path}: not the notebook of chapter {chapter} (it checks none of "
+                           "that chapter's exercises)")
     return nb
 
 
@@ -196,12 +232,17 @@ def _copy_folder(folder, target):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".git"))
 
 
-def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE):
-    """Execute a copy of the notebook; return ``(names, results, run)``."""
-    nb = load_course_notebook(path)
+def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE, chapter=None, copy_folder=True):
+    """Execute a copy of the notebook; return ``(names, results, run)``.
+
+    ``chapter``: grade against that chapter's exercises (the notebook must be that chapter's).
+    ``copy_folder``: run in a copy of the notebook's folder (its data files are there); False runs
+    in an empty folder, so files submitted next to the notebook cannot stand in for the course's.
+    """
+    nb = load_course_notebook(path, chapter)
     from nbclient import NotebookClient
 
-    names = chapter_exercises(nb)
+    names = chapter_exercises(nb, chapter)
     present = checked_in(nb)
     _say(f"Grading {path}: {len(names)} exercises (progress below, the report follows)",
          sys.stderr)
@@ -209,8 +250,13 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE):
         report = Path(tmp) / "report.jsonl"
         report.touch()
         workdir = Path(tmp) / "work"
-        _copy_folder(Path(path).resolve().parent, workdir)  # cells cannot write into the original
+        if copy_folder:
+            _copy_folder(Path(path).resolve().parent, workdir)  # cells cannot write into the original
+        else:
+            workdir.mkdir()
         run = _Run(names, report, cell_timeout, time_limit)
+        run.chapter = notebook_chapter(nb) if chapter is None else chapter
+        run.numbers = exercise_numbers(nb)
         run.grace = grace
         run.present = present
         previous = os.environ.get(REPORT_ENV)
@@ -235,6 +281,10 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE):
             if _STOP_REQUESTED:  # the signal surfaced inside nbclient as another exception
                 run.stopped_why = "grading was stopped (a termination signal)"
                 run.interrupted = True
+            elif type(exc).__name__ == "NoSuchKernel":
+                raise GradingError("no Python kernel to run the notebook: the package "
+                                   "`ipykernel` is missing from this environment (activate the "
+                                   "course's environment, or `pip install -r requirements.txt`)")
             elif run.stopped_why is None:
                 run.stopped_why = ("the Python kernel stopped: a cell exited Python or ran out "
                                    "of memory" if type(exc).__name__ == "DeadKernelError"
@@ -253,39 +303,58 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE):
     return names, run.results, run
 
 
+#: What can become of an exercise, in the report's words. Only "failed" means a wrong answer.
+STATUSES = ("passed", "failed", "not attempted", "not checked", "not reached")
+NOT_REACHED = "an earlier cell failed or timed out"
+
+
 def _not_checked(name, run):
+    """``(status, message)`` of an exercise whose check reported nothing."""
     if run is not None and name in run.errors:
         kind, ename, evalue = run.errors[name]
         if kind == "definition":
-            return (f"failed: the cell that defines `{name}` raised {ename}: {evalue}. Fix that "
-                    "cell first.")
+            return "failed", (f"the cell that defines `{name}` raised {ename}: {evalue}. Fix "
+                              "that cell first.")
         if ename == "NameError" and "'check'" in evalue:
-            return ("not checked: its check cell raised NameError: `check` is not defined (was "
-                    "it deleted or renamed? re-run the import cell, `from utils.checks import "
-                    "check`)")
+            return "not checked", ("its check cell raised NameError: `check` is not defined (was "
+                                   "it deleted or renamed? re-run the import cell, `from "
+                                   "utils.checks import check`)")
         if ename == "NameError":
-            return (f"not checked: its check cell raised NameError: {evalue}. Keep the name "
-                    f"`{name}` for your function (a renamed function is not found).")
-        return f"not checked: its check cell raised {ename}: {evalue}"
+            return "not checked", (f"its check cell raised NameError: {evalue}. Keep the name "
+                                   f"`{name}` for your function (a renamed function is not "
+                                   "found).")
+        return "not checked", f"its check cell raised {ename}: {evalue}"
     if run is not None and name not in getattr(run, "present", [name]):
-        return f"not checked: the notebook has no `check({name})` cell (deleted or changed?)"
-    return "not reached (an earlier cell failed or timed out)"
+        return "not checked", f"the notebook has no `check({name})` cell (deleted or changed?)"
+    return "not reached", NOT_REACHED
+
+
+def exercise_outcome(name, results, run=None):
+    """``(status, message)`` of one exercise: a status of ``STATUSES`` and the learner's hint."""
+    entry = results.get(name)
+    if entry is None:
+        return _not_checked(name, run)
+    message = " ".join(entry["messages"])
+    if entry["passed"]:
+        return "passed", message
+    return ("failed" if entry["attempted"] else "not attempted"), message
+
+
+def _report_line(status, message):
+    if status in ("passed", "not attempted"):
+        return status
+    if status == "not reached":
+        return f"not reached ({message})"
+    return f"{status}: {message}"
 
 
 def format_report(names, results, run=None):
     lines, passed = [], 0
     width = max(len(n) for n in names)
     for name in names:
-        entry = results.get(name)
-        if entry is None:
-            lines.append(f"  {name:<{width}}  {_not_checked(name, run)}")
-        elif entry["passed"]:
-            passed += 1
-            lines.append(f"  {name:<{width}}  passed")
-        elif not entry["attempted"]:
-            lines.append(f"  {name:<{width}}  not attempted")
-        else:
-            lines.append(f"  {name:<{width}}  failed: {' '.join(entry['messages'])}")
+        status, message = exercise_outcome(name, results, run)
+        passed += status == "passed"
+        lines.append(f"  {name:<{width}}  {_report_line(status, message)}")
     lines.append(f"Total: {passed}/{len(names)} exercises passed")
     return "\n".join(lines)
 
@@ -298,27 +367,80 @@ def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
-def main(argv=None):
-    for stream in (sys.stdout, sys.stderr):  # a console that is not UTF-8 must not crash us
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    parser = argparse.ArgumentParser(prog="python -m utils.grade", description=__doc__.splitlines()[0])
-    parser.add_argument("notebook")
+_PIP_NAMES = {"sklearn": "scikit-learn", "IPython": "ipython", "yaml": "pyyaml"}
+
+
+def missing_dependency_hint(exc):
+    """One line for a ``ModuleNotFoundError`` in the grader: which package, and how to get it."""
+    module = (exc.name or str(exc)).split(".")[0]
+    package = _PIP_NAMES.get(module, module)
+    return (f"the grader needs the Python package `{package}`, which this Python "
+            f"({sys.executable}) does not have. Activate the course's environment first "
+            "(`source .venv/bin/activate`; on Windows `.venv\\Scripts\\activate`) and run "
+            "`python -m utils.grade ...` again, or install the course into this Python: "
+            "`pip install -r requirements.txt`.")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m utils.grade",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK",
+                        help="a notebook to grade (several, with --csv)")
+    parser.add_argument("--format", choices=("text", "json", "gradescope"), default="text",
+                        help="text (default), the course's JSON, or Gradescope's results.json")
+    parser.add_argument("--output", metavar="FILE",
+                        help="write the JSON report to FILE (the text report then goes to stdout)")
+    parser.add_argument("--chapter", type=int,
+                        help="grade chapter N's exercises (the notebook must be chapter N's)")
+    parser.add_argument("--csv", metavar="FILE",
+                        help="grade every NOTEBOOK and write a gradebook: one row per notebook, "
+                             "a column per exercise")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="with --csv: how many notebooks are graded at once (default 1)")
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
     parser.add_argument("--time-limit", type=int, default=1800,
                         help="seconds for the whole notebook")
     parser.add_argument("--interrupt-grace", type=float, default=GRACE,
                         help="seconds a cell over its time limit gets to obey the interrupt")
+    return parser
+
+
+def main(argv=None):
+    for stream in (sys.stdout, sys.stderr):  # a console that is not UTF-8 must not crash us
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.csv is not None:
+        if args.format != "text" or args.output is not None:
+            parser.error("--csv writes a gradebook; --format and --output are for one notebook")
+        from .gradebook import grade_to_csv
+        return grade_to_csv(args)
+    if len(args.notebooks) > 1:
+        parser.error("several notebooks make a gradebook: add --csv gradebook.csv")
+    if args.jobs != 1:
+        parser.error("--jobs is for grading several notebooks with --csv")
+    return grade_one(args)
+
+
+def grade_one(args):
+    """Grade ``args.notebooks[0]``, print or write the report; return the exit code."""
+    path = args.notebooks[0]
     import logging
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # nbclient's tasks after a stop
     previous = {sig: signal.signal(sig, _on_sigterm) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        check_path(args.notebook)
-        names, results, run = grade(args.notebook, args.cell_timeout, args.time_limit,
-                                    args.interrupt_grace)
+        check_path(path)
+        names, results, run = grade(path, args.cell_timeout, args.time_limit,
+                                    args.interrupt_grace, chapter=args.chapter)
     except GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _write_error_document(args, path, exc)
+        return 2
+    except ModuleNotFoundError as exc:
+        print(f"error: {missing_dependency_hint(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # stopped before the notebook started running
         _STOP_REQUESTED.append(signal.SIGINT)
@@ -330,13 +452,49 @@ def main(argv=None):
     if run.stopped_why is not None:
         print(f"note: the notebook stopped early ({run.stopped_why}); exercises after that "
               "point count as not reached", file=sys.stderr)
-    print(f"Grading {args.notebook}")
-    print(format_report(names, results, run))
-    if getattr(run, "interrupted", False):
-        print("Grading was stopped: only the exercises above marked passed, failed or not "
-              "attempted were graded.")
+    text = f"Grading {path}\n{format_report(names, results, run)}"
+    interrupted = getattr(run, "interrupted", False)
+    if interrupted:
+        text += ("\nGrading was stopped: only the exercises above marked passed, failed or not "
+                 "attempted were graded.")
+    if args.format == "text":
+        print(text)
+    else:
+        from .grade_formats import course_document, gradescope_document
+        document = course_document(path, names, results, run)
+        if args.format == "gradescope":
+            document = gradescope_document(document)
+        write_json(document, args.output)
+        if args.output is not None:
+            print(text)
+    if interrupted:
         return 130
     return 0 if all(results.get(n, {}).get("passed") for n in names) else 1
+
+
+def write_json(document, output=None):
+    """Write ``document`` to the file ``output`` (its folder is created), or to stdout."""
+    if output is None:
+        print(json.dumps(document, indent=2), flush=True)
+        return
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_error_document(args, path, error):
+    """A notebook that cannot be graded still gets a JSON report (Gradescope needs one)."""
+    if args.format == "text":
+        return
+    from .grade_formats import error_document, gradescope_document
+    names = []
+    if args.chapter is not None:
+        from .checks.core import REGISTRY
+        names = [n for n, ex in REGISTRY.items() if ex.chapter == args.chapter]
+    document = error_document(path, error, names, args.chapter)
+    if args.format == "gradescope":
+        document = gradescope_document(document)
+    write_json(document, args.output)
 
 
 if __name__ == "__main__":

@@ -69,16 +69,20 @@ class Exercise:
     chapter: int
     time_limit: float
     hint_on_timeout: str
+    points: float = 1  # what the exercise is worth when graded for a class (utils.grade --format)
 
 
 REGISTRY: dict = {}
 
 
-def exercise(name, reference, chapter, time_limit=10.0, hint_on_timeout=None):
-    """Register the decorated ``checker(probe)`` as the check of exercise ``name``."""
+def exercise(name, reference, chapter, time_limit=10.0, hint_on_timeout=None, points=1):
+    """Register the decorated ``checker(probe)`` as the check of exercise ``name``, worth ``points``."""
+    if not points > 0:
+        raise ValueError(f"exercise {name!r}: points must be positive, got {points!r}")
+
     def register(checker):
         REGISTRY[name] = Exercise(name, checker, reference, chapter, time_limit,
-                                  hint_on_timeout or _DEFAULT_TIMEOUT_HINT)
+                                  hint_on_timeout or _DEFAULT_TIMEOUT_HINT, points)
         return checker
     return register
 
