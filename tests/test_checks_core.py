@@ -458,6 +458,7 @@ def test_probe_expression_evaluates_an_operator_under_protection():
     a, b = Broken(), Broken()
     failure = _failure(lambda: _probe(None).expression("a * b", lambda: a * b))
     assert "`a * b` raised TypeError: no" in str(failure) and failure.kind == "raised"
+    assert "called with" not in str(failure)  # an expression has no arguments to list
     assert _probe(None).expression("2 + 3", lambda: 2 + 3) == 5
 
 
@@ -474,3 +475,17 @@ def test_a_transposed_shape_is_named():
         m = X_train.mean(axis=0)
         return (X_train - m).T, X_test - m
     assert_rejected(run_check(center_data), "rows and columns are swapped")
+
+
+def test_chapters_use_only_the_public_check_api():
+    """Chapters call the Probe and core's public names; none reaches into core's private helpers,
+    swaps a Probe's function or renames one (issue 15, item 11)."""
+    import re
+    from pathlib import Path
+    checks = Path(__file__).resolve().parents[1] / "utils" / "checks"
+    for path in sorted(checks.glob("ch0[1-6]_*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"from \.core import[^)]*\b_[a-z]", text, re.S), path.name
+        assert not re.search(r"from \.ch\d\d_\w+ import[^)\n]*\b_[a-z]", text), path.name
+        assert not re.search(r"\.fn\s*=[^=]|\.name\s*=[^=]|__name__\s*=[^=]", text), path.name
+        assert "_call_with_time_limit" not in text and "_LearnerSandbox" not in text, path.name

@@ -1,6 +1,5 @@
 """Checks for chapter 4: gradient descent (numerical gradients, linear losses, update rules, SGD)."""
 import copy
-import warnings
 
 import numpy as np
 
@@ -9,8 +8,8 @@ from ..reference import linear_classifier as ref
 from ..reference import losses as ref_losses
 from ..reference import optim as ref_optim
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .core import (CheckFailed, is_single_number, _LearnerSandbox, _call_with_time_limit, close, exercise, expect_array, expect_number, fail,
-                   mistake)
+from .core import (AnyOf, CheckFailed, catalogue, close, differs, exercise, expect_array,
+                   expect_number, fail, is_single_number, mistake)
 from .numpy_errors import explains_numpy_errors, loops_in
 
 
@@ -27,23 +26,6 @@ def _pair(out, what, names):
              f"{type(out).__name__}"
              + (f" of length {len(out)}." if isinstance(out, (tuple, list)) else "."))
     return out
-
-
-def _quiet_call(fn, args, kwargs, seconds):
-    """Call the learner's function outside the Probe, to inspect what it does to its arguments.
-
-    Returns True if the call finished; any problem (error, timeout, warning) returns False and is
-    left for the Probe to diagnose when the check calls the function properly.
-    """
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), _LearnerSandbox():
-            warnings.simplefilter("ignore")
-            _call_with_time_limit(fn, args, kwargs, seconds)
-        return True
-    except KeyboardInterrupt:
-        raise
-    except BaseException:  # noqa: BLE001 - the Probe reports it properly afterwards
-        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +62,7 @@ def check_numerical_gradient(call):
     # Before the Probe's generic "changed its input" message: was x left shifted by h, or only
     # in its last digits (adding and subtracting h does not give back the same float)?
     probe_x = x.copy()
-    if _quiet_call(call.fn, (_bumpy, probe_x), {"h": h}, call.exercise.time_limit):
+    if call.quietly(_bumpy, probe_x, h=h).finished:
         if not np.array_equal(probe_x, x) and probe_x.shape == x.shape:
             if np.allclose(probe_x, x, rtol=0, atol=1e-12):
                 fail("Your function changes x in its last digits: x + h - h is not always "
@@ -420,52 +402,26 @@ def _fresh_problem(seed):
     return rng.standard_normal((3, 2)), [rng.standard_normal((3, 2)) for _ in range(3)]
 
 
-class _ConfigArgument:
-    """A config dict handed to the learner as a fresh deep copy.
-
-    The update rules store their state in ``config`` (that is the API), so the Probe must not see
-    the dict itself: it would report the intended change as "changed its input in place".
-    """
-
-    def __init__(self, config):
-        self.config = config
-
-
-_ConfigArgument.__name__ = "dict"
-
-
 def _rule_probe(call):
     """A caller ``step(w, dw, config)`` -> (next_w, config as a dict) that runs the learner's rule
-    through the Probe, with ``config`` copied so its intended changes are allowed."""
-    fn = call.fn
-
-    def rule(w, dw, config=None):
-        if isinstance(config, _ConfigArgument):
-            config = copy.deepcopy(config.config)
-        try:
-            return fn(w, dw, config)
-        except NotImplementedError as exc:
-            last, tb = None, exc.__traceback__
-            while tb is not None:
-                last, tb = tb.tb_frame.f_code, tb.tb_next
-            if last is getattr(fn, "__code__", None):  # the learner's own stub: not attempted
-                raise NotImplementedError(str(exc)) from None
-            raise  # raised deeper, in something the learner's rule calls
+    through the Probe. The rule stores its state in ``config`` (that is the API), so the Probe
+    lets that argument change; the check hands it a deep copy, so its own dicts stay as they are.
+    """
+    def invoke(w, dw, config, allow_warnings=False):
+        given = None if config is None else copy.deepcopy(config)
+        return call.call(w, dw, given, allow_warnings=allow_warnings, may_change=(2,))
 
     def step(w, dw, config=None):
-        original, call.fn = call.fn, rule
         try:
-            out = call(w, dw, None if config is None else _ConfigArgument(config))
+            out = invoke(w, dw, config)
         except CheckFailed as failure:
             if (config is None and failure.kind == "raised"
-                    and _quiet_call(fn, (w.copy(), dw.copy(), {}), {}, call.exercise.time_limit)):
+                    and call.quietly(w.copy(), dw.copy(), {}).finished):
                 fail(f"`{call.name}(w, dw)` fails when config is None (the default), though it "
                      "works with a dict: the first call of a training run passes no config. Keep "
                      "the line `config = {} if config is None else config` at the top. "
-                     f"(What happened: {failure})")
+                     f"(What happened: {failure})", kind="raised", error=failure.error)
             raise
-        finally:
-            call.fn = original
         next_w, new_config = _pair(out, call.name, "next_w, config")
         next_w = expect_array(next_w, shape=w.shape, what="next_w")
         if new_config is None:
@@ -478,12 +434,7 @@ def _rule_probe(call):
     def quiet(w, dw, config=None):
         """``step`` with numerical warnings allowed: for inputs whose right answer is judged by
         value (a 0 / 0 is then reported as the NaN it produced, with its cause)."""
-        original, call.fn = call.fn, rule
-        try:
-            out = call.call(w, dw, None if config is None else _ConfigArgument(config),
-                            allow_warnings=True)
-        finally:
-            call.fn = original
+        out = invoke(w, dw, config, allow_warnings=True)
         next_w, new_config = _pair(out, call.name, "next_w, config")
         if not isinstance(next_w, np.ndarray) or next_w.shape != w.shape:
             next_w = expect_array(next_w, shape=w.shape, what="next_w")

@@ -14,9 +14,8 @@ from ..reference import autograd as ref_autograd
 from ..reference import layers as ref
 from ..reference import losses as ref_losses
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
-from .ch04_optimization import _quiet_call
-from .core import (CheckFailed, _call_with_time_limit, _describe, is_single_number, _exit_message, _shorten, close, exercise,
-                   expect_array, expect_number, fail, mistake)
+from .core import (AnyOf, CheckFailed, NotAttempted, catalogue, close, describe, differs, exercise,
+                   expect_array, expect_number, fail, is_single_number, mistake)
 from .numpy_errors import explains_numpy_errors
 
 # ---------------------------------------------------------------------------------------------
@@ -38,53 +37,57 @@ def _tuple(out, n, what, names):
 def _kind(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return _describe(value)
+    return describe(value)
 
 
 # ---------------------------------------------------------------------------------------------
 # Value: running the learner's methods safely
 # ---------------------------------------------------------------------------------------------
 
-_TIME = [5.0]  # the Value exercise's time limit, set by its checker
-
-
-def _run(expr, fn, *args):
-    """Run one piece of the learner's ``Value`` code (an operator or ``backward``) safely.
-
-    ``expr`` is how the learner would write it (e.g. "Value(3.0) * Value(-2.0)").
-    """
+def _run(call, expr, fn, *args):
+    """Run one piece of the learner's ``Value`` code (an operator or ``backward``) through the
+    Probe, named ``expr`` (how the learner would write it, e.g. "Value(3.0) * Value(-2.0)"), and
+    add what the failure's kind and error say about a Value's methods."""
     try:
-        return _call_with_time_limit(fn, args, {}, _TIME[0])
-    except CheckFailed:
-        raise
-    except NotImplementedError:
-        fail(f"`{expr}` reaches code that still raises NotImplementedError: finish that method.")
-    except TimeoutError:
-        fail(f"`{expr}` did not finish within {_TIME[0]:g} seconds. If it is `backward()`, "
-             "make sure the topological sort marks each node as visited, so that no node is "
-             "visited again and again.")
-    except RecursionError:
-        fail(f"`{expr}` recursed without end (RecursionError). Does a method call itself, e.g. "
-             "`__sub__` written with `-` on the same types, or `__rmul__` calling `other * self` "
-             "with a plain number on the left?")
-    except TypeError as exc:
-        text = str(exc)
-        if "unsupported operand" in text or "not supported between" in text:
-            if any(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args[:1]):
-                fail(f"`{expr}` raised TypeError: {text}. With a plain number on the LEFT, Python "
-                     "asks the Value on the right through the reflected methods `__radd__`, "
-                     "`__rsub__`, `__rmul__`, `__rtruediv__`; define them (careful: `2 - v` and "
-                     "`2 / v` are not `v - 2` and `v / 2`).")
-        fail(f"`{expr}` raised TypeError: {text}")
-    except AttributeError as exc:
-        fail(f"`{expr}` raised AttributeError: {exc}. If a plain number was involved, wrap it "
-             "first: `other = other if isinstance(other, Value) else Value(other)`.")
-    except KeyboardInterrupt:
-        raise
-    except SystemExit as exc:
-        fail(_exit_message("Value", exc).replace("`Value` called", f"`{expr}` called", 1))
-    except BaseException as exc:  # any other error in the learner's code becomes a diagnosis
-        fail(f"`{expr}` raised {type(exc).__name__}: {_shorten(exc)}", kind="raised")
+        return call.expression(expr, lambda: fn(*args), allow_warnings=True)
+    except NotAttempted:
+        fail(f"`{expr}` reaches code that still raises NotImplementedError: finish that method.",
+             kind="unfinished")
+    except CheckFailed as failure:
+        hint = _value_advice(call, expr, failure, args)
+        if hint is None:
+            raise
+        fail(hint, kind=failure.kind, error=failure.error)
+
+
+def _value_advice(call, expr, failure, args):
+    """A Value-specific diagnosis of a Probe failure (decided on its kind and error), or None."""
+    error = failure.error
+    if failure.kind == "unfinished":
+        return f"`{expr}` reaches code that still raises NotImplementedError: finish that method."
+    if failure.kind == "timeout":
+        return (f"`{expr}` did not finish within {call.exercise.time_limit:g} seconds. If it is "
+                "`backward()`, make sure the topological sort marks each node as visited, so "
+                "that no node is visited again and again.")
+    if failure.kind == "recursion":
+        return (f"`{expr}` recursed without end (RecursionError). Does a method call itself, e.g. "
+                "`__sub__` written with `-` on the same types, or `__rmul__` calling `other * "
+                "self` with a plain number on the left?")
+    if failure.kind != "raised":
+        return None
+    text = str(error)
+    if isinstance(error, TypeError):
+        if (("unsupported operand" in text or "not supported between" in text)
+                and any(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args[:1])):
+            return (f"`{expr}` raised TypeError: {text}. With a plain number on the LEFT, Python "
+                    "asks the Value on the right through the reflected methods `__radd__`, "
+                    "`__rsub__`, `__rmul__`, `__rtruediv__`; define them (careful: `2 - v` and "
+                    "`2 / v` are not `v - 2` and `v / 2`).")
+        return None
+    if isinstance(error, AttributeError):
+        return (f"`{expr}` raised AttributeError: {error}. If a plain number was involved, wrap "
+                "it first: `other = other if isinstance(other, Value) else Value(other)`.")
+    return None
 
 
 def _attr(v, name, expr):
@@ -119,6 +122,9 @@ class _Builder:
     def __init__(self, call):
         self.call, self.cls = call, None
 
+    def run(self, expr, fn, *args):
+        return _run(self.call, expr, fn, *args)
+
     def new(self, x):
         v = self.call(x)
         if v is None:
@@ -127,12 +133,12 @@ class _Builder:
         return v
 
     def op(self, expr, fn, *args):
-        return _is_value(_run(expr, fn, *args), self.cls, expr)
+        return _is_value(self.run(expr, fn, *args), self.cls, expr)
 
     def backward(self, v, expr):
         if not callable(getattr(v, "backward", None)):
             fail("A Value needs a method `backward()` that fills the `.grad` of every node.")
-        _run(f"({expr}).backward()", v.backward)
+        self.run(f"({expr}).backward()", v.backward)
 
 
 _OPS = {  # name: (expression, forward, local derivative)
@@ -195,7 +201,7 @@ def _check_value_forward(b):
             fail(f"`Value({start}).relu().data` is {got:.4g}, expected {want:.4g} (max(0, x)).")
 
 
-def _children(v, expr):
+def _children(b, v, expr):
     """The learner's ``v._prev`` as a list, or a failure naming what is wrong with it."""
     if not hasattr(v, "_prev"):
         fail(f"`{expr}` has no attribute `._prev`. Keep the Values each result was made from in "
@@ -203,7 +209,7 @@ def _children(v, expr):
              "walk the graph through it.")
     prev = v._prev
     try:
-        return list(_run(f"iterating ({expr})._prev", iter, prev))
+        return list(b.run(f"iterating ({expr})._prev", iter, prev))
     except CheckFailed:
         fail(f"`({expr})._prev` should be a collection of Values (a set or tuple), not "
              f"{type(prev).__name__}.")
@@ -213,12 +219,12 @@ def _check_value_prev(b):
     """``_prev`` holds the inputs each node was made from: a leaf has none, an operation's
     inputs are reached by walking ``_prev`` from its output."""
     leaf = b.new(2.0)
-    if _children(leaf, "Value(2.0)"):
+    if _children(b, leaf, "Value(2.0)"):
         fail("`Value(2.0)._prev` should be empty: a Value created from a number was not made "
              "from other Values.")
     x, y = b.new(3.0), b.new(-2.0)
     out = b.op("Value(3.0) * Value(-2.0)", lambda p, q: p * q, x, y)
-    kids = _children(out, "Value(3.0) * Value(-2.0)")
+    kids = _children(b, out, "Value(3.0) * Value(-2.0)")
     if {id(k) for k in kids} != {id(x), id(y)} or len(kids) != 2:
         fail("`(x * y)._prev` should hold exactly the two Values x and y themselves (not copies, "
              f"not their numbers); yours holds {len(kids)} item(s). Pass them when you create the "
@@ -226,19 +232,19 @@ def _check_value_prev(b):
     for sym, (expr, f, _) in _OPS.items():
         x, y = b.new(3.0), b.new(-2.0)
         out = b.op(f"Value(3.0) {sym} Value(-2.0)", f, x, y)
-        if not _reaches(out, (x, y), f"Value(3.0) {sym} Value(-2.0)"):
+        if not _reaches(b, out, (x, y), f"Value(3.0) {sym} Value(-2.0)"):
             fail(f"Walking `_prev` back from `x {sym} y` does not reach both x and y: every "
                  "result must keep the Values it was made from in `_prev`, or backward() cannot "
                  "reach them.")
     for name, (g, _, _, _) in _UNARY.items():
         v = b.new(0.5)
         out = b.op(f"Value(0.5){name}", g, v)
-        if not _reaches(out, (v,), f"Value(0.5){name}"):
+        if not _reaches(b, out, (v,), f"Value(0.5){name}"):
             fail(f"Walking `_prev` back from `v{name}` does not reach v: keep the Value it was "
                  "computed from in `_prev`.")
 
 
-def _reaches(out, targets, expr):
+def _reaches(b, out, targets, expr):
     """Whether walking ``_prev`` from ``out`` reaches every Value in ``targets``."""
     seen, stack = set(), [out]
     while stack and len(seen) < 1000:
@@ -246,7 +252,7 @@ def _reaches(out, targets, expr):
         if id(node) in seen:
             continue
         seen.add(id(node))
-        stack.extend(_children(node, f"a node of {expr}"))
+        stack.extend(_children(b, node, f"a node of {expr}"))
     return {id(t) for t in targets} <= seen
 
 
@@ -265,7 +271,7 @@ def _check_value_numbers(b):
     for sym, (g, n, want, dwant) in left.items():
         expr = f"{n} {sym} Value(4.0)"
         v = b.new(4.0)
-        out = _run(expr, g, n, v)
+        out = b.run(expr, g, n, v)
         out = _is_value(out, b.cls, expr)
         got = _attr(out, "data", expr)
         if sym in "-/" and _near(got, g(4.0, n)):
@@ -501,7 +507,7 @@ def _check_value_backward_fn(b):
         fail("`Value(2.0)` has no callable `._backward`. The statement keeps this name: every "
              "Value has a function `_backward` (a do-nothing `lambda: None` for a leaf), and an "
              "operation replaces it on the Value it returns.")
-    _run("Value(2.0)._backward()", leaf._backward)
+    b.run("Value(2.0)._backward()", leaf._backward)
     if _attr(leaf, "grad", "Value(2.0)") != 0.0:
         fail("Calling a leaf's `_backward()` changed its .grad: a Value created from a number "
              "has nobody to pass a gradient to, so its `_backward` does nothing.")
@@ -511,7 +517,7 @@ def _check_value_backward_fn(b):
         fail("`(x * y)._backward` is not callable: store the function that passes out.grad back "
              "as `out._backward = _backward`.")
     out.grad = 2.0
-    _run("(x * y)._backward()", out._backward)
+    b.run("(x * y)._backward()", out._backward)
     got = (_attr(x, "grad", "x"), _attr(y, "grad", "y"))
     if not (_near(got[0], -4.0) and _near(got[1], 6.0)):
         fail("For out = x * y with x = 3, y = -2, setting out.grad = 2 and calling "
@@ -522,7 +528,6 @@ def _check_value_backward_fn(b):
 
 @exercise("Value", reference=ref_autograd.Value, chapter=5, time_limit=5.0)
 def check_value(call):
-    _TIME[0] = call.exercise.time_limit
     b = _Builder(call)
     _check_value_forward(b)
     _check_value_prev(b)
@@ -613,7 +618,7 @@ def _no_reshape_in_place(call, dout, shape, M):
     (the Probe would only see "changed `cache`"): name it."""
     x, w, b = _affine_case(24, (3,) + shape, M)
     cache, shape = ref.affine_forward(x, w, b)[1], x.shape
-    if _quiet_call(call.fn, (dout.copy(), cache), {}, call.exercise.time_limit):
+    if call.quietly(dout.copy(), cache).finished:
         if cache[0].shape != shape:
             fail(f"`affine_backward` changed the shape of the cached x in place (from {shape} "
                  f"to {cache[0].shape}): `x.shape = ...` or `x.resize(...)` reshapes the array "

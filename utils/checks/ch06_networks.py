@@ -12,7 +12,8 @@ from ..gradient_check import eval_numerical_gradient, rel_error
 from ..reference import layers as ref_layers
 from ..reference import models as ref_models
 from ..reference.losses import softmax_loss, svm_loss
-from .core import CheckFailed, NotAttempted, Probe, close, exercise, expect_array, expect_number, fail, mistake
+from .core import (AnyOf, CheckFailed, NotAttempted, catalogue, close, differs, exercise, expect_array,
+                   expect_number, fail, mistake)
 from .numpy_errors import explains_numpy_errors, original_error
 
 P = 0.3          # the drop probability used by the checks (far from 0.5, so p and 1 - p differ)
@@ -230,18 +231,11 @@ def check_dropout_backward(call):
 NAMES = ("W1", "b1", "W2", "b2")
 
 
-def _method(call, fn, label):
-    """A Probe around a method of the learner's object (exceptions become diagnoses)."""
-    probe = Probe(fn, call.exercise)
-    probe.name = label
-    return probe
-
-
 def _loss(call, net, *args):
     loss_fn = getattr(net, "loss", None)
     if not callable(loss_fn):
         fail("Your TwoLayerNet has no method `loss(X, y=None)`.")
-    probe = _method(call, loss_fn, "TwoLayerNet.loss")
+    probe = call.labelled("TwoLayerNet.loss", loss_fn)
     try:
         out = probe(*args)
         if probe.global_random_changed:

@@ -456,8 +456,9 @@ class Probe:
                 where = ", ".join(f"{n} = {_describe(v)}" for n, v in
                                   zip(self._argument_names(args, kwargs),
                                       list(args) + list(kwargs.values())))
-                fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)} "
-                     f"(it was called with {where}).", kind="raised", error=exc)
+                called = f" (it was called with {where})" if where else ""
+                fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)}{called}.",
+                     kind="raised", error=exc)
             except BaseException as exc:  # GeneratorExit and other BaseExceptions raised by hand
                 fail(f"`{self.name}` raised {type(exc).__name__}"
                      + (f": {_shorten(exc)}" if str(exc) else "")

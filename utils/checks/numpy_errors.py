@@ -84,7 +84,8 @@ def explains_numpy_errors(checker):
             advice = advice_for(failure, call.fn)
             if advice is None:
                 raise
-            fail(f"{advice} (What happened: {failure})", kind="raised")
+            fail(f"{advice} (What happened: {failure})", kind="raised",
+                 error=original_error(failure))
     return wrapped
 
 
