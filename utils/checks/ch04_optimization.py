@@ -52,6 +52,33 @@ def _centered(f, x, h):
     return gradient_check.eval_numerical_gradient(f, x.copy(), h)
 
 
+def _numerical_gradient_cases():
+    x = np.random.default_rng(40).uniform(-1.5, 1.5, size=(3, 4))
+    return [(_bumpy, x, 1e-3)]
+
+
+@catalogue("numerical_gradient", inputs=_numerical_gradient_cases,
+           right=lambda f, x, h: _centered(f, x, h))
+def _gradient_mistakes(f, x, h):
+    good = _centered(f, x, h)
+    fwd, bwd = _one_sided(f, x, h), _one_sided(f, x, h, forward=False)
+    return [
+        (2 * good, "Your gradient is twice as large as it should be: the two points x + h and "
+                   "x - h are 2h apart, so divide by 2*h, not h."),
+        (-good, "Your gradient has the wrong sign: the centered difference is "
+                "(f(x + h) - f(x - h)) / (2h), with f(x + h) first."),
+        (AnyOf(fwd, bwd), "You used a one-sided difference, (f(x + h) - f(x)) / h. Its error "
+                          "shrinks only like h; the centered difference (f(x + h) - f(x - h)) / "
+                          "(2h) is accurate to h**2."),
+        (AnyOf(fwd / 2, bwd / 2), "You combined a one-sided difference, f(x + h) - f(x), with "
+                                  "the 2h of the centered formula. Evaluate f at both x + h and "
+                                  "x - h: (f(x + h) - f(x - h)) / (2h)."),
+        (np.zeros_like(x), "Your gradient is all zeros: no entry was filled in. Assign each "
+                           "partial derivative into the array you return, "
+                           "`grad[ix] = (f_plus - f_minus) / (2 * h)`, inside the loop."),
+    ]
+
+
 @exercise("numerical_gradient", reference=gradient_check.eval_numerical_gradient, chapter=4)
 @explains_numpy_errors
 def check_numerical_gradient(call):
@@ -82,29 +109,16 @@ def check_numerical_gradient(call):
         fail(f"Your gradient has shape {out.shape} but x has shape {x.shape}. Return it in x's "
              "shape: fill `np.zeros_like(x)` entry by entry (np.nditer or np.ndindex(x.shape)).")
     expect_array(out, shape=x.shape, what="Your gradient")
+    _gradient_mistakes.match(out, _bumpy, x, h)
     good = _centered(_bumpy, x, h)
-    fwd, bwd = _one_sided(_bumpy, x, h), _one_sided(_bumpy, x, h, forward=False)
-    mistake(close(out, 2 * good, rtol=1e-7), "Your gradient is twice as large as it should be: "
-            "the two points x + h and x - h are 2h apart, so divide by 2*h, not h.")
-    mistake(close(out, -good, rtol=1e-7), "Your gradient has the wrong sign: the centered "
-            "difference is (f(x + h) - f(x - h)) / (2h), with f(x + h) first.")
-    mistake(close(out, fwd, rtol=1e-7) or close(out, bwd, rtol=1e-7),
-            "You used a one-sided difference, (f(x + h) - f(x)) / h. Its error shrinks only "
-            "like h; the centered difference (f(x + h) - f(x - h)) / (2h) is accurate to h**2.")
-    mistake(close(out, fwd / 2, rtol=1e-7) or close(out, bwd / 2, rtol=1e-7),
-            "You combined a one-sided difference, f(x + h) - f(x), with the 2h of the centered "
-            "formula. Evaluate f at both x + h and x - h: (f(x + h) - f(x - h)) / (2h).")
     mistake(np.allclose(out, out.flat[0]) and np.isclose(out.flat[0], good.sum(), rtol=1e-4),
             "Every entry of your gradient is the same number: you moved all entries of x by h "
             "at once. Perturb one entry at a time, so that entry i measures df/dx_i alone.")
     mistake(close(out, _centered(_bumpy, x, 1e-5), rtol=1e-9) and not close(out, good, rtol=1e-9),
             "Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
             "is given.")
-    mistake(np.all(out == 0), "Your gradient is all zeros: no entry was filled in. Assign each "
-                              "partial derivative into the array you return, "
-                              "`grad[ix] = (f_plus - f_minus) / (2 * h)`, inside the loop.")
     if not close(out, good, rtol=1e-7):
-        fail("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
+        differs("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
              "taken one entry at a time. Check that every entry is perturbed and measured.")
     # The default step, on a 1-D input of another length.
     v = rng.uniform(-1, 1, size=5)
@@ -182,64 +196,74 @@ def _softmax_parts(W, X, y, correct_grad="right"):
     return loss, X.T @ dscores
 
 
-def _check_loss_value(loss, data, W, reg, N, kind, data_variants):
-    """Known mistakes in the loss value; ``data_variants`` maps a wrong data loss to its hint."""
+def _plus(wrong, term):
+    """A wrong value (or each of an AnyOf's values) plus ``term``."""
+    if isinstance(wrong, AnyOf):
+        return AnyOf(*(v + term for v in wrong.values))
+    return wrong + term
+
+
+def _loss_mistakes(data, W, reg, N, kind, data_variants):
+    """(wrong loss, hint) pairs: the penalty and averaging mistakes, then ``data_variants``
+    (wrong data losses, each plus the right penalty)."""
     penalty = 0.5 * reg * float(np.sum(W * W))
-    mistake(np.isclose(loss, data + 2 * penalty, rtol=1e-7),
-            "Your penalty is reg * sum(W**2). The course's L2 penalty has a 1/2 in front, "
-            "0.5 * reg * sum(W**2), so that its gradient is simply reg * W.")
-    mistake(np.isclose(loss, data, rtol=1e-7),
-            "Your loss leaves out the regularization penalty: add 0.5 * reg * sum(W**2).")
-    mistake(np.isclose(loss, data * N + penalty, rtol=1e-7)
-            or np.isclose(loss, (data + penalty) * N, rtol=1e-7),
-            f"Your {kind} loss is summed over the examples; the data loss is the mean over the "
-            "N examples (divide by N).")
-    mistake(np.isclose(loss, data / N + penalty, rtol=1e-7),
-            f"Your {kind} data loss is divided by N twice (for instance a mean over the examples "
-            "and then / N again). Average over the N examples exactly once.")
-    for wrong, hint in data_variants:
-        mistake(np.isclose(loss, wrong + penalty, rtol=1e-7), hint)
+    return [
+        (data + 2 * penalty, "Your penalty is reg * sum(W**2). The course's L2 penalty has a 1/2 "
+                             "in front, 0.5 * reg * sum(W**2), so that its gradient is simply "
+                             "reg * W."),
+        (data, "Your loss leaves out the regularization penalty: add 0.5 * reg * sum(W**2)."),
+        (AnyOf(data * N + penalty, (data + penalty) * N),
+         f"Your {kind} loss is summed over the examples; the data loss is the mean over the "
+         "N examples (divide by N)."),
+        (data / N + penalty, f"Your {kind} data loss is divided by N twice (for instance a mean "
+                             "over the examples and then / N again). Average over the N examples "
+                             "exactly once."),
+    ] + [(_plus(wrong, penalty), hint) for wrong, hint in data_variants]
 
 
-def _check_gradient(dW, data_grad, W, reg, N, kind, extra=()):
-    """Known mistakes in dW = data_grad + reg * W, found by matching the wrong combinations."""
+def _gradient_mistakes_of(data_grad, W, reg, N, extra):
+    """(wrong dW, hint) pairs for dW = data_grad + reg * W: the penalty's gradient, the sign,
+    the averaging, then ``extra`` (wrong data gradients, each plus the right reg * W)."""
+    rW = reg * W
+    unaveraged = [factor * data_grad + r for factor in (N, 1.0 / N)
+                  for r in (rW, factor * rW, 0 * rW, 2 * rW)]
+    return [
+        (data_grad, "Your dW leaves out the gradient of the regularization penalty: add reg * W."),
+        (data_grad + 2 * rW, "The gradient of 0.5 * reg * sum(W**2) is reg * W; your dW adds "
+                             "2 * reg * W."),
+        (data_grad + 0.5 * rW, "Your dW adds 0.5 * reg * W: you copied the 1/2 of the penalty "
+                               "into its gradient. The derivative of 0.5 * reg * sum(W**2) is "
+                               "reg * W (the 2 of the square cancels the 1/2)."),
+        (AnyOf(-data_grad - rW, -data_grad + rW, data_grad - rW),
+         "Your dW has a sign error: it points downhill. The gradient points in the direction "
+         "in which the loss grows; the optimizer is the one that subtracts it."),
+        (AnyOf(*unaveraged), "Your dW is not averaged over the batch: like the loss, the data "
+                             "part of the gradient is a mean over the N examples, so divide the "
+                             "sum by N exactly once."),
+    ] + [(_plus(wrong, rW), hint) for wrong, hint in extra]
+
+
+def _linear_loss_cases():
+    W, X, y = _linear_case(41)
+    return [(W, X, y, 0.3)]
+
+
+def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_case_hint):
+    W, X, y, reg = _linear_loss_cases()[0]
+    out = _pair(call(W, X, y, reg), name, "loss, dW")
+    loss = expect_number(out[0], what="Your loss")
+    dW = expect_array(out[1], what="Your dW")
+    loss_catalogue.match(loss, W, X, y, reg)
+    kind = "hinge" if name == "linear_svm_loss" else "cross-entropy"
+    ref_loss, ref_dW = getattr(ref, name)(W, X, y, reg)
+    if not np.isclose(loss, ref_loss, rtol=1e-7):
+        differs(f"Your loss is {loss:.6g}; expected {ref_loss:.6g} (mean {kind} loss "
+                "+ 0.5 * reg * sum(W**2)).")
     if dW.shape == W.T.shape and W.shape != W.T.shape:
         fail(f"Your dW has shape {dW.shape} but W has shape {W.shape}. dW must be shaped like W; "
              "the data part is X.T @ dscores, a (D, C) array.")
     expect_array(dW, shape=W.shape, what="Your dW")
-    rW = reg * W
-    mistake(close(dW, data_grad), "Your dW leaves out the gradient of the regularization "
-                                  "penalty: add reg * W.")
-    mistake(close(dW, data_grad + 2 * rW), "The gradient of 0.5 * reg * sum(W**2) is reg * W; "
-                                           "your dW adds 2 * reg * W.")
-    mistake(close(dW, data_grad + 0.5 * rW), "Your dW adds 0.5 * reg * W: you copied the 1/2 of "
-                                             "the penalty into its gradient. The derivative of "
-                                             "0.5 * reg * sum(W**2) is reg * W (the 2 of the "
-                                             "square cancels the 1/2).")
-    mistake(close(dW, -data_grad - rW) or close(dW, -data_grad + rW) or close(dW, data_grad - rW),
-            "Your dW has a sign error: it points downhill. The gradient points in the direction "
-            "in which the loss grows; the optimizer is the one that subtracts it.")
-    for factor in (N, 1.0 / N):
-        if any(close(dW, factor * data_grad + r) for r in (rW, factor * rW, 0 * rW, 2 * rW)):
-            fail("Your dW is not averaged over the batch: like the loss, the data part of the "
-                 "gradient is a mean over the N examples, so divide the sum by N exactly once.")
-    for wrong, hint in extra:
-        mistake(close(dW, wrong + rW), hint)
-
-
-def _check_linear_loss(call, name, kind, parts, data_variants, grad_variants, large_case_hint):
-    W, X, y = _linear_case(41)
-    N, reg = X.shape[0], 0.3
-    out = _pair(call(W, X, y, reg), name, "loss, dW")
-    loss = expect_number(out[0], what="Your loss")
-    dW = expect_array(out[1], what="Your dW")
-    data, data_grad = parts(W, X, y)
-    _check_loss_value(loss, data, W, reg, N, kind, data_variants)
-    ref_loss, ref_dW = getattr(ref, name)(W, X, y, reg)
-    if not np.isclose(loss, ref_loss, rtol=1e-7):
-        fail(f"Your loss is {loss:.6g}; expected {ref_loss:.6g} (mean {kind} loss "
-             "+ 0.5 * reg * sum(W**2)).")
-    _check_gradient(dW, data_grad, W, reg, N, kind, grad_variants)
+    gradient_catalogue.match(dW, W, X, y, reg)
     if not close(dW, ref_dW, rtol=1e-6, atol=1e-9):
         numeric = gradient_check.eval_numerical_gradient(
             lambda w: getattr(ref, name)(w, X, y, reg)[0], W.copy())
@@ -293,19 +317,14 @@ def _large_case(call, name, W, X, y, hint, rounded=None):
     call(W, X, y, 0.1)  # and without a numerical warning
 
 
-@exercise("linear_svm_loss", reference=ref.linear_svm_loss, chapter=4)
-@explains_numpy_errors
-def check_linear_svm_loss(call):
-    W, X, y = _linear_case(41)
-    N, C = X.shape[0], W.shape[1]
-
-    def svm_grad(variant, **loops):
-        return _svm_parts(W, X, y, correct_grad=variant, **loops)[1]
-
-    data_variants = [
-        (_svm_parts(W, X, y)[0] + 1.0, "Your hinge loss counts the correct class: each example "
-                                       "adds max(0, s_y - s_y + 1) = 1. Skip j == y_i (or zero "
-                                       "those margins)."),
+@catalogue("linear_svm_loss", inputs=_linear_loss_cases,
+           right=lambda W, X, y, reg: ref.linear_svm_loss(W, X, y, reg)[0])
+def _svm_loss_mistakes(W, X, y, reg):
+    C = W.shape[1]
+    data = _svm_parts(W, X, y)[0]
+    return _loss_mistakes(data, W, reg, X.shape[0], "hinge", [
+        (data + 1.0, "Your hinge loss counts the correct class: each example adds "
+                     "max(0, s_y - s_y + 1) = 1. Skip j == y_i (or zero those margins)."),
         (_svm_parts(W, X, y, delta=0.0)[0], "Your hinge loss uses a margin of 0; the course's "
                                             "margin delta is 1: max(0, s_j - s_y + 1)."),
         (_svm_parts(W, X, y, skip_last_class=True)[0],
@@ -314,18 +333,25 @@ def check_linear_svm_loss(call):
         (_svm_parts(W, X, y, skip_last_example=True)[0],
          "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
          "example early, since range(N) already ends at N - 1."),
-    ]
-    grad_variants = [
+    ])
+
+
+@catalogue("linear_svm_loss", inputs=_linear_loss_cases,
+           right=lambda W, X, y, reg: ref.linear_svm_loss(W, X, y, reg)[1])
+def _svm_gradient_mistakes(W, X, y, reg):
+    C = W.shape[1]
+
+    def svm_grad(variant, **loops):
+        return _svm_parts(W, X, y, correct_grad=variant, **loops)[1]
+
+    return _gradient_mistakes_of(_svm_parts(W, X, y)[1], W, reg, X.shape[0], [
         (svm_grad("none"), "In your dW the correct class gets no gradient. Each class j with a "
                            "positive margin pushes s_y down too: column y_i gets -x_i once per "
                            "such class."),
-        (svm_grad("all"), "Your dW counts every class as violating the margin: `margins >= 0` is "
-                          "true everywhere, since the margins are never negative after "
-                          "max(0, ...). Count the positive margins only: `margins > 0`."),
-        (svm_grad("all_but_one"), "Your dW counts every class as violating the margin: "
-                                  "`margins >= 0` is true everywhere, since the margins are "
-                                  "never negative after max(0, ...). Count the positive margins "
-                                  "only: `margins > 0`."),
+        (AnyOf(svm_grad("all"), svm_grad("all_but_one")),
+         "Your dW counts every class as violating the margin: `margins >= 0` is true "
+         "everywhere, since the margins are never negative after max(0, ...). Count the "
+         "positive margins only: `margins > 0`."),
         (svm_grad("plus_self"), "In your dW the correct class is counted among the classes with a "
                                 "positive margin (its own margin is max(0, s_y - s_y + 1) = 1). "
                                 "Zero the correct classes' margins before counting them."),
@@ -335,12 +361,16 @@ def check_linear_svm_loss(call):
         (svm_grad("count", skip_last_example=True),
          "Your dW leaves out the last example: a loop `for i in range(N - 1)` stops one example "
          "early, since range(N) already ends at N - 1."),
-    ]
-    once = ("In your dW the correct class gets -x_i only once; it should get -x_i once for every "
-            "class with a positive margin (count them).")
-    grad_variants += [(svm_grad("one"), once), (svm_grad("minus_one"), once)]
-    _check_linear_loss(call, "linear_svm_loss", "hinge", lambda W, X, y: _svm_parts(W, X, y),
-                       data_variants, grad_variants,
+        (AnyOf(svm_grad("one"), svm_grad("minus_one")),
+         "In your dW the correct class gets -x_i only once; it should get -x_i once for every "
+         "class with a positive margin (count them)."),
+    ])
+
+
+@exercise("linear_svm_loss", reference=ref.linear_svm_loss, chapter=4)
+@explains_numpy_errors
+def check_linear_svm_loss(call):
+    _check_linear_loss(call, "linear_svm_loss", _svm_loss_mistakes, _svm_gradient_mistakes,
                        "With large scores your loss or dW is wrong or not finite. The hinge loss "
                        "needs no exp; check that nothing else depends on the size of the scores.")
     # The statement's last rule: no loops (checked last, so a loop with a mistake gets the
@@ -354,16 +384,15 @@ def check_linear_svm_loss(call):
              "a real dataset.")
 
 
-@exercise("linear_softmax_loss", reference=ref.linear_softmax_loss, chapter=4)
-@explains_numpy_errors
-def check_linear_softmax_loss(call):
-    W, X, y = _linear_case(41)
+@catalogue("linear_softmax_loss", inputs=_linear_loss_cases,
+           right=lambda W, X, y, reg: ref.linear_softmax_loss(W, X, y, reg)[0])
+def _softmax_loss_mistakes(W, X, y, reg):
     data = _softmax_parts(W, X, y)[0]
     N = X.shape[0]
     short = ref_losses.softmax_loss((X @ W)[:-1], y[:-1])[0] * (N - 1) / N
     S = X @ W
     batch_p = np.exp(S - S.max()) / np.exp(S - S.max()).sum()  # normalized over the whole batch
-    data_variants = [
+    return _loss_mistakes(data, W, reg, N, "cross-entropy", [
         (data / np.log(10), "Your cross-entropy uses log10; it uses the natural log, np.log."),
         (data / np.log(2), "Your cross-entropy uses log2; it uses the natural log, np.log."),
         (-np.mean(np.log(batch_p[np.arange(N), y])),
@@ -372,8 +401,13 @@ def check_linear_softmax_loss(call):
          "axis=1 with keepdims=True."),
         (short, "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
                 "example early, since range(N) already ends at N - 1."),
-    ]
-    grad_variants = [
+    ])
+
+
+@catalogue("linear_softmax_loss", inputs=_linear_loss_cases,
+           right=lambda W, X, y, reg: ref.linear_softmax_loss(W, X, y, reg)[1])
+def _softmax_gradient_mistakes(W, X, y, reg):
+    return _gradient_mistakes_of(_softmax_parts(W, X, y)[1], W, reg, X.shape[0], [
         (_softmax_parts(W, X, y, correct_grad="none")[1],
          "Your dW uses the probabilities p alone. The gradient of the cross-entropy with "
          "respect to the scores is p - onehot(y): subtract 1 at each example's correct class."),
@@ -384,9 +418,14 @@ def check_linear_softmax_loss(call):
         (_softmax_parts(W, X, y, correct_grad="every")[1],
          "Your dS subtracts 1 from every entry; subtract it only at each row's correct class: "
          "`dS[np.arange(N), y] -= 1`."),
-    ]
-    _check_linear_loss(call, "linear_softmax_loss", "cross-entropy",
-                       lambda W, X, y: _softmax_parts(W, X, y), data_variants, grad_variants,
+    ])
+
+
+@exercise("linear_softmax_loss", reference=ref.linear_softmax_loss, chapter=4)
+@explains_numpy_errors
+def check_linear_softmax_loss(call):
+    _check_linear_loss(call, "linear_softmax_loss", _softmax_loss_mistakes,
+                       _softmax_gradient_mistakes,
                        "With large scores (in the hundreds) your loss or dW overflows. Subtract "
                        "each row's maximum score before np.exp: softmax does not change, and exp "
                        "never sees a large number.")
@@ -469,36 +508,51 @@ def _wrong_default_momentum(next_w, w, v, lr, dw):
             "(config.setdefault('momentum', 0.9) when the key is missing).")
 
 
+def _first_step(rule):
+    """A catalogue's ``right``: next_w of the reference ``rule`` on a copy of the config."""
+    return lambda w, dw, config: getattr(ref_optim, rule)(w, dw, copy.deepcopy(config))[0]
+
+
+def _momentum_cases():
+    w, dw = _test_arrays()
+    v = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
+    return [(w, dw, {"learning_rate": 1e-3, "velocity": v})]
+
+
+@catalogue("sgd_momentum", inputs=_momentum_cases, right=_first_step("sgd_momentum"))
+def _momentum_mistakes(w, dw, config):
+    lr, v, mu = config["learning_rate"], config["velocity"], 0.9
+    return [
+        (w - mu * v - lr * dw, "You flipped the velocity's sign convention. In this course the "
+                               "velocity is the step itself: v = momentum * v - learning_rate * "
+                               "dw, then w = w + v."),
+        (w - lr * dw, "Your step ignores the velocity: update v = momentum * v - learning_rate * "
+                      "dw, then move by it, w = w + v."),
+        (w + v, "You step with the old velocity. First update v = momentum * v - learning_rate "
+                "* dw, then move by the new v."),
+        (w + v - lr * dw, "Your velocity does not decay: multiply the old velocity by `momentum` "
+                          "(v = momentum * v - learning_rate * dw)."),
+        (w - mu * v + (1 + mu) * (mu * v - lr * dw),
+         "That is Nesterov momentum. This exercise is classical momentum: "
+         "v = momentum * v - learning_rate * dw; w = w + v."),
+        (w + mu * v - 1e-2 * dw, "Your rule ignores the learning_rate in config. Read the "
+                                 "hyperparameters from config (config.setdefault supplies the "
+                                 "defaults only when a key is missing)."),
+    ]
+
+
 @exercise("sgd_momentum", reference=ref_optim.sgd_momentum, chapter=4)
 @explains_numpy_errors
 def check_sgd_momentum(call):
     step = _rule_probe(call)
-    w, dw = _test_arrays()
-    v = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
-    lr, mu = 1e-3, 0.9
-    next_w, config = step(w, dw, {"learning_rate": lr, "velocity": v})
+    w, dw, given = _momentum_cases()[0]
+    v, lr, mu = given["velocity"], given["learning_rate"], 0.9
+    next_w, config = step(w, dw, given)
     expected = w + mu * v - lr * dw
-    mistake(close(next_w, w - mu * v - lr * dw),
-            "You flipped the velocity's sign convention. In this course the velocity is the step "
-            "itself: v = momentum * v - learning_rate * dw, then w = w + v.")
-    mistake(close(next_w, w - lr * dw),
-            "Your step ignores the velocity: update v = momentum * v - learning_rate * dw, then "
-            "move by it, w = w + v.")
-    mistake(close(next_w, w + v),
-            "You step with the old velocity. First update v = momentum * v - learning_rate * dw, "
-            "then move by the new v.")
-    mistake(close(next_w, w + v - lr * dw),
-            "Your velocity does not decay: multiply the old velocity by `momentum` "
-            "(v = momentum * v - learning_rate * dw).")
-    mistake(close(next_w, w - mu * v + (1 + mu) * (mu * v - lr * dw)),
-            "That is Nesterov momentum. This exercise is classical momentum: "
-            "v = momentum * v - learning_rate * dw; w = w + v.")
-    mistake(close(next_w, w + mu * v - 1e-2 * dw),
-            "Your rule ignores the learning_rate in config. Read the hyperparameters from config "
-            "(config.setdefault supplies the defaults only when a key is missing).")
+    _momentum_mistakes.match(next_w, w, dw, given)
     _wrong_default_momentum(next_w, w, v, lr, dw)
     if not close(next_w, expected):
-        fail("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a fixed "
+        differs("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a fixed "
              "example with learning_rate=1e-3, momentum=0.9 and a given velocity).")
     _require_state(config, "velocity", "sgd_momentum", "the velocity", given=v)
     if not close(config["velocity"], mu * v - lr * dw):
@@ -534,37 +588,49 @@ def check_sgd_momentum(call):
              "with the defaults learning_rate=1e-2 and momentum=0.9.")
 
 
+def _adagrad_cases():
+    w, dw = _test_arrays()
+    cache = np.linspace(0.3, 0.6, num=w.size).reshape(w.shape)
+    return [(w, dw, {"learning_rate": 1e-2, "cache": cache})]
+
+
+@catalogue("adagrad", inputs=_adagrad_cases, right=_first_step("adagrad"))
+def _adagrad_mistakes(w, dw, config):
+    lr, cache, eps = config["learning_rate"], config["cache"], 1e-8
+    summed = cache + dw * dw
+    rms = 0.99 * cache + 0.01 * dw * dw
+    return [
+        (w - lr * dw / (np.abs(dw) + eps), "Your cache is not accumulated: Adagrad adds the "
+                                           "squared gradient to the running sum, cache = cache + "
+                                           "dw**2, instead of replacing it with dw**2."),
+        (w + lr * dw / (np.sqrt(summed) + eps), "Your step goes up the gradient: Adagrad moves w "
+                                                "by minus learning_rate * dw / (sqrt(cache) + "
+                                                "epsilon)."),
+        (w - lr * dw / (summed + eps), "You divide by the cache itself; divide by its square "
+                                       "root, sqrt(cache) + epsilon."),
+        (w - lr * dw / (np.sqrt(cache) + eps), "You divide by the old cache. Add dw**2 to the "
+                                               "cache first, then divide by sqrt(cache) + "
+                                               "epsilon."),
+        (w - lr * dw / (np.sqrt(rms) + eps), "That is RMSProp (a decaying average). Adagrad "
+                                             "keeps the plain sum: cache = cache + dw**2."),
+        (AnyOf(w - 1e-3 * dw / (np.sqrt(summed) + eps), w - 1e-1 * dw / (np.sqrt(summed) + eps)),
+         "Your rule ignores the learning_rate in config. Read it from config."),
+    ]
+
+
 @exercise("adagrad", reference=ref_optim.adagrad, chapter=4)
 @explains_numpy_errors
 def check_adagrad(call):
     step = _rule_probe(call)
-    w, dw = _test_arrays()
-    cache = np.linspace(0.3, 0.6, num=w.size).reshape(w.shape)
-    lr, eps = 1e-2, 1e-8
-    next_w, config = step(w, dw, {"learning_rate": lr, "cache": cache})
+    w, dw, given = _adagrad_cases()[0]
+    cache, lr, eps = given["cache"], given["learning_rate"], 1e-8
+    next_w, config = step(w, dw, given)
     summed = cache + dw * dw
     expected = w - lr * dw / (np.sqrt(summed) + eps)
-    mistake(close(next_w, w - lr * dw / (np.abs(dw) + eps)),
-            "Your cache is not accumulated: Adagrad adds the squared gradient to the running "
-            "sum, cache = cache + dw**2, instead of replacing it with dw**2.")
-    mistake(close(next_w, w + lr * dw / (np.sqrt(summed) + eps)),
-            "Your step goes up the gradient: Adagrad moves w by minus learning_rate * dw / "
-            "(sqrt(cache) + epsilon).")
-    mistake(close(next_w, w - lr * dw / (summed + eps)),
-            "You divide by the cache itself; divide by its square root, sqrt(cache) + epsilon.")
-    mistake(close(next_w, w - lr * dw / (np.sqrt(cache) + eps)),
-            "You divide by the old cache. Add dw**2 to the cache first, then divide by "
-            "sqrt(cache) + epsilon.")
-    rms = 0.99 * cache + 0.01 * dw * dw
-    mistake(close(next_w, w - lr * dw / (np.sqrt(rms) + eps)),
-            "That is RMSProp (a decaying average). Adagrad keeps the plain sum: "
-            "cache = cache + dw**2.")
-    mistake(close(next_w, w - 1e-3 * dw / (np.sqrt(summed) + eps)) or
-            close(next_w, w - 1e-1 * dw / (np.sqrt(summed) + eps)),
-            "Your rule ignores the learning_rate in config. Read it from config.")
+    _adagrad_mistakes.match(next_w, w, dw, given)
     # epsilon inside the square root is a common, harmless variant: the tolerance accepts it.
     if not close(next_w, expected, rtol=1e-6):
-        fail("next_w differs from w - learning_rate * dw / (sqrt(cache) + epsilon) with "
+        differs("next_w differs from w - learning_rate * dw / (sqrt(cache) + epsilon) with "
              "cache = cache + dw**2 (on a fixed example with a given cache).")
     _require_state(config, "cache", "adagrad", "the accumulated squared gradient", given=cache)
     if not close(config["cache"], summed):
@@ -628,52 +694,64 @@ def _adam_variant(w, dw, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True, 
     return w + sign * lr * mm / ((np.sqrt(vv) if sqrt else vv) + eps)
 
 
+def _adam_cases():
+    w, dw = _test_arrays()
+    m = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
+    v = np.linspace(0.7, 0.5, num=w.size).reshape(w.shape)
+    return [(w, dw, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5})]
+
+
+@catalogue("adam", inputs=_adam_cases, right=_first_step("adam"))
+def _adam_mistakes(w, dw, config):
+    m, v, t, lr = config["m"], config["v"], config["t"], config["learning_rate"]
+    args = (w, dw, m, v, t, lr)
+    return [
+        (_adam_variant(*args, correct=False),
+         "Your Adam has no bias correction. m and v start at zero, so early on they are too "
+         "small: divide them by (1 - beta1**t) and (1 - beta2**t)."),
+        (_adam_variant(*args, t_used=t),
+         "You increment t after using it. Increment t first (t = t + 1), then correct with "
+         "1 - beta1**t and 1 - beta2**t, so the very first step uses t = 1."),
+        (_adam_variant(*args, sign=1.0),
+         "Your step goes up the gradient: Adam moves w by minus learning_rate * m_hat / "
+         "(sqrt(v_hat) + epsilon)."),
+        (_adam_variant(*args, square=False),
+         "Your second moment averages |dw|; it averages the squared gradient, dw**2."),
+        (_adam_variant(*args, b1=0.999, b2=0.9),
+         "You swapped beta1 and beta2: beta1 = 0.9 goes with the first moment m, "
+         "beta2 = 0.999 with the second moment v."),
+        (_adam_variant(*args, update_first=False),
+         "You use m and v before updating them with the current gradient. Update m and v "
+         "first, then take the step."),
+        (_adam_variant(*args, b_of_v=0.9),
+         "Your second moment v is averaged with beta1: v = beta2 * v + (1 - beta2) * dw**2 "
+         "uses beta2 = 0.999 (beta1 belongs to the first moment m)."),
+        (_adam_variant(*args, t_used=t + 2),
+         "Your bias correction is one step ahead: you increment t twice (or use t + 1 after "
+         "already incrementing). Increment t once, then use that t in 1 - beta**t."),
+        (_adam_variant(*args, sqrt=False),
+         "You divide by v_hat itself; Adam divides by its square root, "
+         "np.sqrt(v_hat) + epsilon (v is an average of squared gradients)."),
+        (AnyOf(_adam_variant(*args, correct_only="m"), _adam_variant(*args, correct_only="v")),
+         "You bias-correct only one of the two moments. Both start at zero: divide m by "
+         "(1 - beta1**t) and v by (1 - beta2**t)."),
+        (_adam_variant(w, dw, m, v, t, 1e-3),
+         "Your rule ignores the learning_rate in config. Read it from config."),
+    ]
+
+
 @exercise("adam", reference=ref_optim.adam, chapter=4)
 @explains_numpy_errors
 def check_adam(call):
     step = _rule_probe(call)
-    w, dw = _test_arrays()
-    m = np.linspace(0.6, 0.9, num=w.size).reshape(w.shape)
-    v = np.linspace(0.7, 0.5, num=w.size).reshape(w.shape)
-    lr, t = 1e-2, 5
-    next_w, config = step(w, dw, {"learning_rate": lr, "m": m, "v": v, "t": t})
+    w, dw, given = _adam_cases()[0]
+    m, v, t, lr = given["m"], given["v"], given["t"], given["learning_rate"]
+    next_w, config = step(w, dw, given)
     expected = _adam_variant(w, dw, m, v, t, lr)
-    args = (w, dw, m, v, t, lr)
-    mistake(close(next_w, _adam_variant(*args, correct=False)),
-            "Your Adam has no bias correction. m and v start at zero, so early on they are too "
-            "small: divide them by (1 - beta1**t) and (1 - beta2**t).")
-    mistake(close(next_w, _adam_variant(*args, t_used=t)),
-            "You increment t after using it. Increment t first (t = t + 1), then correct with "
-            "1 - beta1**t and 1 - beta2**t, so the very first step uses t = 1.")
-    mistake(close(next_w, _adam_variant(*args, sign=1.0)),
-            "Your step goes up the gradient: Adam moves w by minus learning_rate * m_hat / "
-            "(sqrt(v_hat) + epsilon).")
-    mistake(close(next_w, _adam_variant(*args, square=False)),
-            "Your second moment averages |dw|; it averages the squared gradient, dw**2.")
-    mistake(close(next_w, _adam_variant(*args, b1=0.999, b2=0.9)),
-            "You swapped beta1 and beta2: beta1 = 0.9 goes with the first moment m, "
-            "beta2 = 0.999 with the second moment v.")
-    mistake(close(next_w, _adam_variant(*args, update_first=False)),
-            "You use m and v before updating them with the current gradient. Update m and v "
-            "first, then take the step.")
-    mistake(close(next_w, _adam_variant(*args, b_of_v=0.9)),
-            "Your second moment v is averaged with beta1: v = beta2 * v + (1 - beta2) * dw**2 "
-            "uses beta2 = 0.999 (beta1 belongs to the first moment m).")
-    mistake(close(next_w, _adam_variant(*args, t_used=t + 2)),
-            "Your bias correction is one step ahead: you increment t twice (or use t + 1 after "
-            "already incrementing). Increment t once, then use that t in 1 - beta**t.")
-    mistake(close(next_w, _adam_variant(*args, sqrt=False)),
-            "You divide by v_hat itself; Adam divides by its square root, "
-            "np.sqrt(v_hat) + epsilon (v is an average of squared gradients).")
-    mistake(close(next_w, _adam_variant(*args, correct_only="m"))
-            or close(next_w, _adam_variant(*args, correct_only="v")),
-            "You bias-correct only one of the two moments. Both start at zero: divide m by "
-            "(1 - beta1**t) and v by (1 - beta2**t).")
-    mistake(close(next_w, _adam_variant(w, dw, m, v, t, 1e-3)),
-            "Your rule ignores the learning_rate in config. Read it from config.")
+    _adam_mistakes.match(next_w, w, dw, given)
     # epsilon inside the square root is harmless here: the tolerance accepts it.
     if not close(next_w, expected, rtol=1e-6):
-        fail("next_w differs from Adam's update with bias correction (on a fixed example with "
+        differs("next_w differs from Adam's update with bias correction (on a fixed example with "
              "learning_rate=1e-2, given m and v, and t=5 before the step).")
     for key, what, given in (("m", "the first moment m", m), ("v", "the second moment v", v)):
         _require_state(config, key, "adam", what, given)
