@@ -553,6 +553,40 @@ def _affine_case(seed, shape, M):
     return x, rng.standard_normal((D, M)), rng.standard_normal(M) + 1.0
 
 
+def _affine_square_cases():
+    return [_affine_case(10, (4, 4), 4)]
+
+
+@catalogue("affine_forward", inputs=_affine_square_cases,
+           right=lambda x, w, b: ref.affine_forward(x, w, b)[0])
+def _affine_forward_mistakes(x, w, b):
+    """On a square case (N = D = M), where transposition mistakes give values, not crashes."""
+    return [
+        (x @ w.T + b, "You used w transposed: w has shape (D, M) and the scores are x @ w + b."),
+        (x @ w + b[:, None], "Your bias is added along the wrong axis: b has one entry per "
+                             "output (column): x @ w + b."),
+        (x @ w, "You left out the bias: out = x @ w + b."),
+        (x * w + b, "You used `*`, which multiplies entry by entry (it only ran because x and w "
+                    "happen to be square here). The affine layer is a matrix product: "
+                    "x_flat @ w + b."),
+    ]
+
+
+def _affine_4d_cases():
+    return [_affine_case(11, (2, 3, 2, 2), 5)]
+
+
+@catalogue("affine_forward", inputs=_affine_4d_cases,
+           right=lambda x, w, b: ref.affine_forward(x, w, b)[0])
+def _affine_reshape_mistakes(x, w, b):
+    """On a 4-D x: reshapes that mix the numbers of different examples."""
+    N = x.shape[0]
+    return [(AnyOf(x.reshape(-1, N).T @ w + b, x.T.reshape(N, -1) @ w + b),
+             "Your reshape mixes numbers from different examples: x.reshape(x.shape[0], -1) keeps "
+             "each example's numbers together in one row (do not reshape to (D, N) and "
+             "transpose).")]
+
+
 @exercise("affine_forward", reference=ref.affine_forward, chapter=5)
 @explains_numpy_errors
 def check_affine_forward(call):
@@ -560,14 +594,7 @@ def check_affine_forward(call):
     xs, ws, bs = _affine_case(10, (4, 4), 4)
     out, cache = _tuple(call(xs, ws, bs), 2, "affine_forward", "out, cache")
     out = expect_array(out, shape=(4, 4), what="out")
-    mistake(close(out, xs @ ws.T + bs), "You used w transposed: w has shape (D, M) and the "
-                                        "scores are x @ w + b.")
-    mistake(close(out, xs @ ws + bs[:, None]), "Your bias is added along the wrong axis: b has "
-                                               "one entry per output (column): x @ w + b.")
-    mistake(close(out, xs @ ws), "You left out the bias: out = x @ w + b.")
-    mistake(close(out, xs * ws + bs), "You used `*`, which multiplies entry by entry (it only ran "
-                                      "because x and w happen to be square here). The affine "
-                                      "layer is a matrix product: x_flat @ w + b.")
+    _affine_forward_mistakes.match(out, xs, ws, bs)
     x, w, b = _affine_case(11, (2, 3, 2, 2), 5)
     try:
         res = call(x, w, b)
@@ -582,11 +609,9 @@ def check_affine_forward(call):
     if out.shape != (2, 5):
         fail(f"For x of shape (2, 3, 2, 2) and w of shape (12, 5), out should have shape (2, 5) "
              f"(N, M) but has shape {out.shape}. Flatten each example: x.reshape(x.shape[0], -1).")
-    mistake(close(out, x.reshape(-1, 2).T @ w + b) or close(out, x.T.reshape(2, -1) @ w + b),
-            "Your reshape mixes numbers from different examples: x.reshape(x.shape[0], -1) keeps "
-            "each example's numbers together in one row (do not reshape to (D, N) and transpose).")
+    _affine_reshape_mistakes.match(out, x, w, b)
     if not close(out, ref.affine_forward(x, w, b)[0]):
-        fail("Your out differs from x.reshape(N, -1) @ w + b on a 4-D example.")
+        differs("Your out differs from x.reshape(N, -1) @ w + b on a 4-D example.")
     if not (isinstance(cache, (tuple, list)) and len(cache) == 3):
         fail("The cache should be the tuple (x, w, b): affine_backward unpacks it as "
              "`x, w, b = cache`.")
@@ -626,13 +651,55 @@ def _no_reshape_in_place(call, dout, shape, M):
                  "`x_flat = x.reshape(x.shape[0], -1)`.")
 
 
+def _affine_backward_cases():
+    """Square weights (D = M = 4, N = 3): a missing transpose gives a wrong value, not a crash."""
+    x, w, b = _affine_case(20, (3, 4), 4)
+    dout = np.random.default_rng(21).standard_normal((3, 4))
+    return [(dout, ref.affine_forward(x, w, b)[1])]
+
+
+def _part(k):
+    return lambda dout, cache: ref.affine_backward(dout, cache)[k]
+
+
+@catalogue("affine_backward", inputs=_affine_backward_cases, right=_part(0))
+def _affine_dx_mistakes(dout, cache):
+    x, w, _ = cache
+    return [
+        (dout @ w, "Your dx uses w without transposing. dx = dout @ w.T: shapes (N, M) @ (M, D) "
+                   "give (N, D), like x."),
+        (AnyOf(dout @ w.T * x, x), "Your dx should not involve x: in out = x @ w, "
+                                   "dx = dout @ w.T."),
+        ((dout @ w.T).T.reshape(x.shape), _DX_PLACES),
+    ]
+
+
+@catalogue("affine_backward", inputs=_affine_backward_cases, right=_part(1))
+def _affine_dw_mistakes(dout, cache):
+    x = cache[0]
+    return [
+        (dout.T @ x, "Your dw is transposed: dw must have w's shape (D, M), so dw = x.T @ dout "
+                     "((D, N) @ (N, M))."),
+        (x.T @ dout / len(x), "Your dw is divided by N. Do not average here: the loss already "
+                              "divided by the batch size, so dw = x.T @ dout."),
+    ]
+
+
+@catalogue("affine_backward", inputs=_affine_backward_cases, right=_part(2))
+def _affine_db_mistakes(dout, cache):
+    return [(dout.mean(axis=0), "Your db averages dout. The bias is used by every example, so "
+                                "its gradient is the SUM over examples: db = dout.sum(axis=0).")]
+
+
+_DX_PLACES = ("Your dx puts the numbers back in the wrong places: reshape dx straight back with "
+              "dx.reshape(x.shape), without transposing.")
+
+
 @exercise("affine_backward", reference=ref.affine_backward, chapter=5)
 @explains_numpy_errors
 def check_affine_backward(call):
-    # Square case (D = M = 4, N = 3): a missing transpose gives a wrong value, not a crash.
-    x, w, b = _affine_case(20, (3, 4), 4)
-    _, cache = ref.affine_forward(x, w, b)
-    dout = np.random.default_rng(21).standard_normal((3, 4))
+    dout, cache = _affine_backward_cases()[0]
+    x = cache[0]
     _no_reshape_in_place(call, dout, (2, 2, 2), 4)
     dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
     dx = expect_array(dx, what="dx")
@@ -640,23 +707,12 @@ def check_affine_backward(call):
     mistake(is_single_number(db), _DB_SCALAR)
     db = expect_array(db, what="db")
     expect_array(dx, shape=(3, 4), what="dx")
-    mistake(close(dx, dout @ w), "Your dx uses w without transposing. dx = dout @ w.T: shapes "
-                                 "(N, M) @ (M, D) give (N, D), like x.")
-    mistake(close(dx, dout @ w.T * x) or close(dx, x), "Your dx should not involve x: in "
-                                                        "out = x @ w, dx = dout @ w.T.")
+    _affine_dx_mistakes.match(dx, dout, cache)
     expect_array(dw, shape=(4, 4), what="dw")
-    mistake(close(dw, dout.T @ x), "Your dw is transposed: dw must have w's shape (D, M), so "
-                                   "dw = x.T @ dout ((D, N) @ (N, M)).")
-    mistake(close(dw, x.T @ dout / 3), "Your dw is divided by N. Do not average here: the loss "
-                                       "already divided by the batch size, so dw = x.T @ dout.")
+    _affine_dw_mistakes.match(dw, dout, cache)
     _db_shape(db, N=3, M=4)
-    mistake(close(db, dout.mean(axis=0)), "Your db averages dout. The bias is used by every "
-                                          "example, so its gradient is the SUM over examples: "
-                                          "db = dout.sum(axis=0).")
+    _affine_db_mistakes.match(db, dout, cache)
     ref_dx, ref_dw, ref_db = ref.affine_backward(dout, cache)
-    mistake(close(dx, ref_dx.T.reshape(x.shape)),
-            "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
-            "dx.reshape(x.shape), without transposing.")
     for name, got, right in (("dx", dx, ref_dx), ("dw", dw, ref_dw), ("db", db, ref_db)):
         factor = float(np.sum(got * right) / np.sum(right * right))
         mistake(not np.isclose(factor, 1.0) and close(got, factor * right),
@@ -664,11 +720,11 @@ def check_affine_backward(call):
                 "scale is not. Look for a constant factor applied twice or one too many (a "
                 "division by N belongs to the loss only; an affine layer adds no factor).")
     if not close(dx, ref_dx):
-        fail("Your dx differs from dout @ w.T on a small example.")
+        differs("Your dx differs from dout @ w.T on a small example.")
     if not close(dw, ref_dw):
-        fail("Your dw differs from x.T @ dout on a small example.")
+        differs("Your dw differs from x.T @ dout on a small example.")
     if not close(db, ref_db):
-        fail("Your db differs from dout.sum(axis=0) on a small example.")
+        differs("Your db differs from dout.sum(axis=0) on a small example.")
 
     # 4-D input: dx must come back in x's shape; N != M so a wrong sum axis shows in the shape.
     x, w, b = _affine_case(22, (2, 3, 2, 2), 5)
@@ -693,9 +749,7 @@ def check_affine_backward(call):
     expect_array(dw, shape=(12, 5), what="dw")
     _db_shape(db, N=2, M=5)
     ref_dx, ref_dw, ref_db = ref.affine_backward(dout, cache)
-    mistake(close(dx, ref_dx.reshape(2, -1).T.reshape(x.shape)),
-            "Your dx puts the numbers back in the wrong places: reshape dx straight back with "
-            "dx.reshape(x.shape), without transposing.")
+    mistake(close(dx, ref_dx.reshape(2, -1).T.reshape(x.shape)), _DX_PLACES)
     # Properties: against the numerical gradient of out = affine(x, w, b) summed against dout.
     num_dx = eval_numerical_gradient_array(lambda v: ref.affine_forward(v, w, b)[0], x.copy(), dout)
     num_dw = eval_numerical_gradient_array(lambda v: ref.affine_forward(x, v, b)[0], w.copy(), dout)
@@ -715,21 +769,29 @@ def _relu_input():
     return x
 
 
+@catalogue("relu_forward", inputs=lambda: [(_relu_input(),)],
+           right=lambda x: ref.relu_forward(x)[0])
+def _relu_forward_mistakes(x):
+    return [
+        (np.minimum(0, x), "Your ReLU keeps the negative part. ReLU is max(0, x): negatives "
+                           "become 0, positives pass unchanged."),
+        (np.abs(x), "Your ReLU takes the absolute value; negatives must become 0."),
+        ((x > 0).astype(float), "You returned the mask x > 0 (zeros and ones); ReLU returns the "
+                                "values: max(0, x)."),
+        (np.clip(x, 0, 1), "Your ReLU caps the outputs at 1. ReLU is unbounded above: "
+                           "max(0, x), e.g. np.clip(x, 0, None)."),
+    ]
+
+
 @exercise("relu_forward", reference=ref.relu_forward, chapter=5)
 @explains_numpy_errors
 def check_relu_forward(call):
     x = _relu_input()
     out, cache = _tuple(call(x), 2, "relu_forward", "out, cache")
     out = expect_array(out, shape=x.shape, what="out")
-    mistake(close(out, np.minimum(0, x)), "Your ReLU keeps the negative part. ReLU is max(0, x): "
-                                          "negatives become 0, positives pass unchanged.")
-    mistake(close(out, np.abs(x)), "Your ReLU takes the absolute value; negatives must become 0.")
-    mistake(close(out, (x > 0).astype(float)), "You returned the mask x > 0 (zeros and ones); "
-                                               "ReLU returns the values: max(0, x).")
-    mistake(close(out, np.clip(x, 0, 1)), "Your ReLU caps the outputs at 1. ReLU is unbounded "
-                                          "above: max(0, x), e.g. np.clip(x, 0, None).")
+    _relu_forward_mistakes.match(out, x)
     if not close(out, np.maximum(0, x)):
-        fail("Your out differs from np.maximum(0, x).")
+        differs("Your out differs from np.maximum(0, x).")
     if not (isinstance(cache, np.ndarray) and cache.shape == x.shape and close(cache, x)):
         fail("The cache should be the input x itself (relu_backward needs to know where x was "
              "positive): return out, x.")
@@ -740,34 +802,46 @@ def check_relu_forward(call):
         fail("Your ReLU is wrong on a 3-D input; it must work elementwise on any shape.")
 
 
-@exercise("relu_backward", reference=ref.relu_backward, chapter=5)
-@explains_numpy_errors
-def check_relu_backward(call):
+def _relu_backward_cases():
     x = _relu_input()
     # dout has both signs where x > 0 and where x < 0, so every mask mistake shows.
     dout = np.random.default_rng(32).standard_normal(x.shape)
     dout[x > 0] = np.where(np.arange((x > 0).sum()) % 2 == 0, -1.0, 1.0) * (1 + np.abs(dout[x > 0]))
+    return [(dout, x)]
+
+
+def _same_where_decided(out, wrong):
+    """Equal wherever x != 0 (at x == 0 both > and >= are accepted)."""
+    decided = _relu_input() != 0
+    out, wrong = np.asarray(out, dtype=float), np.asarray(wrong, dtype=float)
+    return out.shape == wrong.shape == decided.shape and close(out[decided], wrong[decided])
+
+
+@catalogue("relu_backward", inputs=_relu_backward_cases, compare=_same_where_decided)
+def _relu_backward_mistakes(dout, x):
+    return [
+        (dout, "Your ReLU passes gradient back where its input was negative. The gate was closed "
+               "there in the forward pass, so dx = dout * (x > 0)."),
+        (dout * (dout > 0), "Your mask looks at the sign of dout. Whether the gradient passes "
+                            "depends on the forward input x (the cache), not on the gradient: "
+                            "dx = dout * (x > 0)."),
+        ((x > 0).astype(float), "You returned the local gradient (the mask) alone. Multiply it by "
+                                "the upstream gradient: dx = dout * (x > 0)."),
+        (dout * np.maximum(0, x), "You multiplied dout by the ReLU's output; the local gradient "
+                                  "is 1 where x > 0 and 0 elsewhere."),
+        (dout * (x < 0), "Your mask is inverted: the gradient flows where x > 0, not where x < 0."),
+    ]
+
+
+@exercise("relu_backward", reference=ref.relu_backward, chapter=5)
+@explains_numpy_errors
+def check_relu_backward(call):
+    dout, x = _relu_backward_cases()[0]
     dx = expect_array(call(dout, x), shape=x.shape, what="dx")
     decided = x != 0
-    right = dout * (x > 0)
-
-    def same(a, b):
-        return close(a[decided], b[decided])
-
-    mistake(same(dx, dout), "Your ReLU passes gradient back where its input was negative. The "
-                            "gate was closed there in the forward pass, so dx = dout * (x > 0).")
-    mistake(same(dx, dout * (dout > 0)) or same(dx, np.maximum(0, dout)),
-            "Your mask looks at the sign of dout. Whether the gradient passes depends on the "
-            "forward input x (the cache), not on the gradient: dx = dout * (x > 0).")
-    mistake(same(dx, (x > 0).astype(float)), "You returned the local gradient (the mask) alone. "
-                                             "Multiply it by the upstream gradient: "
-                                             "dx = dout * (x > 0).")
-    mistake(same(dx, dout * np.maximum(0, x)), "You multiplied dout by the ReLU's output; the "
-                                               "local gradient is 1 where x > 0 and 0 elsewhere.")
-    mistake(same(dx, dout * (x < 0)), "Your mask is inverted: the gradient flows where x > 0, "
-                                      "not where x < 0.")
-    if not same(dx, right):
-        fail("Your dx differs from dout * (x > 0).")
+    _relu_backward_mistakes.match(dx, dout, x)
+    if not _same_where_decided(dx, dout * (x > 0)):
+        differs("Your dx differs from dout * (x > 0).")
     at_zero = dx[~decided]
     if not (np.allclose(at_zero, 0) or np.allclose(at_zero, dout[~decided])):
         fail("Where x is exactly 0, dx should be 0 (or dout, if you use x >= 0).")
@@ -791,52 +865,72 @@ def _softmax_rows(s, axis=1):
 CAT_SCORES, CAT_LABEL = np.array([[3.2, 5.1, -1.7]]), np.array([0])
 
 
+def _softmax_loss_cases():
+    scores = np.random.default_rng(40).standard_normal((5, 4)) * 2
+    return [(scores, np.array([0, 2, 2, 1, 0]))]  # class 3 is never correct: p[:, y] shows
+
+
+@catalogue("softmax_loss", inputs=_softmax_loss_cases,
+           right=lambda scores, y: ref_losses.softmax_loss(scores, y)[0])
+def _softmax_loss_value_mistakes(scores, y):
+    N = len(y)
+    right = ref_losses.softmax_loss(scores, y)[0]
+    p = _softmax_rows(scores)
+    return [
+        (right * N, "Your loss is the sum over the batch; take the mean (divide by N)."),
+        (right / np.log(10), "Your loss uses log base 10; cross-entropy uses the natural log, "
+                             "np.log."),
+        (-np.log(p[:, y]).mean(), "Your loss uses p[:, y], which selects whole columns (every "
+                                  "example's probability of every label in y). Pick one entry "
+                                  "per row: p[np.arange(N), y]."),
+        (-right, "Your loss has the wrong sign: it is the mean of -log p[correct class], a "
+                 "positive number."),
+        (-np.log(p[np.arange(N), y].mean()),
+         "Your loss is the log of the mean probability, -log(mean(p_correct)). Cross-entropy "
+         "is the mean of the logs: take -log of each example's p_correct, then average."),
+    ]
+
+
+@catalogue("softmax_loss", inputs=_softmax_loss_cases,
+           right=lambda scores, y: ref_losses.softmax_loss(scores, y)[1])
+def _softmax_loss_gradient_mistakes(scores, y):
+    N, C = scores.shape
+    p = _softmax_rows(scores)
+    onehot = np.zeros((N, C))
+    onehot[np.arange(N), y] = 1
+    wrong_cols = p.copy()
+    wrong_cols[:, y] -= 1
+    return [
+        (p / N, "You forgot to subtract 1 at the correct class: dscores = (p - onehot(y)) / N, "
+                "i.e. p[np.arange(N), y] -= 1."),
+        ((p - 1) / N, "You subtracted 1 from every entry; subtract it only at the correct class "
+                      "of each row: p[np.arange(N), y] -= 1."),
+        (wrong_cols / N, "p[:, y] selects whole columns, so you subtracted 1 in every row; select "
+                         "one entry per row with p[np.arange(N), y]."),
+        (p - onehot, "You forgot to divide dscores by the batch size N: the loss is a mean, so "
+                     "each example's gradient carries a factor 1/N."),
+        ((onehot - p) / N, "Your dscores has the wrong sign: it is (p - onehot) / N."),
+        ((_softmax_rows(scores, axis=0) - onehot) / N,
+         "Your softmax normalizes over the wrong axis: each row (one example's scores) must "
+         "sum to 1, so use axis=1."),
+    ]
+
+
 @exercise("softmax_loss", reference=ref_losses.softmax_loss, chapter=5)
 @explains_numpy_errors
 def check_softmax_loss(call):
-    rng = np.random.default_rng(40)
-    N, C = 5, 4
-    scores = rng.standard_normal((N, C)) * 2
-    y = np.array([0, 2, 2, 1, 0])  # class 3 is never correct: p[:, y] shows
+    scores, y = _softmax_loss_cases()[0]
+    N, C = scores.shape
     loss, ds = _tuple(call(scores, y), 2, "softmax_loss", "loss, dscores")
     loss = expect_number(loss, what="The loss")
     ds = expect_array(ds, shape=(N, C), what="dscores")
-    p = _softmax_rows(scores)
-    rows = np.arange(N)
-    onehot = np.zeros((N, C))
-    onehot[rows, y] = 1
     ref_loss, ref_ds = ref_losses.softmax_loss(scores, y)
-    mistake(np.isclose(loss, ref_loss * N), "Your loss is the sum over the batch; take the mean "
-                                            "(divide by N).")
-    mistake(np.isclose(loss, ref_loss / np.log(10)), "Your loss uses log base 10; cross-entropy "
-                                                     "uses the natural log, np.log.")
-    mistake(np.isclose(loss, -np.log(p[:, y]).mean()),
-            "Your loss uses p[:, y], which selects whole columns (every example's probability "
-            "of every label in y). Pick one entry per row: p[np.arange(N), y].")
-    mistake(np.isclose(loss, -ref_loss), "Your loss has the wrong sign: it is the mean of "
-                                         "-log p[correct class], a positive number.")
-    mistake(np.isclose(loss, -np.log(p[rows, y].mean())),
-            "Your loss is the log of the mean probability, -log(mean(p_correct)). Cross-entropy "
-            "is the mean of the logs: take -log of each example's p_correct, then average.")
-    mistake(close(ds, p / N), "You forgot to subtract 1 at the correct class: dscores = "
-                              "(p - onehot(y)) / N, i.e. p[np.arange(N), y] -= 1.")
-    mistake(close(ds, (p - 1) / N), "You subtracted 1 from every entry; subtract it only at the "
-                                    "correct class of each row: p[np.arange(N), y] -= 1.")
-    wrong_cols = p.copy()
-    wrong_cols[:, y] -= 1
-    mistake(close(ds, wrong_cols / N), "p[:, y] selects whole columns, so you subtracted 1 in "
-                                       "every row; select one entry per row with "
-                                       "p[np.arange(N), y].")
-    mistake(close(ds, p - onehot), "You forgot to divide dscores by the batch size N: the loss is "
-                                   "a mean, so each example's gradient carries a factor 1/N.")
-    mistake(close(ds, (onehot - p) / N), "Your dscores has the wrong sign: it is (p - onehot) / N.")
-    mistake(close(ds, (_softmax_rows(scores, axis=0) - onehot) / N),
-            "Your softmax normalizes over the wrong axis: each row (one example's scores) must "
-            "sum to 1, so use axis=1.")
+    _softmax_loss_value_mistakes.match(loss, scores, y)
+    _softmax_loss_gradient_mistakes.match(ds, scores, y)
     if not np.isclose(loss, ref_loss):
-        fail(f"Your loss is {loss:.4g}, expected {ref_loss:.4g} on a small example.")
+        differs(f"Your loss is {loss:.4g}, expected {ref_loss:.4g} on a small example.")
     if not close(ds, ref_ds):
-        fail("Your dscores differs from (softmax(scores) - onehot(y)) / N.")
+        differs("Your dscores differs from (softmax(scores) - onehot(y)) / N.")
     cat_loss, cat_ds = _tuple(call(CAT_SCORES, CAT_LABEL), 2, "softmax_loss", "loss, dscores")
     cat_loss = expect_number(cat_loss, what="The loss")
     if not np.isclose(cat_loss, ref_losses.softmax_loss(CAT_SCORES, CAT_LABEL)[0]):
