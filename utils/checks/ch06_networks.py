@@ -47,6 +47,19 @@ def _zero_fraction(a):
     return float(np.mean(a == 0))
 
 
+@catalogue("dropout_forward", inputs=lambda: [(_big_positive_input(), {"p": P, "mode": "test"})],
+           right=lambda x, param: ref_layers.dropout_forward(x, param)[0])
+def _dropout_test_mistakes(x, param):
+    p = param["p"]
+    return [
+        (x * (1 - p), "In test mode you multiply by (1 - p): that is the original, non-inverted "
+                      "dropout. With inverted dropout the scaling happens at train time and test "
+                      "mode returns x unchanged."),
+        (x / (1 - p), "In test mode you divide by (1 - p). The 1/(1 - p) scale belongs to train "
+                      "time only; test mode returns x unchanged."),
+    ]
+
+
 @exercise("dropout_forward", reference=ref_layers.dropout_forward, chapter=6)
 @explains_numpy_errors
 def check_dropout_forward(call):
@@ -107,12 +120,7 @@ def check_dropout_forward(call):
             abs(_zero_fraction(out_test) - (1 - P)) < FRACTION_TOL,
             "You also drop units in test mode. At test time every unit is used: with inverted "
             "dropout the test-time layer returns x unchanged.")
-    mistake(close(out_test, x * (1 - P)),
-            "In test mode you multiply by (1 - p): that is the original, non-inverted dropout. With "
-            "inverted dropout the scaling happens at train time and test mode returns x unchanged.")
-    mistake(close(out_test, x / (1 - P)),
-            "In test mode you divide by (1 - p). The 1/(1 - p) scale belongs to train time only; "
-            "test mode returns x unchanged.")
+    _dropout_test_mistakes.match(out_test, x, {"p": P, "mode": "test"})
     if not close(out_test, x):
         fail("In test mode dropout_forward must return x unchanged.")
     if out_test is x or np.shares_memory(out_test, x):
@@ -160,25 +168,52 @@ def check_dropout_forward(call):
                  "rng.uniform, draws different numbers.)")
 
 
-@exercise("dropout_backward", reference=ref_layers.dropout_backward, chapter=6)
-@explains_numpy_errors
-def check_dropout_backward(call):
+def _dropout_backward_cases():
     x = _big_positive_input(2, (200, 100))
     dout = np.random.default_rng(3).standard_normal(x.shape)
     # No seed in the cache: a backward pass that draws its own mask cannot reproduce this one.
-    param = {"p": P, "mode": "train"}
     mask = (np.random.default_rng(4).random(x.shape) >= P) / (1 - P)
-    dx = expect_array(call(dout, (param, mask)), shape=x.shape, what="dx")
+    return [(dout, ({"p": P, "mode": "train"}, mask))]
+
+
+@catalogue("dropout_backward", inputs=_dropout_backward_cases)
+def _dropout_backward_mistakes(dout, cache):
+    param, mask = cache
+    p = param["p"]
+    return [
+        (dout, "Your dx equals dout: the units dropped in the forward pass had no effect on the "
+               "output, so their gradient must be 0: dx = dout * mask."),
+        (dout * (mask != 0), "Your dx has the right zeros but misses the 1/(1 - p) scale: the "
+                             "forward pass multiplied the kept units by 1/(1 - p), so their "
+                             "gradient is scaled the same way (dout * mask with the mask from "
+                             "the cache)."),
+        (dout * mask / (1 - p), "You scaled by 1/(1 - p) twice: the cached mask already holds 0 "
+                                "and 1/(1 - p), so dx = dout * mask."),
+    ]
+
+
+def _dropout_backward_test_cases():
+    dout = _dropout_backward_cases()[0][0][:10]
+    return [(dout, ({"p": P, "mode": "test"}, None))]
+
+
+@catalogue("dropout_backward", inputs=_dropout_backward_test_cases)
+def _dropout_backward_test_mistakes(dout, cache):
+    p = cache[0]["p"]
+    return [(AnyOf(dout * (1 - p), dout / (1 - p)),
+             "In test mode you scale the gradient; the test-time forward pass was the identity, "
+             "so dx = dout.")]
+
+
+@exercise("dropout_backward", reference=ref_layers.dropout_backward, chapter=6)
+@explains_numpy_errors
+def check_dropout_backward(call):
+    dout, cache = _dropout_backward_cases()[0]
+    mask = cache[1]
+    x = _big_positive_input(2, (200, 100))  # the input of the forward pass (shape, and below)
+    dx = expect_array(call(dout, cache), shape=x.shape, what="dx")
     kept = mask != 0
-    mistake(close(dx, dout), "Your dx equals dout: the units dropped in the forward pass had no "
-                             "effect on the output, so their gradient must be 0: dx = dout * mask.")
-    mistake(close(dx, dout * kept),
-            "Your dx has the right zeros but misses the 1/(1 - p) scale: the forward pass multiplied "
-            "the kept units by 1/(1 - p), so their gradient is scaled the same way (dout * mask "
-            "with the mask from the cache).")
-    mistake(close(dx, dout * mask / (1 - P)),
-            "You scaled by 1/(1 - p) twice: the cached mask already holds 0 and 1/(1 - p), so "
-            "dx = dout * mask.")
+    _dropout_backward_mistakes.match(dx, dout, cache)
     zeros = dx == 0
     mistake(np.array_equal(zeros, kept),
             "Your dx passes gradient through the dropped units and blocks the kept ones: the mask "
@@ -217,9 +252,7 @@ def check_dropout_backward(call):
                  "so dx = dout. Handle `mask is None` (or check dropout_param['mode']).")
         raise
     dx_test = expect_array(dx_test, shape=(10, 100), what="dx in test mode")
-    mistake(close(dx_test, dout[:10] * (1 - P)) or close(dx_test, dout[:10] / (1 - P)),
-            "In test mode you scale the gradient; the test-time forward pass was the identity, so "
-            "dx = dout.")
+    _dropout_backward_test_mistakes.match(dx_test, *_dropout_backward_test_cases()[0])
     if not close(dx_test, dout[:10]):
         fail("In test mode the forward pass was the identity, so dx must equal dout.")
 
