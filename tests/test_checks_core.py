@@ -341,6 +341,18 @@ def test_chapters_1_to_3_use_catalogues_for_their_value_mistakes():
                               "l2_penalty", "l1_penalty", "regularized_loss"}
 
 
+def test_chapters_4_to_6_use_catalogues_for_their_value_mistakes():
+    """Every exercise of chapters 4-6 whose check compares outputs with wrong implementations
+    does it through catalogues (Value's wrong derivatives and minibatch_sgd's batches are
+    judged per operation and per recorded step instead)."""
+    from utils.checks.core import CATALOGUES, REGISTRY
+    with_catalogue = {name for name in CATALOGUES if 4 <= REGISTRY[name].chapter <= 6}
+    assert with_catalogue >= {"numerical_gradient", "linear_svm_loss", "linear_softmax_loss",
+                              "sgd_momentum", "adagrad", "adam", "affine_forward",
+                              "affine_backward", "relu_forward", "relu_backward", "softmax_loss",
+                              "dropout_forward", "dropout_backward", "TwoLayerNet"}
+
+
 def test_a_catalogue_matches_scaled_and_any_of_answers_and_skips_a_scaled_right_one():
     from utils.checks.core import AnyOf, CheckFailed, Catalogue
     table = Catalogue("accuracy", lambda x: [(AnyOf(x + 1, x + 2), "plus one or two"),

@@ -345,6 +345,93 @@ def _forward_parts(params, X):
     return pre, np.maximum(0, pre)
 
 
+def _net_case(reg=0.0):
+    """The fixed parameters, batch and labels that loss(X) and loss(X, y) are checked on."""
+    D, H, C = 5, 7, 3
+    rng = np.random.default_rng(7)
+    X, y = rng.standard_normal((6, D)), rng.integers(0, C, size=6)
+    return _fixed_params(D, H, C, 8), X, y, reg
+
+
+@catalogue("TwoLayerNet", inputs=lambda: [_net_case()[:2]],
+           right=lambda params, X: _ref_net(params).loss(X))
+def _score_mistakes(params, X):
+    pre, hidden = _forward_parts(params, X)
+    W2, b2 = params["W2"], params["b2"]
+    return [
+        (np.maximum(0, X @ params["W1"]) @ W2 + b2,
+         "Your hidden layer leaves out b1: h = max(0, X @ W1 + b1)."),
+        (AnyOf(np.maximum(0, pre @ W2 + b2), np.maximum(0, hidden @ W2 + b2)),
+         "You applied the ReLU to the scores. The ReLU goes on the hidden layer only: "
+         "scores = max(0, X @ W1 + b1) @ W2 + b2."),
+        (AnyOf(np.tanh(pre) @ W2 + b2, 1 / (1 + np.exp(-pre)) @ W2 + b2),
+         "Your hidden layer uses tanh or sigmoid; this network uses ReLU: max(0, X @ W1 + b1)."),
+        (hidden @ W2, "Your scores leave out b2: scores = h @ W2 + b2."),
+    ]
+
+
+@catalogue("TwoLayerNet", inputs=lambda: [_net_case()[:3]],
+           right=lambda params, X, y: _ref_net(params).loss(X, y)[0])
+def _loss_mistakes(params, X, y):
+    right = _ref_net(params).loss(X, y)[0]
+    return [
+        (right * X.shape[0], "Your loss is summed over the batch; average it (divide by N), and "
+                             "the gradients too."),
+        (svm_loss(_ref_net(params).loss(X), y)[0],
+         "Your loss is the hinge (SVM) loss; this network uses the softmax (cross-entropy) loss."),
+    ]
+
+
+def _regularized_case():
+    return [_net_case(reg=0.7)]
+
+
+@catalogue("TwoLayerNet", inputs=_regularized_case,
+           right=lambda params, X, y, reg: _ref_net(params, reg).loss(X, y)[0])
+def _penalty_mistakes(params, X, y, reg):
+    data = _ref_net(params).loss(X, y)[0]
+    sq1, sq2 = float(np.sum(params["W1"] ** 2)), float(np.sum(params["W2"] ** 2))
+    sqb = float(np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))
+    return [
+        (data, "Your loss ignores reg: add the L2 penalty 0.5 * reg * (sum(W1**2) + sum(W2**2))."),
+        (data + reg * (sq1 + sq2), "Your penalty is reg * sum(W**2) without the 1/2. The course's "
+                                   "L2 penalty is 0.5 * reg * sum(W**2), whose gradient is simply "
+                                   "reg * W."),
+        (AnyOf(data + 0.5 * reg * sq1, data + 0.5 * reg * sq2),
+         "Your penalty covers only one weight matrix; regularize both W1 and W2."),
+        (data + 0.5 * reg * (sq1 + sq2 + sqb),
+         "You also penalize the biases; L2 regularization applies to the weights W1 and W2 only."),
+    ]
+
+
+def _same_entries(grads, wrong):
+    """Whether ``grads`` (a dict) equals ``wrong`` (a dict of some of its keys) on those keys."""
+    return all(k in grads and close(grads[k], wrong[k], rtol=1e-7, atol=1e-9) for k in wrong)
+
+
+@catalogue("TwoLayerNet", inputs=_regularized_case, compare=_same_entries,
+           right=lambda params, X, y, reg: _ref_net(params, reg).loss(X, y)[1])
+def _penalty_gradient_mistakes(params, X, y, reg):
+    data_grads = _ref_net(params).loss(X, y)[1]
+    table = []
+    for k in ("W1", "W2"):
+        table += [
+            ({k: data_grads[k]}, f"grads['{k}'] leaves out the regularization gradient: add "
+                                 f"reg * {k} (the derivative of 0.5 * reg * sum(W**2))."),
+            ({k: data_grads[k] + 2 * reg * params[k]},
+             f"grads['{k}'] adds 2 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
+             f"reg * {k}."),
+            ({k: data_grads[k] + 0.5 * reg * params[k]},
+             f"grads['{k}'] adds 0.5 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
+             f"reg * {k}."),
+        ]
+    for k in ("b1", "b2"):
+        table.append(({k: data_grads[k] + reg * params[k]},
+                      f"grads['{k}'] has a regularization term, but the biases are not "
+                      "regularized."))
+    return table
+
+
 @exercise("TwoLayerNet", reference=ref_models.TwoLayerNet, chapter=6, time_limit=20.0)
 @explains_numpy_errors
 def check_two_layer_net(call):
@@ -398,9 +485,7 @@ def check_two_layer_net(call):
     _check_stated_draws(p, D, H, C, weight_scale=1e-2, seed=0)
 
     # --- scores: loss(X) with fixed parameters ------------------------------------------------
-    rng = np.random.default_rng(7)
-    X, y = rng.standard_normal((6, D)), rng.integers(0, C, size=6)
-    params = _fixed_params(D, H, C, 8)
+    params, X, y, _ = _net_case()
     _set_params(net, params)
     scores = _scores(call, net, X)
     pre, hidden = _forward_parts(params, X)
@@ -410,25 +495,14 @@ def check_two_layer_net(call):
             and not close(scores, right),
             "loss(X) ignores the parameters the check set in net.params; read the weights from "
             "self.params in loss (the training loop updates them there).")
-    mistake(close(scores, np.maximum(0, X @ params["W1"]) @ params["W2"] + params["b2"]),
-            "Your hidden layer leaves out b1: h = max(0, X @ W1 + b1).")
     negated = _scores(call, net, -X)
     zero = _scores(call, net, np.zeros_like(X))
     mistake(close(scores + negated, 2 * zero),
             "Your scores are a linear (affine) function of X: the ReLU is missing. The hidden layer "
             "is h = max(0, X @ W1 + b1); without it two layers collapse into one linear classifier.")
-    mistake(close(scores, np.maximum(0, pre @ params["W2"] + params["b2"])) or
-            close(scores, np.maximum(0, right)),
-            "You applied the ReLU to the scores. The ReLU goes on the hidden layer only: "
-            "scores = max(0, X @ W1 + b1) @ W2 + b2.")
-    mistake(close(scores, np.tanh(pre) @ params["W2"] + params["b2"]) or
-            close(scores, 1 / (1 + np.exp(-pre)) @ params["W2"] + params["b2"]),
-            "Your hidden layer uses tanh or sigmoid; this network uses ReLU: max(0, X @ W1 + b1).")
-    mistake(close(scores, np.maximum(0, X @ params["W1"]) @ params["W2"] + params["b2"]),
-            "Your hidden layer leaves out b1: h = max(0, X @ W1 + b1).")
-    mistake(close(scores, hidden @ params["W2"]), "Your scores leave out b2: scores = h @ W2 + b2.")
+    _score_mistakes.match(scores, params, X)
     if not close(scores, right):
-        fail("loss(X) should return the scores max(0, X @ W1 + b1) @ W2 + b2; yours differ.")
+        differs("loss(X) should return the scores max(0, X @ W1 + b1) @ W2 + b2; yours differ.")
 
     # --- loss and gradients without regularization --------------------------------------------
     value, grads = _loss_and_grads(call, net, X, y)
@@ -440,12 +514,9 @@ def check_two_layer_net(call):
             "`.grad` that is never zeroed). Build a new grads dict in every call.")
     grads = first
     ref_value, ref_grads = _ref_net(params).loss(X, y)
-    mistake(np.isclose(value, ref_value * X.shape[0]),
-            "Your loss is summed over the batch; average it (divide by N), and the gradients too.")
-    mistake(np.isclose(value, svm_loss(right, y)[0]),
-            "Your loss is the hinge (SVM) loss; this network uses the softmax (cross-entropy) loss.")
+    _loss_mistakes.match(value, params, X, y)
     if not np.isclose(value, ref_value, rtol=1e-6):
-        fail(f"With reg = 0 the loss should be the mean softmax loss of the scores, {ref_value:.4f}; "
+        differs(f"With reg = 0 the loss should be the mean softmax loss of the scores, {ref_value:.4f}; "
              f"yours is {value:.4f}.")
     dscores = softmax_loss(right, y)[1]
     no_relu_grad = X.T @ (dscores @ params["W2"].T)
@@ -455,44 +526,20 @@ def check_two_layer_net(call):
     _gradient_check(net, grads, X, y, reg=0.0)
 
     # --- regularization ------------------------------------------------------------------------
-    reg = 0.7
+    reg = _regularized_case()[0][3]
     rnet = _build(call, D, H, C, weight_scale=1e-2, reg=reg, seed=0)
     _set_params(rnet, params)
     rvalue, rgrads = _loss_and_grads(call, rnet, X, y)
     r_ref_value, r_ref_grads = _ref_net(params, reg).loss(X, y)
-    sq1, sq2 = float(np.sum(params["W1"] ** 2)), float(np.sum(params["W2"] ** 2))
-    sqb = float(np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))
-    mistake(np.isclose(rvalue, ref_value),
-            "Your loss ignores reg: add the L2 penalty 0.5 * reg * (sum(W1**2) + sum(W2**2)).")
-    mistake(np.isclose(rvalue, ref_value + reg * (sq1 + sq2)),
-            "Your penalty is reg * sum(W**2) without the 1/2. The course's L2 penalty is "
-            "0.5 * reg * sum(W**2), whose gradient is simply reg * W.")
-    mistake(np.isclose(rvalue, ref_value + 0.5 * reg * sq1) or
-            np.isclose(rvalue, ref_value + 0.5 * reg * sq2),
-            "Your penalty covers only one weight matrix; regularize both W1 and W2.")
-    mistake(np.isclose(rvalue, ref_value + 0.5 * reg * (sq1 + sq2 + sqb)),
-            "You also penalize the biases; L2 regularization applies to the weights W1 and W2 only.")
+    _penalty_mistakes.match(rvalue, params, X, y, reg)
     if not np.isclose(rvalue, r_ref_value, rtol=1e-6):
-        fail(f"With reg = {reg} the loss should be {r_ref_value:.4f} (data loss plus "
+        differs(f"With reg = {reg} the loss should be {r_ref_value:.4f} (data loss plus "
              f"0.5 * reg * (sum(W1**2) + sum(W2**2))); yours is {rvalue:.4f}.")
-    for k in ("W1", "W2"):
-        data_grad = ref_grads[k]
-        mistake(close(rgrads[k], data_grad),
-                f"grads['{k}'] leaves out the regularization gradient: add reg * {k} (the "
-                "derivative of 0.5 * reg * sum(W**2)).")
-        mistake(close(rgrads[k], data_grad + 2 * reg * params[k]),
-                f"grads['{k}'] adds 2 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
-                f"reg * {k}.")
-        mistake(close(rgrads[k], data_grad + 0.5 * reg * params[k]),
-                f"grads['{k}'] adds 0.5 * reg * {k}; the derivative of 0.5 * reg * sum(W**2) is "
-                f"reg * {k}.")
-    for k in ("b1", "b2"):
-        mistake(close(rgrads[k], ref_grads[k] + reg * params[k]),
-                f"grads['{k}'] has a regularization term, but the biases are not regularized.")
+    _penalty_gradient_mistakes.match(rgrads, params, X, y, reg)
     _gradient_check(rnet, rgrads, X, y, reg=reg)
     for k in NAMES:
         if not close(rgrads[k], r_ref_grads[k], rtol=1e-5, atol=1e-8):
-            fail(f"grads['{k}'] differs from the correct gradient.")
+            differs(f"grads['{k}'] differs from the correct gradient.")
 
     _check_dropout(call, D, C)
 
