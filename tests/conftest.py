@@ -1,9 +1,23 @@
-"""Shared fixtures."""
-from pathlib import Path
+"""Shared fixtures, and the test session's Matplotlib setup (helpers are in tests/helpers.py)."""
+import sys
 
+import matplotlib
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+# Figures are drawn off screen in every test; set once here, before any test imports pyplot.
+matplotlib.use("Agg")
+
+# Re-exported for test modules that still import them from here; new code imports tests.helpers.
+from tests.helpers import ROOT, assert_rejected  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every figure a test opened, also when it fails halfway."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")  # only if a test drew something
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @pytest.fixture
@@ -14,11 +28,3 @@ def short_time_limit(monkeypatch):
     def shrink(name, seconds=0.5):
         monkeypatch.setattr(REGISTRY[name], "time_limit", seconds)
     return shrink
-
-
-def assert_rejected(result, hint_fragment):
-    """The check ran the learner's code, failed it, and the first message carries the hint."""
-    assert result.attempted, result.messages
-    assert not result.passed, f"a wrong implementation passed; messages: {result.messages}"
-    assert hint_fragment.lower() in result.messages[0].lower(), result.messages[0]
-

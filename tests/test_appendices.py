@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT, SOLUTIONS
 
 GLOSSARY = (ROOT / "appendices" / "glossary.md").read_text(encoding="utf-8")
 ROW = re.compile(r"^\| (?P<en>[^|]+) \| (?P<zh>[^|]+) \| .+ \| \[[^\]]+\]\(\.\./chapters/(?P<page>\w+)\.ipynb\) \|$",
@@ -13,7 +13,7 @@ ROWS = [m.groupdict() for m in ROW.finditer(GLOSSARY)]
 
 def _prose(page):
     import nbformat
-    nb = nbformat.read(str(ROOT / "solutions" / f"{page}.ipynb"), as_version=4)
+    nb = nbformat.read(str(SOLUTIONS / f"{page}.ipynb"), as_version=4)
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 

@@ -42,8 +42,7 @@ top_k_accuracy  fraction of rows, a float in [0, 1]              "number of exam
 import numpy as np
 import pytest
 
-from tests.check_tables import assert_accepted, generic_share, rows_of
-from tests.conftest import assert_rejected
+from tests.helpers import assert_accepted, assert_rejected, generic_share, rows_of
 from utils.checks import run_check
 
 

@@ -1,13 +1,9 @@
 """Chapter 1's widget geometry: zero-score lines, borders between classes, and the numbers the prose quotes."""
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils.data import make_blobs  # noqa: E402
-from utils.widgets import linear as w  # noqa: E402
+from utils.data import make_blobs
+from utils.widgets import linear as w
 
 ANGLES = 2 * np.pi * np.arange(3) / 3
 W_BLOBS = np.vstack([np.cos(ANGLES), np.sin(ANGLES)])
@@ -59,11 +55,9 @@ def test_static_figures_draw_both_line_styles():
     assert {"-", "--"} <= styles
     w.linear_classifier_grid(X, y, W_BLOBS, B_BLOBS)
     w.linear_classifier_scaling(X, y, W_BLOBS, B_BLOBS)
-    plt.close("all")
 
 
 def test_widget_builds():
     pytest.importorskip("ipywidgets")
     X, y = make_blobs(n_per_class=10, num_classes=3, seed=1)
     assert w.linear_classifier_widget(X, y, W_BLOBS, B_BLOBS) is not None
-    plt.close("all")

@@ -59,8 +59,7 @@ sigmoid             elementwise, any shape, same shape           "same shape", "
 import numpy as np
 import pytest
 
-from tests.check_tables import assert_accepted, generic_share
-from tests.conftest import assert_rejected
+from tests.helpers import assert_accepted, assert_rejected, generic_share
 from utils import reference
 from utils.checks import ch02_losses as ch02
 from utils.checks import run_check

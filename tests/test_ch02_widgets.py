@@ -1,12 +1,9 @@
 """Chapter 2's figures and widgets build without errors and show the right numbers."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils.widgets import losses as w  # noqa: E402
+from utils.widgets import losses as w
 
 
 def test_both_losses_of_the_cat_example():
@@ -25,14 +22,12 @@ def test_static_figures_draw():
     fig, ax = plt.subplots()
     w.plot_regression_losses(ax)
     assert len(ax.get_lines()) == 3
-    plt.close("all")
 
 
 def test_widgets_build():
     pytest.importorskip("ipywidgets")
     assert w.loss_comparison_widget() is not None
     assert w.softmax_temperature_widget() is not None
-    plt.close("all")
 
 
 def test_positive_example_loss_figure_marks_both_points():
@@ -42,7 +37,6 @@ def test_positive_example_loss_figure_marks_both_points():
     assert np.all(np.diff(curve.get_ydata()) < 0)                  # -ln p falls as p rises
     assert round(float(first.get_ydata()[0]), 3) == 0.916
     assert round(float(second.get_ydata()[0]), 2) == 0.02
-    plt.close("all")
 
 
 def test_entropy_figure_titles():
@@ -51,4 +45,3 @@ def test_entropy_figure_titles():
     axes = w.plot_entropy_examples([uniform, peaked], ["uniform", "peaked"])
     assert axes[0].get_title() == "uniform: H = 2.303"
     assert axes[1].get_title() == "peaked: H = 0.500"
-    plt.close("all")

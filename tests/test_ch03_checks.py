@@ -48,8 +48,7 @@ select_reg_strength a key of results (a λ)                       "returned an a
 import numpy as np
 import pytest
 
-from tests.check_tables import assert_accepted, generic_share, rows_of
-from tests.conftest import assert_rejected
+from tests.helpers import assert_accepted, assert_rejected, generic_share, rows_of
 from utils import reference
 from utils.checks import run_check
 from utils.reference import losses

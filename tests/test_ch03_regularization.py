@@ -1,14 +1,10 @@
 """Chapter 3: the widget module, and the claims its prose makes about the experiments."""
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils import reference  # noqa: E402
-from utils.data import make_blobs  # noqa: E402
-from utils.widgets import regularization as w  # noqa: E402
+from utils import reference
+from utils.data import make_blobs
+from utils.widgets import regularization as w
 
 LAMBDAS_2D = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
 
@@ -89,7 +85,6 @@ def test_static_figure_and_widget_build():
     assert "λ = 1e-06" in fig.axes[0].get_title() and "val acc" in fig.axes[0].get_title()
     pytest.importorskip("ipywidgets")
     assert w.regularization_widget(X, y, lambdas=[1e-6, 1.0], degree=3) is not None
-    plt.close("all")
 
 
 def test_section_3_5_claims_on_digits():

@@ -43,7 +43,7 @@ checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 import numpy as np
 import pytest
 
-from tests.conftest import assert_rejected
+from tests.helpers import assert_rejected
 from utils import reference
 from utils.checks import run_check
 from utils.gradient_check import eval_numerical_gradient, rel_error

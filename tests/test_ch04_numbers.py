@@ -1,15 +1,11 @@
 """Chapter 4: the numbers its prose and quiz quote, and its widget module."""
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils import reference  # noqa: E402
-from utils.data import load_digits_split  # noqa: E402
-from utils.gradient_check import eval_numerical_gradient, rel_error  # noqa: E402
-from utils.quiz import load_questions  # noqa: E402
+from utils import reference
+from utils.data import load_digits_split
+from utils.gradient_check import eval_numerical_gradient, rel_error
+from utils.quiz import load_questions
 
 
 def test_quiz_numeric_answer_is_the_cost_of_a_numerical_gradient():
@@ -84,7 +80,6 @@ def test_widget_functions_and_race():
     assert len(fig.axes) == 2
     widget = optimizers.optimizer_widget()
     assert widget.children  # builds without a running kernel
-    matplotlib.pyplot.close("all")
 
 
 def test_run_optimizer_stops_a_divergent_run():

@@ -36,7 +36,7 @@ from collections import deque
 import numpy as np
 import pytest
 
-from tests.conftest import assert_rejected
+from tests.helpers import assert_rejected
 from utils.checks import run_check
 from utils.reference import autograd
 

@@ -1,19 +1,9 @@
 """Chapter 5's graph drawings: layout, folding of constants, and the step-through backward pass."""
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils.reference import Value  # noqa: E402
-from utils.widgets import graphs  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from tests.helpers import quiz
+from utils.reference import Value
+from utils.widgets import graphs
 
 
 def test_graph_from_value_folds_constants_into_gate_labels():
@@ -90,19 +80,12 @@ def test_static_figures_and_widget_build():
 # The numeric answers of chapter 5's quiz, computed with the course's engine
 # ---------------------------------------------------------------------------------------------
 
-def _quiz(chapter):
-    import json
-
-    from tests.conftest import ROOT
-    return json.loads((ROOT / "utils" / "quizzes" / f"ch{chapter:02d}.json").read_text(encoding="utf-8"))
-
-
 def _values(question):
     return {a["value"]: a for a in question["answers"] if a["type"] == "value"}
 
 
 def test_quiz_df_dz_of_x_plus_y_times_z():
-    question = next(q for q in _quiz(5) if q["question"].startswith("f = (x + y) z"))
+    question = next(q for q in quiz(5) if q["question"].startswith("f = (x + y) z"))
     x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
     f = (x + y) * z
     f.backward()
@@ -116,7 +99,7 @@ def test_quiz_df_dz_of_x_plus_y_times_z():
 
 
 def test_quiz_one_over_x_gate():
-    question = next(q for q in _quiz(5) if q["question"].startswith("The 1/x gate"))
+    question = next(q for q in quiz(5) if q["question"].startswith("The 1/x gate"))
     x = Value(1.37)
     out = x ** -1
     out.backward()

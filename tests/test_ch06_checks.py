@@ -30,7 +30,7 @@ checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 import numpy as np
 import pytest
 
-from tests.conftest import assert_rejected
+from tests.helpers import assert_rejected
 from utils import reference
 from utils.checks import run_check
 from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
@@ -475,9 +475,6 @@ def test_train_keep_best_false_keeps_the_final_parameters():
 
 
 def test_widgets_draw_and_build():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     from utils.data import make_spirals
     from utils.widgets import networks as w
@@ -489,7 +486,6 @@ def test_widgets_draw_and_build():
     assert all(0 <= a <= 1 for a in accs.values())
     widget = w.spiral_network_widget(X, y)
     assert {c.description for c in widget.children[:2]} == {"hidden H", "dropout p"}
-    plt.close("all")
 
 
 def test_spiral_numbers_of_the_chapter():

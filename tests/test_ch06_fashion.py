@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import CHAPTERS, SOLUTIONS, notebook
 from utils import fashion_mnist as fm
 from utils.reference import LinearClassifier
 from utils.training import evaluate_accuracy, train
@@ -18,7 +18,7 @@ SKIP = "Fashion-MNIST is not downloaded: this optional cell is skipped."
 
 
 def _cell(folder):
-    nb = nbformat.read(str(ROOT / folder / "06_neural_networks_dropout.ipynb"), as_version=4)
+    nb = nbformat.read(str(notebook(6, {"solutions": SOLUTIONS, "chapters": CHAPTERS}[folder])), as_version=4)
     cells = [c for c in nb.cells if c.cell_type == "code" and "fashion_mnist_is_cached()" in c.source]
     assert len(cells) == 1
     return cells[0]

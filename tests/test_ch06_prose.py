@@ -1,12 +1,10 @@
 """Chapter 6: the numeric answers of the quiz, computed from the reference code."""
-import json
-
 import numpy as np
 
-from tests.conftest import ROOT
+from tests.helpers import quiz
 from utils.reference import TwoLayerNet, dropout_forward
 
-QUIZ = json.loads((ROOT / "utils" / "quizzes" / "ch06.json").read_text(encoding="utf-8"))
+QUIZ = quiz(6)
 
 
 def _question(start):

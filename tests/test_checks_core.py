@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import assert_rejected
+from tests.helpers import assert_rejected
 from utils import reference
 from utils.checks import UnknownExerciseError, check, known_exercises, run_check, use_or_reference
 from utils.checks.core import REPORT_ENV

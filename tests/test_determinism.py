@@ -7,6 +7,7 @@ import re
 import matplotlib
 import pytest
 
+from tests.helpers import notebook, solution_notebooks
 from tools import notebooks
 
 
@@ -27,7 +28,7 @@ def _without_images(outputs):
 
 @pytest.mark.slow  # executes a whole chapter
 def test_reexecuting_chapter_1_reproduces_every_stored_output():
-    path = notebooks.SOLUTIONS / "01_linear_score_function.ipynb"
+    path = notebook(1)
     stored = notebooks.read(path)
     fresh = notebooks.execute(notebooks.read(path), path.parent)
     drawn_by = {_drawn_by(o["data"]["image/png"]) for c in stored.cells if c.cell_type == "code"
@@ -49,7 +50,7 @@ def test_reexecuting_chapter_1_reproduces_every_stored_output():
 def test_stored_figures_name_the_matplotlib_that_drew_them():
     """Guards the comparison above: if PNGs stopped naming their Matplotlib version, the test would
     silently compare images by count only."""
-    nb = notebooks.read(notebooks.SOLUTIONS / "01_linear_score_function.ipynb")
+    nb = notebooks.read(notebook(1))
     pngs = [o["data"]["image/png"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
             if "image/png" in o.get("data", {})]
     assert pngs and all(_drawn_by(png) for png in pngs)
@@ -57,7 +58,7 @@ def test_stored_figures_name_the_matplotlib_that_drew_them():
 
 def test_kernel_metadata_does_not_depend_on_the_python_that_ran_it():
     """A notebook executed on Python 3.12 must store the same metadata as on 3.11."""
-    for path in sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
+    for path in solution_notebooks():
         nb = notebooks.read(path)
         assert "version" not in nb.metadata.get("language_info", {}), (
             f"{path.name} stores the Python version that executed it: run python -m tools.build_notebooks")

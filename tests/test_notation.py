@@ -3,9 +3,10 @@ import re
 
 import pytest
 
+from tests.helpers import solution_notebooks
 from tools import notebooks
 
-SOLUTIONS = sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = solution_notebooks()
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

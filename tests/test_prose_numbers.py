@@ -12,9 +12,10 @@ import re
 
 import pytest
 
+from tests.helpers import solution_notebooks
 from tools import notebooks
 
-SOLUTIONS = sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = solution_notebooks()
 
 # number -> why it needs no cell to print it
 ALLOWED = {

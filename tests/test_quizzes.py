@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from tests.helpers import notebook, solution_notebooks
 from tools import notebooks
 from utils.quiz import QUIZ_DIR, load_questions
 
@@ -27,7 +28,7 @@ def test_quiz_is_well_formed(path):
                 "a numeric question needs a catch-all feedback for unexpected numbers")
 
 
-@pytest.mark.parametrize("solution", sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")),
+@pytest.mark.parametrize("solution", solution_notebooks(),
                          ids=lambda p: p.name)
 def test_every_chapter_ends_with_its_quiz(solution):
     chapter = int(solution.name[:2])
@@ -54,7 +55,7 @@ def test_chapter_1_ship_question_agrees_with_the_notebook():
     """The quiz repeats the notebook's four-pixel example: edit the example and this test fails."""
     import re
 
-    nb = notebooks.read(notebooks.SOLUTIONS / "01_linear_score_function.ipynb")
+    nb = notebooks.read(notebook(1))
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     bias, score = re.search(r"^ship: .* \+ \((-?[\d.]+)\) = (-?[\d.]+)$", printed, re.MULTILINE).groups()
     question = next(q for q in load_questions(1) if "ship's score" in q["question"])
