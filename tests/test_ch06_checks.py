@@ -125,12 +125,10 @@ def test_dropout_forward_mistakes(wrong, hint):
     assert_rejected(_checked(wrong, exercise="dropout_forward"), hint)
 
 
-def test_dropout_forward_rejects_in_place_change():
-    def dropout_forward(x, dropout_param):
-        out, cache = reference.dropout_forward(x, dropout_param)
-        x *= 2
-        return out, cache
-    assert_rejected(run_check(dropout_forward), "changed its input")
+def dropout_forward_doubling_x(x, dropout_param):
+    out, cache = reference.dropout_forward(x, dropout_param)
+    x *= 2
+    return out, cache
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,25 +329,19 @@ def test_two_layer_net_mistakes(index):
     assert_rejected(_checked(NET_CASES[index], exercise="TwoLayerNet"), WRONG_NET[index][1])
 
 
-def test_two_layer_net_without_params():
-    class TwoLayerNet:
-        def __init__(self, *args, **kwargs):
-            self.W1 = np.zeros((2, 2))
-    assert_rejected(run_check(TwoLayerNet), "no dict attribute `params`")
+class NetWithoutParams:
+    def __init__(self, *args, **kwargs):
+        self.W1 = np.zeros((2, 2))
 
 
-def test_two_layer_net_loss_stub_is_reported():
-    class TwoLayerNet(reference.TwoLayerNet):
-        def loss(self, X, y=None):
-            raise NotImplementedError
-    assert_rejected(run_check(TwoLayerNet), "still raises notimplementederror")
+class NetWithLossStub(reference.TwoLayerNet):
+    def loss(self, X, y=None):
+        raise NotImplementedError
 
 
-def test_two_layer_net_loss_exception_is_diagnosed():
-    class TwoLayerNet(reference.TwoLayerNet):
-        def loss(self, X, y=None):
-            return X @ self.params["W2"]
-    assert_rejected(run_check(TwoLayerNet), "raised valueerror")
+class NetWhoseLossRaises(reference.TwoLayerNet):
+    def loss(self, X, y=None):
+        return X @ self.params["W2"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,11 +424,6 @@ def test_dropout_forward_that_reseeds_the_global_generator_is_rejected_and_leave
     assert_rejected(run_check(forward_with_global_seed, exercise="dropout_forward"),
                     "NumPy's global generator")
     assert np.array_equal(np.random.get_state()[1], before)
-
-
-def test_dropout_forward_with_other_draws_than_the_stated_generator_is_rejected():
-    assert_rejected(run_check(forward_with_binomial, exercise="dropout_forward"),
-                    "your mask is not the one the statement's generator gives")
 
 
 def test_dropout_backward_alternative_passes():
@@ -716,3 +703,21 @@ def test_generic_hint_share_is_below_five_percent():
                if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
     print(f"chapter 6: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
     assert len(generic) / len(rows) < 0.05, generic
+
+
+# ---------------------------------------------------------------------------------------------
+# One-line diagnoses: (exercise, wrong code, the hint it must get)
+DIAGNOSED = [
+    ("dropout_forward", dropout_forward_doubling_x, "changed its input"),
+    ("TwoLayerNet", NetWithoutParams, "no dict attribute `params`"),
+    ("TwoLayerNet", NetWithLossStub, "still raises notimplementederror"),
+    ("TwoLayerNet", NetWhoseLossRaises, "raised valueerror"),
+    ("dropout_forward", forward_with_binomial,
+     "your mask is not the one the statement's generator gives"),
+]
+
+
+@pytest.mark.parametrize("name, wrong, hint", DIAGNOSED,
+                         ids=[f"{n}-{w.__name__}" for n, w, _ in DIAGNOSED])
+def test_diagnosed(name, wrong, hint):
+    assert_rejected(run_check(wrong, exercise=name), hint)
