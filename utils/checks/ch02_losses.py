@@ -2,8 +2,8 @@
 
 Each known mistake is recognised by computing what the wrong implementation would return on the
 same input and comparing it with the learner's output; test cases are chosen so that all of these
-wrong answers differ from the right one (``tests/test_ch02_checks.py`` and the catalogue test in ``tests/test_checks_core.py``
-verify that).
+wrong answers differ from the right one (``tests/test_ch02_checks.py`` and the catalogue test in
+``tests/test_checks_core.py`` verify that).
 """
 import time
 
