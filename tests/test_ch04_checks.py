@@ -43,7 +43,7 @@ checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 import numpy as np
 import pytest
 
-from tests.helpers import assert_rejected
+from tests.helpers import GENERIC_KINDS, assert_rejected
 from utils import reference
 from utils.checks import run_check
 from utils.gradient_check import eval_numerical_gradient, rel_error
@@ -1194,6 +1194,11 @@ def test_generic_hint_share_is_below_five_percent():
     generic, total = generic_share(_catalogue(), lambda w, n: _checked(w, exercise=n))
     print(f"chapter 4: {generic} generic hints out of {total} mistakes")
     assert generic / total < 0.05, (generic, total)
+    rows = _catalogue()
+    # and by the failure's kind: the last-resort comparison ("mismatch") or an error passed on
+    # with no advice ("raised")
+    by_kind = [n for n, w, _ in rows if _checked(w, exercise=n).kind in GENERIC_KINDS]
+    assert len(by_kind) / len(rows) < 0.05, by_kind
 
 
 def test_robust_code_that_silences_warnings_is_judged_by_its_values():

@@ -36,7 +36,7 @@ from collections import deque
 import numpy as np
 import pytest
 
-from tests.helpers import assert_rejected
+from tests.helpers import GENERIC_KINDS, assert_rejected
 from utils.checks import run_check
 from utils.reference import autograd
 
@@ -899,6 +899,10 @@ def test_generic_hint_share_is_below_five_percent():
                if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
     print(f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
     assert len(generic) / len(rows) < 0.05, generic
+    # and by the failure's kind: the last-resort comparison ("mismatch") or an error passed on
+    # with no advice ("raised")
+    by_kind = [n for n, w, _ in rows if _checked(w, exercise=n).kind in GENERIC_KINDS]
+    assert len(by_kind) / len(rows) < 0.05, by_kind
 
 
 def test_robust_code_that_silences_warnings_is_judged_by_its_values():

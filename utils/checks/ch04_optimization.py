@@ -459,7 +459,7 @@ def _rule_probe(call):
                 fail(f"`{call.name}(w, dw)` fails when config is None (the default), though it "
                      "works with a dict: the first call of a training run passes no config. Keep "
                      "the line `config = {} if config is None else config` at the top. "
-                     f"(What happened: {failure})", kind="raised", error=failure.error)
+                     f"(What happened: {failure})", error=failure.error)
             raise
         next_w, new_config = _pair(out, call.name, "next_w, config")
         next_w = expect_array(next_w, shape=w.shape, what="next_w")

@@ -57,7 +57,9 @@ def _run(call, expr, fn, *args):
         hint = _value_advice(call, expr, failure, args)
         if hint is None:
             raise
-        fail(hint, kind=failure.kind, error=failure.error)
+        # a raised error with its cause named is the checker's own finding (kind None); a
+        # timeout, a recursion or an unfinished method keeps its kind
+        fail(hint, kind=None if failure.kind == "raised" else failure.kind, error=failure.error)
 
 
 def _value_advice(call, expr, failure, args):

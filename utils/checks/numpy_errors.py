@@ -84,8 +84,9 @@ def explains_numpy_errors(checker):
             advice = advice_for(failure, call.fn)
             if advice is None:
                 raise
-            fail(f"{advice} (What happened: {failure})", kind="raised",
-                 error=original_error(failure))
+            # a named cause is the checker's own finding (kind None), as with core's
+            # call_with_advice; the learner's error stays attached
+            fail(f"{advice} (What happened: {failure})", error=original_error(failure))
     return wrapped
 
 
