@@ -48,3 +48,16 @@ def test_uniform_share_below_1e_2():
     share = np.mean(np.random.default_rng(0).uniform(1e-5, 1e-1, 200_000) < 1e-2)
     right = next(a["answer"] for a in question["answers"] if a["correct"])
     assert abs(share - 0.1) < 0.005 and right == "About 10%"
+
+
+def test_ensemble_loss_numbers_are_jensen():
+    question = _question("Three networks give the correct class")
+    members = np.array([0.9, 0.6, 0.3])
+    ensemble_loss, mean_loss = -np.log(members.mean()), np.mean(-np.log(members))
+    assert ensemble_loss < mean_loss
+    right = [a["answer"] for a in question["answers"] if a["correct"]]
+    assert right == [f"It is lower: -ln(0.6) ≈ {ensemble_loss:.2f} against a mean of about "
+                     f"{mean_loss:.2f}"]
+    feedback = " ".join(a["feedback"] for a in question["answers"])
+    for loss in -np.log(members):
+        assert f"{loss:.2f}" in feedback
