@@ -1,6 +1,5 @@
 """The course's package as a distribution: its metadata, requirements and version floors agree."""
 import ast
-import re
 import sys
 from importlib.metadata import packages_distributions
 

@@ -79,8 +79,8 @@ def test_without_the_package_the_first_cell_explains_instead_of_a_traceback(tmp_
 
 def test_the_harness_sees_the_traceback_an_unguarded_notebook_shows(tmp_path):
     """What learners saw before: the notebook's own imports, without the set-up cell."""
-    imports = notebooks.read(SOLUTIONS[0]).cells
-    imports = [c for c in imports if c.cell_type == "code" and c.id != notebooks.SETUP_ID][0]
+    imports = next(c for c in notebooks.read(SOLUTIONS[0]).cells
+                   if c.cell_type == "code" and c.id != notebooks.SETUP_ID)
     shown, error, _ = run_cell(imports.source, tmp_path)
     assert error == "ModuleNotFoundError"
     assert "Traceback" in shown and "No module named 'utils'" in shown
