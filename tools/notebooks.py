@@ -92,7 +92,8 @@ def _pinned(names):
     """The pyproject.toml dependencies named ``names``, as written there (e.g. ``pooch>=1.8,<2``)."""
     deps = pyproject()["dependencies"]
     found = [d for d in deps if re.split(r"[<>=!~ \[;]", d, maxsplit=1)[0] in names]
-    assert len(found) == len(names), f"pyproject.toml lacks one of {names}"
+    if len(found) != len(names):
+        raise ValueError(f"pyproject.toml's dependencies lack one of {names}")
     return found
 
 
@@ -194,7 +195,7 @@ def with_navigation(nb, kind, filename, config=None):
 
     def nav(text):
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [NAV_TAG]})
-        cell.id = f"nav-{sum(c.id.startswith('nav-') for c in out)}"  # stable ids
+        cell.id = f"nav-{sum(c.get('id', '').startswith('nav-') for c in out)}"  # stable ids
         return cell
 
     # The page title says which version this is (search results, browser tabs, "next" links), so a
