@@ -1,0 +1,35 @@
+"""Sphinx extension of the course's website (loaded by ``_config.yml``, ``local_extensions``).
+
+- Launch buttons: when ``html_theme_options.repository_url`` (the one setting) is set, pages of
+  notebooks get Binder and Colab buttons; when it is empty, nothing changes.
+- The download: after a successful HTML build, the archive of the notebooks and the package
+  (tools/download_archive.py) is written at the root of the built site, where the notebooks'
+  banners and the home page link to it.
+"""
+from pathlib import Path
+
+from . import download_archive
+
+#: The launch services; they open the notebook at ``repository_url`` (its ``repository_branch``).
+LAUNCH_BUTTONS = {"binderhub_url": "https://mybinder.org",
+                  "colab_url": "https://colab.research.google.com",
+                  "notebook_interface": "jupyterlab"}
+
+
+def add_launch_buttons(app, config):
+    options = config.html_theme_options
+    if (options.get("repository_url") or "").strip():
+        options["launch_buttons"] = dict(LAUNCH_BUTTONS)
+    else:  # sphinx-book-theme fails on launch buttons without a repository
+        options.pop("launch_buttons", None)
+
+
+def write_archive(app, exception):
+    if exception is None and app.builder.format == "html":
+        download_archive.build(Path(app.outdir) / download_archive.ARCHIVE_NAME)
+
+
+def setup(app):
+    app.connect("config-inited", add_launch_buttons)
+    app.connect("build-finished", write_archive)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
