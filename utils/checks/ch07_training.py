@@ -14,7 +14,7 @@ from ..gradient_check import eval_numerical_gradient, rel_error
 from ..reference import fc_net as ref_fc
 from ..reference import practice as ref
 from ..reference.losses import softmax_loss
-from .core import (CheckFailed, NotAttempted, Probe, close, exercise, expect_array, expect_number,
+from .core import (CheckFailed, NotAttempted, close, exercise, expect_array, expect_number,
                    fail, mistake)
 
 # ---------------------------------------------------------------------------------------------
@@ -389,8 +389,7 @@ def _loss(call, net, *args):
     loss_fn = getattr(net, "loss", None)
     if not callable(loss_fn):
         fail("Your FullyConnectedNet has no method `loss(X, y=None)`.")
-    probe = Probe(loss_fn, call.exercise)
-    probe.name = "FullyConnectedNet.loss"
+    probe = call.labelled("FullyConnectedNet.loss", loss_fn)
     try:
         return probe(*args)
     except NotAttempted:
