@@ -315,7 +315,7 @@ def _large_case(call, name, W, X, y, hint, rounded=None):
 @explains_numpy_errors
 def check_linear_svm_loss(call):
     W, X, y = _linear_case(41)
-    N, C = X.shape[0], W.shape[1]
+    C = W.shape[1]
 
     def svm_grad(variant, **loops):
         return _svm_parts(W, X, y, correct_grad=variant, **loops)[1]
