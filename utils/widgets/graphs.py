@@ -108,7 +108,7 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
         span_x, span_y = max(xs) - min(xs) + 2.1, max(ys) - min(ys) + 2.0
         unit = min(UNIT_INCHES, MAX_WIDTH / span_x)
         _, ax = plt.subplots(figsize=(max(4.0, unit * span_x), max(2.4, unit * span_y + 0.6)))
-    r = 0.3
+    r = 0.36
 
     def edge_grad(src, dst, k):
         """The gradient written on the k-th input edge of ``dst``, which leaves ``src``."""
@@ -120,14 +120,22 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     def annotate_edge(x0, y0, x1, y1, src, t=0.5, grad="same"):
         grad = src["grad"] if grad == "same" else grad
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        # offsets in points, so labels keep clear of the edge at any figure scale
-        ax.annotate(_fmt(src["value"], digits), (mx, my), xytext=(0, 2),
-                    textcoords="offset points", color=VALUE_COLOUR, ha="center",
-                    va="bottom", fontsize=LABEL_SIZE, fontweight="bold")
+        # The value sits on the edge's upper side, the gradient on its lower side, each pushed
+        # off the edge along its normal (in points, so at any figure scale) and anchored at its
+        # near corner, so a sloped edge never runs through a label.
+        dx, dy = x1 - x0, y1 - y0
+        length = np.hypot(dx, dy)
+        nx, ny = -dy / length, dx / length  # unit normal pointing up
+
+        def label(text, sign, **style):
+            ux, uy = sign * nx, sign * ny
+            ha = "center" if abs(ux) < 0.3 else ("left" if ux > 0 else "right")
+            ax.annotate(text, (mx, my), xytext=(3 * ux, 3 * uy), textcoords="offset points",
+                        ha=ha, va="bottom" if uy > 0 else "top", fontsize=LABEL_SIZE, **style)
+
+        label(_fmt(src["value"], digits), 1, color=VALUE_COLOUR, fontweight="bold")
         if show_grads and grad is not None:
-            ax.annotate(grad_text(grad, digits), (mx, my), xytext=(0, -2),
-                        textcoords="offset points", color=GRAD_COLOUR, ha="center",
-                        va="top", fontsize=LABEL_SIZE, fontstyle="italic")
+            label(grad_text(grad, digits), -1, color=GRAD_COLOUR, fontstyle="italic")
 
     for n in nodes:
         x1, y1 = pos[n["name"]]
@@ -147,7 +155,15 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
             ax.annotate("", xy=(x1 - r, y1), xytext=(start, y0),
                         arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
                                         shrinkA=0, shrinkB=0))
-            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.45,
+            # a gate's sloped edges are labelled away from each other: a rising edge into a gate
+            # low, a falling edge out of a gate low, so the two never meet beside the gate
+            if y0 == y1:
+                t = 0.5
+            elif not by_name[i]["inputs"]:
+                t = 0.45
+            else:
+                t = 0.35 if y1 > y0 else 0.65
+            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=t,
                           grad=grad)
     for name in outputs:
         x0, y0 = pos[name]

@@ -21,7 +21,8 @@ def plot_activations(z_max=6.0):
     """Each activation (top row) above its derivative (bottom row) on [-z_max, z_max].
     Returns the figure."""
     z = np.linspace(-z_max, z_max, 601)
-    fig, axes = plt.subplots(2, len(ACTIVATIONS), figsize=(3.0 * len(ACTIVATIONS), 5.0),
+    # at most the site's text column (8.6 in at 80 dpi), so the labels are not shrunk
+    fig, axes = plt.subplots(2, len(ACTIVATIONS), figsize=(min(3.0 * len(ACTIVATIONS), 8.6), 5.0),
                              sharex=True)
     for col, (name, (f, df)) in enumerate(ACTIVATIONS.items()):
         axes[0, col].plot(z, f(z), color="C0")
