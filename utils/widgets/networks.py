@@ -3,7 +3,7 @@ hidden size and dropout shape its decision regions on the spirals."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..plotting import plot_decision_regions
+from ..plotting import COLUMN_WIDTH, plot_decision_regions
 from ..reference.models import TwoLayerNet
 from ..training import evaluate_accuracy, train
 
@@ -43,7 +43,7 @@ def draw_thinned_networks(p=0.5, layer_sizes=(4, 6, 3), num_masks=3, seed=0):
     """A small network drawn ``num_masks`` times, each with hidden units dropped with
     probability ``p`` (grey, with their connections removed). Returns the figure."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(1, num_masks, figsize=(3.2 * num_masks, 3.0))
+    fig, axes = plt.subplots(1, num_masks, figsize=(min(3.2 * num_masks, COLUMN_WIDTH), 3.0))
     axes = np.atleast_1d(axes)
     for ax, k in zip(axes, range(num_masks)):
         keep = [np.ones(layer_sizes[0], bool)]
