@@ -43,7 +43,8 @@ def test_draw_graph_handles_hand_built_graphs_and_a_diamond():
     ax = graphs.draw_graph(graph, title="t", highlight=("q",))
     assert ax.get_title() == "t"
     texts = {t.get_text() for t in ax.texts}
-    assert {"3.00", "-8.00", "-12.00", "2.00", "*"} <= texts
+    # values plain, gradients marked "∂" (a second cue besides colour)
+    assert {"3.00", "∂ -8.00", "-12.00", "∂ 2.00", "*"} <= texts
     x = Value(0.5)
     a = x.tanh()
     f = (a + 2) * a
@@ -54,9 +55,9 @@ def test_draw_graph_handles_hand_built_graphs_and_a_diamond():
     # a feeds "+2" and "*": each edge carries its own contribution, a and a + 2, and the node
     # carries their sum, a's gradient; no edge shows the total
     assert np.isclose(a.grad, a.data + (a.data + 2))
-    assert f"{a.data:.2f}" in texts and f"{a.data + 2:.2f}" in texts
+    assert f"∂ {a.data:.2f}" in texts and f"∂ {a.data + 2:.2f}" in texts
     assert ("0.46", "2.46") == (f"{a.data:.2f}", f"{a.data + 2:.2f}")
-    assert texts.count(f"sum {a.grad:.2f}") == 1 and f"{a.grad:.2f}" not in texts
+    assert texts.count(f"sum ∂ {a.grad:.2f}") == 1 and f"∂ {a.grad:.2f}" not in texts
     product = nodes[-1]
     assert product["label"] == "*" and np.allclose(product["input_grads"], [a.data, a.data + 2])
 

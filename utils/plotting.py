@@ -10,6 +10,9 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 STYLE = Path(__file__).with_name("course.mplstyle")
+#: the site's text column in inches at the style's 80 dpi (690 px): a wider figure is shrunk,
+#: and its labels with it
+COLUMN_WIDTH = 8.6
 #: Class colours used by every 2-D plot (the first colours of the style's cycle).
 CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
@@ -74,7 +77,7 @@ def show_templates(W, image_shape=(8, 8), class_names=None, axes=None, cmap="RdB
     """
     C = W.shape[1]
     if axes is None:
-        _, axes = plt.subplots(1, C, figsize=(1.2 * C, 1.6))
+        _, axes = plt.subplots(1, C, figsize=(min(1.2 * C, COLUMN_WIDTH), 1.6))
     for k, ax in enumerate(np.ravel(axes)[:C]):
         template = W[:, k].reshape(image_shape)
         limit = np.abs(template).max() or 1.0
@@ -88,7 +91,7 @@ def show_images(X, labels=None, image_shape=(8, 8), axes=None, cmap="gray_r"):
     """Show rows of X (N, D) as small images, titled by ``labels`` if given."""
     N = X.shape[0]
     if axes is None:
-        _, axes = plt.subplots(1, N, figsize=(1.2 * N, 1.6))
+        _, axes = plt.subplots(1, N, figsize=(min(1.2 * N, COLUMN_WIDTH), 1.6))
     for i, ax in enumerate(np.ravel(axes)[:N]):
         ax.imshow(X[i].reshape(image_shape), cmap=cmap)
         if labels is not None:

@@ -3,8 +3,8 @@
 A graph is a list of nodes, each a dict ``{"name", "label", "inputs", "value", "grad"}``: inputs
 (variables) have no ``inputs``; gates list the names of the nodes they read. ``draw_graph`` lays
 it out left to right (inputs on the left, the output on the right) and writes on every edge the
-value flowing forward (green, above) and the gradient flowing back (red, below), as in the cs231n
-notes. A gate may also list ``input_grads``, the gradient it sends back along each of its input
+value flowing forward (black, above) and the gradient flowing back (below, marked "∂", in
+another colour and in italics, so that colour is never the only cue), as in the cs231n notes. A gate may also list ``input_grads``, the gradient it sends back along each of its input
 edges; where a node feeds several gates, each edge then shows its own contribution and the node
 shows their sum. ``graph_from_value`` turns an expression built with ``Value`` into such a list, and
 ``sigmoid_neuron_stepper`` steps through the sigmoid neuron's backward pass one gate at a time.
@@ -15,7 +15,18 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 from ..reference.autograd import topological_order
 
-VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#1a7f37", "#cf222e", "#fff2a8"
+# Okabe-Ito vermilion for gradients: told apart from the black values by colour-blind readers
+# too, and by a second cue (the "∂" prefix and italics).
+VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#000000", "#b3450e", "#fff2a8"
+# Edge labels at 12 pt are 13.3 px at the course's 80 dpi: the size of the site's body text
+# when the figure is shown at its natural width (at most MAX_WIDTH inches, the text column).
+LABEL_SIZE, NODE_SIZE, MAX_WIDTH = 12, 11, 8.6
+UNIT_INCHES = 0.75  # inches per layout unit when the graph fits; less for wide graphs
+
+
+def grad_text(grad, digits=2):
+    """How a gradient is written on an edge: "∂ -0.20"."""
+    return "∂ " + _fmt(grad, digits)
 
 
 def node(name, label=None, inputs=(), value=None, grad=None, input_grads=None):
@@ -68,7 +79,7 @@ def _layout(nodes):
         place(out)
     for n in nodes:
         place(n["name"])
-    return {name: (1.6 * level[name], -1.2 * row[name]) for name in by_name}, outputs
+    return {name: (2.0 * level[name], -1.8 * row[name]) for name in by_name}, outputs
 
 
 def _fmt(v, digits):
@@ -94,9 +105,10 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     if ax is None:
-        width = max(4.0, 1.25 * (max(xs) - min(xs) + 2.6))
-        _, ax = plt.subplots(figsize=(width, max(2.2, 0.9 * (max(ys) - min(ys)) + 1.6)))
-    r = 0.32
+        span_x, span_y = max(xs) - min(xs) + 2.1, max(ys) - min(ys) + 2.0
+        unit = min(UNIT_INCHES, MAX_WIDTH / span_x)
+        _, ax = plt.subplots(figsize=(max(4.0, unit * span_x), max(2.4, unit * span_y + 0.6)))
+    r = 0.36
 
     def edge_grad(src, dst, k):
         """The gradient written on the k-th input edge of ``dst``, which leaves ``src``."""
@@ -108,11 +120,22 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     def annotate_edge(x0, y0, x1, y1, src, t=0.5, grad="same"):
         grad = src["grad"] if grad == "same" else grad
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        ax.text(mx, my + 0.1, _fmt(src["value"], digits), color=VALUE_COLOUR, ha="center",
-                va="bottom", fontsize=9, fontweight="bold")
+        # The value sits on the edge's upper side, the gradient on its lower side, each pushed
+        # off the edge along its normal (in points, so at any figure scale) and anchored at its
+        # near corner, so a sloped edge never runs through a label.
+        dx, dy = x1 - x0, y1 - y0
+        length = np.hypot(dx, dy)
+        nx, ny = -dy / length, dx / length  # unit normal pointing up
+
+        def label(text, sign, **style):
+            ux, uy = sign * nx, sign * ny
+            ha = "center" if abs(ux) < 0.3 else ("left" if ux > 0 else "right")
+            ax.annotate(text, (mx, my), xytext=(3 * ux, 3 * uy), textcoords="offset points",
+                        ha=ha, va="bottom" if uy > 0 else "top", fontsize=LABEL_SIZE, **style)
+
+        label(_fmt(src["value"], digits), 1, color=VALUE_COLOUR, fontweight="bold")
         if show_grads and grad is not None:
-            ax.text(mx, my - 0.1, _fmt(grad, digits), color=GRAD_COLOUR, ha="center",
-                    va="top", fontsize=9, fontweight="bold")
+            label(grad_text(grad, digits), -1, color=GRAD_COLOUR, fontstyle="italic")
 
     for n in nodes:
         x1, y1 = pos[n["name"]]
@@ -132,7 +155,15 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
             ax.annotate("", xy=(x1 - r, y1), xytext=(start, y0),
                         arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
                                         shrinkA=0, shrinkB=0))
-            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=0.5 if y0 == y1 else 0.42,
+            # a gate's sloped edges are labelled away from each other: a rising edge into a gate
+            # low, a falling edge out of a gate low, so the two never meet beside the gate
+            if y0 == y1:
+                t = 0.5
+            elif not by_name[i]["inputs"]:
+                t = 0.45
+            else:
+                t = 0.35 if y1 > y0 else 0.65
+            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=t,
                           grad=grad)
     for name in outputs:
         x0, y0 = pos[name]
@@ -144,17 +175,18 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
         if n["inputs"]:
             face = HIGHLIGHT if n["name"] in highlight else "white"
             ax.add_patch(Circle((x, y), r, facecolor=face, edgecolor="#24292f", lw=1.3, zorder=3))
-            ax.text(x, y, n["label"], ha="center", va="center", fontsize=10, zorder=4)
+            ax.text(x, y, n["label"], ha="center", va="center", fontsize=NODE_SIZE, zorder=4)
         else:
             ax.add_patch(FancyBboxPatch((x - 0.3, y - 0.17), 0.55, 0.34,
                                         boxstyle="round,pad=0.02", facecolor="#f6f8fa",
                                         edgecolor="#8c959f", zorder=3))
-            ax.text(x - 0.02, y, n["label"], ha="center", va="center", fontsize=10, zorder=4)
+            ax.text(x - 0.02, y, n["label"], ha="center", va="center", fontsize=NODE_SIZE,
+                    zorder=4)
         split = any(r_["input_grads"] and r_["input_grads"][k] is not None
                     for r_ in nodes for k, i in enumerate(r_["inputs"]) if i == n["name"])
         if show_grads and n_readers[n["name"]] > 1 and split and n["grad"] is not None:
-            ax.text(x, y - r - 0.06, "sum " + _fmt(n["grad"], digits), color=GRAD_COLOUR,
-                    ha="center", va="top", fontsize=9, fontweight="bold", zorder=4)
+            ax.text(x, y - r - 0.06, "sum " + grad_text(n["grad"], digits), color=GRAD_COLOUR,
+                    ha="center", va="top", fontsize=LABEL_SIZE, fontstyle="italic", zorder=4)
     arcs = any(pos[i][1] == pos[n["name"]][1] and pos[n["name"]][0] - pos[i][0] > 2.0
                for n in nodes for i in n["inputs"])
     ax.set_xlim(min(xs) - 0.5, max(xs) + 1.6)
@@ -162,9 +194,10 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=LABEL_SIZE)
     if caption:
-        ax.text(0.5, -0.02, caption, transform=ax.transAxes, ha="center", va="top", fontsize=9)
+        ax.text(0.5, -0.02, caption, transform=ax.transAxes, ha="center", va="top",
+                fontsize=LABEL_SIZE, wrap=True)
     return ax
 
 
@@ -296,7 +329,7 @@ def sigmoid_neuron_figure(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0), ax=None):
     out, names = sigmoid_neuron(w, x)
     out.backward()
     return draw_graph(graph_from_value(out, names), ax=ax,
-                      title="sigmoid neuron: values (green) forward, gradients (red) backward")
+                      title="sigmoid neuron: values forward (above), gradients ∂ back (below)")
 
 
 def sigmoid_neuron_stepper(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
@@ -320,7 +353,8 @@ def backward_steps_figure(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0), which=(0, 1, 4, 8
     """Static version of the stepper: a few steps of the backward pass, one under the other."""
     out, names = sigmoid_neuron(w, x)
     steps = backward_steps(out, names)
-    fig, axes = plt.subplots(len(which), 1, figsize=(10, 3.6 * len(which)))
+    # each panel as tall as draw_graph's own figure, so the panels are drawn at its scale
+    fig, axes = plt.subplots(len(which), 1, figsize=(MAX_WIDTH, 4.9 * len(which)))
     for ax, k in zip(np.atleast_1d(axes), which):
         nodes, current, text = steps[k]
         draw_graph(nodes, ax=ax, highlight=(current,) if current else (),

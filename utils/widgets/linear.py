@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..plotting import plot_decision_regions, plot_hyperplanes
+from ..plotting import COLUMN_WIDTH, plot_decision_regions, plot_hyperplanes
 
 BORDER_STYLE = {"color": "0.15", "linestyle": "--", "linewidth": 1.6}
 
@@ -118,7 +118,7 @@ def linear_classifier_scaling(X, y, W, b, cls=0, scale=3.0):
     cases = [("as given", W, b),
              (f"w × {scale:g}, b kept", *scaled(W, b, cls, scale)),
              (f"w and b × {scale:g}", *scaled(W, b, cls, scale, scale_bias=True))]
-    fig, axes = plt.subplots(1, 3, figsize=(9.6, 3.4))
+    fig, axes = plt.subplots(1, 3, figsize=(COLUMN_WIDTH, 3.4))
     for i, (ax, (name, W2, b2)) in enumerate(zip(axes, cases)):
         draw_linear_classifier(X, y, W2, b2, ax, legend=i == 0,
                                title=f"class {cls}: {name}\n|b|/|w| = {zero_line_distance(W2, b2, cls):.3f}")

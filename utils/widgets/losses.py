@@ -6,7 +6,7 @@ All values come from the course's reference implementations, never from a learne
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..plotting import CLASS_COLOURS
+from ..plotting import CLASS_COLOURS, COLUMN_WIDTH
 from ..reference.losses import cross_entropy_loss, softmax, svm_loss_vectorized
 
 HINGE_COLOUR, SOFTMAX_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
@@ -94,7 +94,7 @@ def plot_softmax_temperatures(scores, temperatures=(0.25, 1.0, 4.0), class_names
     """Softmax of ``scores / T`` for each temperature T, one bar panel per T."""
     scores = np.asarray(scores, dtype=float)
     if axes is None:
-        _, axes = plt.subplots(1, len(temperatures), figsize=(3.3 * len(temperatures), 2.8))
+        _, axes = plt.subplots(1, len(temperatures), figsize=(min(3.3 * len(temperatures), COLUMN_WIDTH), 2.8))
     names = class_names or [str(k) for k in range(len(scores))]
     for ax, T in zip(np.atleast_1d(axes), temperatures):
         p = softmax(scores[None, :] / T)[0]

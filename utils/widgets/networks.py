@@ -3,7 +3,7 @@ hidden size and dropout shape its decision regions on the spirals."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..plotting import plot_decision_regions
+from ..plotting import COLUMN_WIDTH, plot_decision_regions
 from ..reference.models import TwoLayerNet
 from ..training import evaluate_accuracy, train
 
@@ -21,7 +21,8 @@ def plot_activations(z_max=6.0):
     """Each activation (top row) above its derivative (bottom row) on [-z_max, z_max].
     Returns the figure."""
     z = np.linspace(-z_max, z_max, 601)
-    fig, axes = plt.subplots(2, len(ACTIVATIONS), figsize=(3.0 * len(ACTIVATIONS), 5.0),
+    # at most the site's text column (8.6 in at 80 dpi), so the labels are not shrunk
+    fig, axes = plt.subplots(2, len(ACTIVATIONS), figsize=(min(3.0 * len(ACTIVATIONS), 8.6), 5.0),
                              sharex=True)
     for col, (name, (f, df)) in enumerate(ACTIVATIONS.items()):
         axes[0, col].plot(z, f(z), color="C0")
@@ -42,7 +43,7 @@ def draw_thinned_networks(p=0.5, layer_sizes=(4, 6, 3), num_masks=3, seed=0):
     """A small network drawn ``num_masks`` times, each with hidden units dropped with
     probability ``p`` (grey, with their connections removed). Returns the figure."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(1, num_masks, figsize=(3.2 * num_masks, 3.0))
+    fig, axes = plt.subplots(1, num_masks, figsize=(min(3.2 * num_masks, COLUMN_WIDTH), 3.0))
     axes = np.atleast_1d(axes)
     for ax, k in zip(axes, range(num_masks)):
         keep = [np.ones(layer_sizes[0], bool)]

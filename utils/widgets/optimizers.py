@@ -47,8 +47,10 @@ RACE = {
 }
 #: the learning rates the race's grid search tries: 20 per decade, from 0.001 to 10
 RATE_GRID = 10.0 ** (np.arange(-60, 21) / 20)
-RACE_COLOURS = {"SGD": "#1f77b4", "momentum": "#d62728", "Adagrad": "#2ca02c",
-                "RMSProp": "#9467bd", "Adam": "#ff7f0e"}
+# Okabe-Ito colours (told apart by colour-blind readers) and a marker each, a second cue.
+RACE_COLOURS = {"SGD": "#0072B2", "momentum": "#D55E00", "Adagrad": "#009E73",
+                "RMSProp": "#CC79A7", "Adam": "#E69F00"}
+RACE_MARKERS = {"SGD": "o", "momentum": "s", "Adagrad": "^", "RMSProp": "D", "Adam": "v"}
 
 
 def run_optimizer(fn, start, rule, config=None, num_steps=50):
@@ -84,8 +86,9 @@ def draw_contours(fn, limits, levels, ax):
     return ax
 
 
-def draw_path(path, ax, label=None, colour=None):
-    ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.2, label=label, color=colour)
+def draw_path(path, ax, label=None, colour=None, marker="o"):
+    """An optimizer's path (steps, T+1) x 2 as a line with a marker at every point; a star ends it."""
+    ax.plot(path[:, 0], path[:, 1], "-", marker=marker, ms=3, lw=1.2, label=label, color=colour)
     ax.plot(*path[-1], marker="*", ms=11, color=colour, mec="black", mew=0.5)
     return ax
 
@@ -140,15 +143,16 @@ def race(rules=None, num_steps=60, learning_rates=None):
 def race_figure(results=None, num_steps=60):
     """Static version of the widget: all optimizers' paths over the contours of both functions."""
     results = results or race(num_steps=num_steps)
-    fig, axes = plt.subplots(1, len(results), figsize=(6.2 * len(results), 4.4))
+    # at most the site's text column (8.6 in at 80 dpi), so the labels are not shrunk
+    fig, axes = plt.subplots(1, len(results), figsize=(min(4.3 * len(results), 8.6), 4.0))
     for ax, (fname, paths) in zip(np.atleast_1d(axes), results.items()):
         fn, _, limits, levels = FUNCTIONS[fname]
         draw_contours(fn, limits, levels, ax)
         for oname, path in paths.items():
-            draw_path(path, ax, oname, RACE_COLOURS[oname])
+            draw_path(path, ax, oname, RACE_COLOURS[oname], RACE_MARKERS[oname])
         ax.set_title(f"{fname}: {len(next(iter(paths.values()))) - 1} steps", fontsize=10)
         ax.set_aspect("equal" if fname == "Himmelblau" else "auto")
-    np.atleast_1d(axes)[0].legend(loc="lower right", fontsize=8)
+    np.atleast_1d(axes)[0].legend(loc="lower right", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -170,7 +174,7 @@ def optimizer_widget():
         path = run_optimizer(fn, start, getattr(optim, rule_name), config, steps)
         fig, ax = plt.subplots(figsize=(6, 4.4))
         draw_contours(fn, limits, levels, ax)
-        draw_path(path, ax, optimizer, RACE_COLOURS[optimizer])
+        draw_path(path, ax, optimizer, RACE_COLOURS[optimizer], RACE_MARKERS[optimizer])
         value, _ = fn(path[-1])
         ax.set_title(f"{optimizer}, learning rate {10.0 ** log10_lr:.3g}: "
                      f"f = {float(value):.3g} after {steps} steps", fontsize=10)

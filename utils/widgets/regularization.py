@@ -6,6 +6,7 @@ a fraction of a second, so the widget can retrain it whenever the slider moves.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..plotting import plot_decision_regions
 from ..reference import LinearClassifier
@@ -76,14 +77,15 @@ def draw_fit(clf, X, y, ax_regions, ax_hist, X_val=None, y_val=None):
     plot_decision_regions(clf.predict, X, y, ax=ax_regions, resolution=120)
     title = f"λ = {clf.reg:g}\ntrain acc {clf.accuracy(X, y):.2f}"
     if X_val is not None:
-        title += f", val acc {clf.accuracy(X_val, y_val):.2f}"
+        title += f"\nval acc {clf.accuracy(X_val, y_val):.2f}"
     ax_regions.set_title(title, fontsize=10)
     ax_regions.set_xticks([])
     ax_regions.set_yticks([])
     W = clf.W.ravel()
     ax_hist.hist(W, bins=31, color="#4c72b0")
-    ax_hist.set_title(f"weights: ‖W‖ = {np.linalg.norm(W):.3g}", fontsize=10)
+    ax_hist.set_title(f"‖W‖ = {np.linalg.norm(W):.3g}", fontsize=10)
     ax_hist.set_xlabel("weight value")
+    ax_hist.xaxis.set_major_locator(MaxNLocator(3))  # tick labels of narrow panels never collide
     return ax_regions, ax_hist
 
 
@@ -91,7 +93,9 @@ def regularization_row(classifiers, X, y, X_val=None, y_val=None):
     """Static version of the widget: one column per fitted classifier (a row of λ values),
     regions on top, weight histograms below. Returns the figure."""
     n = len(classifiers)
-    fig, axes = plt.subplots(2, n, figsize=(3.0 * n, 5.8), gridspec_kw={"height_ratios": [3, 2]})
+    # at most the site's text column (8.6 in at 80 dpi), so the labels are not shrunk
+    fig, axes = plt.subplots(2, n, figsize=(min(3.0 * n, 8.6), 6.2),
+                             gridspec_kw={"height_ratios": [3, 2]})
     for column, clf in zip(axes.T, classifiers):
         draw_fit(clf, X, y, column[0], column[1], X_val, y_val)
     axes[1, 0].set_ylabel("count")
