@@ -423,8 +423,8 @@ class LayerListNet:
     def loss(self, X, y=None):
         mode = "test" if y is None else "train"
         h, tape = X, []
-        for l in range(1, self.L):
-            z = h @ self.params[f"W{l}"] + self.params[f"b{l}"]
+        for k in range(1, self.L):
+            z = h @ self.params[f"W{k}"] + self.params[f"b{k}"]
             r = np.maximum(z, 0.0)
             param = {"p": self.dropout, "mode": mode}
             if mode == "train":
@@ -442,16 +442,16 @@ class LayerListNet:
         dscores = np.exp(log_p)
         dscores[np.arange(N), y] -= 1
         dscores /= N
-        Ws = [self.params[f"W{l}"] for l in range(1, self.L + 1)]
+        Ws = [self.params[f"W{k}"] for k in range(1, self.L + 1)]
         loss += 0.5 * self.reg * sum(np.vdot(W, W) for W in Ws)
         grads = {f"W{self.L}": h.T @ dscores + self.reg * Ws[-1], f"b{self.L}": dscores.sum(0)}
         g = dscores @ Ws[-1].T
-        for l in range(self.L - 1, 0, -1):
-            h_in, z, dcache = tape[l - 1]
+        for k in range(self.L - 1, 0, -1):
+            h_in, z, dcache = tape[k - 1]
             g = dropout_backward(g, dcache) * (z > 0)
-            grads[f"W{l}"] = h_in.T @ g + self.reg * self.params[f"W{l}"]
-            grads[f"b{l}"] = g.sum(axis=0)
-            g = g @ self.params[f"W{l}"].T
+            grads[f"W{k}"] = h_in.T @ g + self.reg * self.params[f"W{k}"]
+            grads[f"b{k}"] = g.sum(axis=0)
+            g = g @ self.params[f"W{k}"].T
         return loss, grads
 
 

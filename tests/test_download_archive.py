@@ -46,11 +46,11 @@ def test_archive_requirements_are_the_learners_and_install_the_package(archive):
         readme = zf.read("nn-foundations-course/README.md").decode()
     project = download_archive.pyproject()
     wanted = project["dependencies"] + project["optional-dependencies"]["learner"]
-    assert [l for l in lines if l and not l.startswith("#")] == wanted + ["-e ."]
+    assert [line for line in lines if line and not line.startswith("#")] == wanted + ["-e ."]
     ours = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert all(line in ours for line in wanted), "the same ranges as the repository's"
-    assert not {"pytest", "jupyter-book", "nbval", "selenium"} & {re.split(r"[<>=]", l)[0]
-                                                                   for l in lines}
+    assert not {"pytest", "jupyter-book", "nbval", "selenium"} & {re.split(r"[<>=]", line)[0]
+                                                                   for line in lines}
     assert "pip install -r requirements.txt" in readme and "jupyter lab" in readme
     assert "python -m utils.grade chapters/01_linear_score_function.ipynb" in readme
 

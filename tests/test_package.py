@@ -69,7 +69,8 @@ def floor_problems(requirements_text, constraints_text):
         elif pins.get(name) != lowest:
             problems.append(f"{name}: lowest allowed {lowest}, constraints-lowest.txt pins "
                             f"{pins.get(name)}")
-    listed = {canonicalize_name(Requirement(l).name) for l in requirement_lines(requirements_text)}
+    listed = {canonicalize_name(Requirement(line).name)
+              for line in requirement_lines(requirements_text)}
     problems += [f"{n} is pinned but not required" for n in sorted(pins.keys() - listed)]
     return problems
 
@@ -128,7 +129,8 @@ def notebook_code(path):
     lines = []
     for cell in nb.cells:
         if cell.cell_type == "code":  # IPython magics and shell escapes are not Python
-            lines += [l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))]
+            lines += [line for line in cell.source.splitlines()
+                      if not line.lstrip().startswith(("%", "!"))]
     return "\n".join(lines)
 
 
