@@ -244,12 +244,12 @@ def test_solution_pages_hide_the_solution_markers(built_site):
 
 
 def test_the_marker_hook_drops_only_marker_lines():
-    """_ext/course_site.py on a code block: marker lines go, the code and its indentation stay."""
+    """tools/course_site.py on a code block: marker lines go, the code and its indentation stay."""
     import importlib.util
 
     from docutils import nodes
 
-    spec = importlib.util.spec_from_file_location("course_site", ROOT / "_ext" / "course_site.py")
+    spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "course_site.py")
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
     code = ("def f(x):\n    # BEGIN SOLUTION\n    y = x + 1  # not a marker: SOLUTION\n"
