@@ -108,14 +108,20 @@ def test_time_limit_also_works_outside_the_main_thread(short_time_limit):
     import threading
     short_time_limit("predict_labels", 0.3)
     results = []
+    # A thread cannot be killed: the check abandons the runaway call, so the test ends the loop
+    # itself afterwards (else it would burn a core for the rest of the test session).
+    stop = threading.Event()
 
     def predict_labels(scores):
-        while True:
+        while not stop.is_set():
             pass
     worker = threading.Thread(target=lambda: results.append(run_check(predict_labels)))
     worker.start()
-    worker.join(5)
-    assert results and "did not finish" in results[0].messages[0]
+    try:
+        worker.join(5)
+        assert results and "did not finish" in results[0].messages[0]
+    finally:
+        stop.set()
 
 
 def test_checker_crash_on_weird_output_becomes_a_message():
