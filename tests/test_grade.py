@@ -117,7 +117,8 @@ def test_original_notebook_is_not_modified(tmp_path):
     ("{ this is not json", "not a Jupyter notebook"),
     (nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])),
      "not a notebook of this course"),
-])
+], ids=["not json", "another notebook"])  # fixed ids: a new cell's random id would differ per
+# pytest-xdist worker, and xdist refuses workers that collect different tests
 def test_bad_files_get_a_one_line_error(tmp_path, content, message):
     path = tmp_path / "bad.ipynb"
     path.write_text(content)
