@@ -36,20 +36,10 @@ from collections import deque
 import numpy as np
 import pytest
 
-from tests.helpers import GENERIC_KINDS, assert_rejected
+from tests.helpers import checked_once as _checked, GENERIC_KINDS, assert_rejected
 from utils.checks import run_check
 from utils.reference import autograd
 
-_RESULTS = {}
-
-
-def _checked(fn, exercise):
-    """run_check, once per (function, exercise) in this process: the hint-share test below
-    reads the same results as the rejection tests."""
-    key = (id(fn), exercise)
-    if key not in _RESULTS:
-        _RESULTS[key] = (fn, run_check(fn, exercise=exercise))
-    return _RESULTS[key][1]
 
 
 
