@@ -43,13 +43,12 @@ checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 import numpy as np
 import pytest
 
-from tests.helpers import checked_once as _checked, GENERIC_KINDS, assert_rejected
+from tests.helpers import GENERIC_KINDS, assert_rejected
+from tests.helpers import checked_once as _checked
 from utils import reference
 from utils.checks import run_check
 from utils.gradient_check import eval_numerical_gradient, rel_error
 from utils.reference import losses
-
-
 
 
 # ---------------------------------------------------------------------------------------------

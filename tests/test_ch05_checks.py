@@ -36,11 +36,10 @@ from collections import deque
 import numpy as np
 import pytest
 
-from tests.helpers import checked_once as _checked, GENERIC_KINDS, assert_rejected
+from tests.helpers import GENERIC_KINDS, assert_rejected
+from tests.helpers import checked_once as _checked
 from utils.checks import run_check
 from utils.reference import autograd
-
-
 
 
 def test_value_stub_class_not_attempted():

@@ -30,13 +30,12 @@ checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
 import numpy as np
 import pytest
 
-from tests.helpers import checked_once as _checked, GENERIC_KINDS, assert_rejected
+from tests.helpers import GENERIC_KINDS, assert_rejected
+from tests.helpers import checked_once as _checked
 from utils import reference
 from utils.checks import run_check
 from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
 from utils.reference.losses import softmax_loss, svm_loss
-
-
 
 
 def test_stub_class_not_attempted():

@@ -12,8 +12,8 @@ from ..gradient_check import eval_numerical_gradient, rel_error
 from ..reference import layers as ref_layers
 from ..reference import models as ref_models
 from ..reference.losses import softmax_loss, svm_loss
-from .core import (AnyOf, CheckFailed, NotAttempted, catalogue, close, differs, exercise, expect_array,
-                   expect_number, fail, mistake)
+from .core import (AnyOf, CheckFailed, NotAttempted, catalogue, close, differs, exercise,
+                   expect_array, expect_loss_and_grads, fail, mistake)
 from .numpy_errors import explains_numpy_errors, original_error
 
 P = 0.3          # the drop probability used by the checks (far from 0.5, so p and 1 - p differ)
@@ -326,18 +326,7 @@ def _scores(call, net, X, what="the scores of loss(X)"):
 
 
 def _loss_and_grads(call, net, X, y):
-    out = _loss(call, net, X, y)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("loss(X, y) should return a pair `(loss, grads)`.")
-    value = expect_number(out[0], what="The loss")
-    grads = out[1]
-    if not isinstance(grads, dict):
-        fail(f"grads should be a dict keyed like params, not {type(grads).__name__}.")
-    for k in NAMES:
-        if k not in grads:
-            fail(f"grads has no entry '{k}': return a gradient for every parameter.")
-        expect_array(grads[k], shape=net.params[k].shape, what=f"grads['{k}']")
-    return value, grads
+    return expect_loss_and_grads(_loss(call, net, X, y), net.params, NAMES)
 
 
 def _forward_parts(params, X):

@@ -14,8 +14,8 @@ from ..gradient_check import eval_numerical_gradient, rel_error
 from ..reference import fc_net as ref_fc
 from ..reference import practice as ref
 from ..reference.losses import softmax_loss
-from .core import (CheckFailed, NotAttempted, close, exercise, expect_array, expect_number,
-                   fail, mistake)
+from .core import (CheckFailed, NotAttempted, close, exercise, expect_array,
+                   expect_loss_and_grads, expect_number, fail, mistake)
 
 # ---------------------------------------------------------------------------------------------
 # init_weights
@@ -498,18 +498,7 @@ def _scores(call, net, X, C, what="the scores of loss(X)"):
 
 
 def _loss_and_grads(call, net, X, y, names):
-    out = _loss(call, net, X, y)
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail("loss(X, y) should return a pair `(loss, grads)`.")
-    value = expect_number(out[0], what="The loss")
-    grads = out[1]
-    if not isinstance(grads, dict):
-        fail(f"grads should be a dict keyed like params, not {type(grads).__name__}.")
-    for k in names:
-        if k not in grads:
-            fail(f"grads has no entry '{k}': return a gradient for every parameter.")
-        expect_array(grads[k], shape=net.params[k].shape, what=f"grads['{k}']")
-    return value, grads
+    return expect_loss_and_grads(_loss(call, net, X, y), net.params, names)
 
 
 def _check_init(call):

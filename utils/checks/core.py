@@ -539,6 +539,23 @@ def expect_array(value, shape=None, what="the result", kind=None):
     return value
 
 
+def expect_loss_and_grads(out, params, names):
+    """What a network's ``loss(X, y)`` returned, checked: a pair ``(loss, grads)`` whose loss is
+    one finite number and whose ``grads`` dict has, for each name in ``names``, an array shaped
+    like ``params[name]``. Returns ``(loss, grads)``."""
+    if not (isinstance(out, tuple) and len(out) == 2):
+        fail("loss(X, y) should return a pair `(loss, grads)`.")
+    value = expect_number(out[0], what="The loss")
+    grads = out[1]
+    if not isinstance(grads, dict):
+        fail(f"grads should be a dict keyed like params, not {type(grads).__name__}.")
+    for k in names:
+        if k not in grads:
+            fail(f"grads has no entry '{k}': return a gradient for every parameter.")
+        expect_array(grads[k], shape=params[k].shape, what=f"grads['{k}']")
+    return value, grads
+
+
 def expect_number(value, what="the result"):
     """Fail unless ``value`` is a single finite real number (Python or NumPy scalar, or 0-d array)."""
     if value is None:
