@@ -1,6 +1,7 @@
 """Catalogues of the course's translations (gettext ``.po`` files, edited by translators).
 
     python -m tools.i18n update-messages [SOURCE...]   # the package's messages (checks, grader, quizzes)
+    python -m tools.i18n check [PO_FILE...]            # every message translated and faithful
 
 Each source gets its own catalogue, ``utils/locale/<lang>/LC_MESSAGES/<name>.po``: a Python module
 ``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear.po`` (strings in ``_()`` and ``N_()``), a
@@ -11,7 +12,9 @@ messages that are gone, like ``msgmerge``.
 
 import argparse
 import json
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -89,16 +92,77 @@ def update(source, lang):
     return path
 
 
+# What a translation must keep from its English message.
+_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}(?!\})")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
+_CODE = re.compile(r"(?<![}`])`([^`]+)`(?!`)")
+_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORDS = re.compile(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2,}")
+
+
+def _numbers(text):
+    return Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def problems(msgid, msgstr):
+    """What is wrong with ``msgstr`` as the translation of ``msgid`` (a list of sentences)."""
+    if not msgstr:
+        return ["not translated"]
+    found = []
+    for name, pattern in (("placeholders", _PLACEHOLDER), ("math", _MATH),
+                          ("code spans", _CODE), ("link targets", _TARGET)):
+        english, chinese = Counter(pattern.findall(msgid)), Counter(pattern.findall(msgstr))
+        if english != chinese:
+            missing = sorted((english - chinese).elements())
+            extra = sorted((chinese - english).elements())
+            found.append(f"{name} differ: missing {missing}, extra {extra}")
+    prose = _CODE.sub("", _MATH.sub("", msgid))
+    numbers_en = _numbers(prose)
+    numbers_zh = _numbers(_CODE.sub("", _MATH.sub("", msgstr)))
+    if numbers_en - numbers_zh:
+        found.append(f"numbers missing: {sorted((numbers_en - numbers_zh).elements())}")
+    if _WORDS.search(re.sub(r"\[[^\]]*\]\([^)]*\)|<[^>]+>", "", prose)) and not _CJK.search(msgstr):
+        found.append("no Chinese in the translation of an English sentence")
+    return found
+
+
+def check(path):
+    """Sentences naming every message of the ``.po`` file at ``path`` that is untranslated,
+    fuzzy or unfaithful (see :func:`problems`)."""
+    with Path(path).open("rb") as file:
+        catalog = read_po(file)
+    report = []
+    for message in catalog:
+        if not message.id:
+            continue
+        issues = problems(message.id, message.string)
+        if message.fuzzy:
+            issues.insert(0, "fuzzy")
+        for issue in issues:
+            report.append(f"{path}: {issue}: {message.id[:100]!r}")
+    return report
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.i18n", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     messages = commands.add_parser("update-messages", help="update the package's catalogues")
     messages.add_argument("sources", nargs="*", type=Path, help="default: every source")
+    checking = commands.add_parser("check", help="report untranslated or unfaithful messages")
+    checking.add_argument("files", nargs="*", type=Path, help="default: every catalogue")
     args = parser.parse_args(argv)
+    if args.command == "check":
+        files = args.files or sorted((ROOT / "locale").rglob("*.po")) + sorted(
+            (PACKAGE / "locale").rglob("*.po"))
+        report = [line for path in files for line in check(path)]
+        print("\n".join(report) or f"OK: {len(files)} catalogue(s)")
+        return 1 if report else 0
     for source in args.sources or message_sources():
         for lang in TRANSLATED:
             print(update(source, lang).relative_to(ROOT), file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
