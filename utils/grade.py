@@ -26,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 
+from .i18n import ENV_VAR, N_, _, language, set_language, translate
+
 REPORT_ENV = "COURSE_GRADE_REPORT"  # the same as utils.checks.core.REPORT_ENV (imported lazily)
 GRACE = 10.0  # seconds a kernel gets to obey an interrupt before it is stopped
 
@@ -41,9 +43,10 @@ def check_path(path):
     """Fail with a one-line message before anything heavy is imported."""
     path = Path(path)
     if path.is_dir():
-        raise GradingError(f"{path}: a directory, not a file (give the path of a .ipynb notebook)")
+        raise GradingError(_("{path}: a directory, not a file (give the path of a .ipynb "
+                             "notebook)", path=path))
     if not path.is_file():
-        raise GradingError(f"{path}: no such file")
+        raise GradingError(_("{path}: no such file", path=path))
     return path
 
 
@@ -93,21 +96,24 @@ def load_course_notebook(path, chapter=None):
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception:  # nbformat raises several types for a file that is not a notebook
-        raise GradingError(f"{path}: not a Jupyter notebook (the file is not valid notebook JSON)")
+        raise GradingError(_("{path}: not a Jupyter notebook (the file is not valid notebook "
+                             "JSON)", path=path))
     if chapter is None:
         if "course" not in nb.metadata or not chapter_exercises(nb):
-            raise GradingError(f"{path}: not a notebook of this course (it has no exercises to "
-                               "grade)")
+            raise GradingError(_("{path}: not a notebook of this course (it has no exercises "
+                                 "to grade)", path=path))
         return nb
     if not chapter_exercises(nb, chapter):
-        raise GradingError(f"chapter {chapter} has no exercises in this course")
+        raise GradingError(_("chapter {chapter} has no exercises in this course",
+                             chapter=chapter))
     found = notebook_chapter(nb)
     if found is not None and found != chapter:
-        raise GradingError(f"{path}: this is the notebook of chapter {found}, but chapter "
-                           f"{chapter} is being graded: submit chapter {chapter}'s notebook")
+        raise GradingError(_("{path}: this is the notebook of chapter {found}, but chapter "
+                             "{chapter} is being graded: submit chapter {chapter}'s notebook",
+                             path=path, found=found, chapter=chapter))
     if found is None and not set(checked_in(nb)) & set(chapter_exercises(nb, chapter)):
-        raise GradingError(f"{path}: not the notebook of chapter {chapter} (it checks none of "
-                           "that chapter's exercises)")
+        raise GradingError(_("{path}: not the notebook of chapter {chapter} (it checks none of "
+                             "that chapter's exercises)", path=path, chapter=chapter))
     return nb
 
 
@@ -203,7 +209,8 @@ class _Run:
             self.results[entry["exercise"]] = entry  # the last check of an exercise counts
             status = ("passed" if entry["passed"] else
                       "failed" if entry["attempted"] else "not attempted")
-            _say(f"  checked {entry['exercise']}: {status}", sys.stderr)
+            _say(_("  checked {name}: {status}", name=entry["exercise"],
+                   status=translate(status)), sys.stderr)
         self.read = len(lines)
 
     # the watchdog ------------------------------------------------------------------------------
@@ -211,14 +218,14 @@ class _Run:
         while not done.wait(0.5):
             now = time.monotonic()
             if self.cell_started is not None and now - self.cell_started > self.cell_timeout + self.grace:
-                self.stopped_why = (f"a cell ran over {self.cell_timeout} s and ignored the "
-                                    "interrupt (a bare `except:` in a loop, or a loop inside C "
-                                    "code), so its kernel was stopped")
+                self.stopped_why = _("a cell ran over {seconds} s and ignored the interrupt "
+                                     "(a bare `except:` in a loop, or a loop inside C code), so "
+                                     "its kernel was stopped", seconds=self.cell_timeout)
                 _stop_kernel(client)
                 return
             if now - self.started > self.time_limit:
-                self.stopped_why = (f"the notebook ran over its time limit of {self.time_limit} s, "
-                                    "so its kernel was stopped")
+                self.stopped_why = _("the notebook ran over its time limit of {seconds} s, so "
+                                     "its kernel was stopped", seconds=self.time_limit)
                 _stop_kernel(client)
                 return
 
@@ -244,8 +251,8 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE, chapter=None, co
 
     names = chapter_exercises(nb, chapter)
     present = checked_in(nb)
-    _say(f"Grading {path}: {len(names)} exercises (progress below, the report follows)",
-         sys.stderr)
+    _say(_("Grading {path}: {count} exercises (progress below, the report follows)",
+           path=path, count=len(names)), sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.jsonl"
         report.touch()
@@ -275,23 +282,24 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE, chapter=None, co
             # to a learner; cell output reaches us through the kernel's messages anyway.
             client.execute(stderr=subprocess.DEVNULL)
         except KeyboardInterrupt:
-            run.stopped_why = "grading was stopped (Ctrl-C or a termination signal)"
+            run.stopped_why = _("grading was stopped (Ctrl-C or a termination signal)")
             run.interrupted = True
         except Exception as exc:  # e.g. the kernel died
             if _STOP_REQUESTED:  # the signal surfaced inside nbclient as another exception
-                run.stopped_why = "grading was stopped (a termination signal)"
+                run.stopped_why = _("grading was stopped (a termination signal)")
                 run.interrupted = True
             elif type(exc).__name__ == "NoSuchKernel":
-                raise GradingError("no Python kernel to run the notebook: the package "
-                                   "`ipykernel` is missing from this environment (activate the "
-                                   "course's environment, or `pip install -r requirements.txt`)")
+                raise GradingError(_("no Python kernel to run the notebook: the package "
+                                     "`ipykernel` is missing from this environment (activate "
+                                     "the course's environment, or `pip install -r "
+                                     "requirements.txt`)"))
             elif run.stopped_why is None:
-                run.stopped_why = ("the Python kernel stopped: a cell exited Python or ran out "
-                                   "of memory" if type(exc).__name__ == "DeadKernelError"
+                run.stopped_why = (_("the Python kernel stopped: a cell exited Python or ran "
+                                     "out of memory") if type(exc).__name__ == "DeadKernelError"
                                    else type(exc).__name__)
         finally:
             if _STOP_REQUESTED:  # however nbclient surfaced (or swallowed) the signal
-                run.stopped_why = "grading was stopped (Ctrl-C or a termination signal)"
+                run.stopped_why = _("grading was stopped (Ctrl-C or a termination signal)")
                 run.interrupted = True
             done.set()
             _stop_kernel(client)  # on every exit path; harmless if it already shut down
@@ -305,7 +313,10 @@ def grade(path, cell_timeout=120, time_limit=1800, grace=GRACE, chapter=None, co
 
 #: What can become of an exercise, in the report's words. Only "failed" means a wrong answer.
 STATUSES = ("passed", "failed", "not attempted", "not checked", "not reached")
-NOT_REACHED = "an earlier cell failed or timed out"
+NOT_REACHED = N_("an earlier cell failed or timed out")
+#: The statuses the learner reads (``translate``d in reports; the JSON keeps the English keys).
+_STATUS_WORDS = (N_("passed"), N_("failed"), N_("not attempted"), N_("not checked"),
+                 N_("not reached"))
 
 
 def _not_checked(name, run):
@@ -313,20 +324,22 @@ def _not_checked(name, run):
     if run is not None and name in run.errors:
         kind, ename, evalue = run.errors[name]
         if kind == "definition":
-            return "failed", (f"the cell that defines `{name}` raised {ename}: {evalue}. Fix "
-                              "that cell first.")
+            return "failed", _("the cell that defines `{name}` raised {error}: {message}. "
+                               "Fix that cell first.", name=name, error=ename, message=evalue)
         if ename == "NameError" and "'check'" in evalue:
-            return "not checked", ("its check cell raised NameError: `check` is not defined (was "
-                                   "it deleted or renamed? re-run the import cell, `from "
-                                   "utils.checks import check`)")
+            return "not checked", _("its check cell raised NameError: `check` is not defined "
+                                    "(was it deleted or renamed? re-run the import cell, `from "
+                                    "utils.checks import check`)")
         if ename == "NameError":
-            return "not checked", (f"its check cell raised NameError: {evalue}. Keep the name "
-                                   f"`{name}` for your function (a renamed function is not "
-                                   "found).")
-        return "not checked", f"its check cell raised {ename}: {evalue}"
+            return "not checked", _("its check cell raised NameError: {message}. Keep the name "
+                                    "`{name}` for your function (a renamed function is not "
+                                    "found).", message=evalue, name=name)
+        return "not checked", _("its check cell raised {error}: {message}", error=ename,
+                                message=evalue)
     if run is not None and name not in getattr(run, "present", [name]):
-        return "not checked", f"the notebook has no `check({name})` cell (deleted or changed?)"
-    return "not reached", NOT_REACHED
+        return "not checked", _("the notebook has no `check({name})` cell (deleted or "
+                                "changed?)", name=name)
+    return "not reached", translate(NOT_REACHED)
 
 
 def exercise_outcome(name, results, run=None):
@@ -341,11 +354,12 @@ def exercise_outcome(name, results, run=None):
 
 
 def _report_line(status, message):
+    word = translate(status)
     if status in ("passed", "not attempted"):
-        return status
+        return word
     if status == "not reached":
-        return f"not reached ({message})"
-    return f"{status}: {message}"
+        return _("{status} ({reason})", status=word, reason=message)
+    return _("{status}: {message}", status=word, message=message)
 
 
 def format_report(names, results, run=None):
@@ -355,7 +369,7 @@ def format_report(names, results, run=None):
         status, message = exercise_outcome(name, results, run)
         passed += status == "passed"
         lines.append(f"  {name:<{width}}  {_report_line(status, message)}")
-    lines.append(f"Total: {passed}/{len(names)} exercises passed")
+    lines.append(_("Total: {passed}/{total} exercises passed", passed=passed, total=len(names)))
     return "\n".join(lines)
 
 
@@ -374,11 +388,11 @@ def missing_dependency_hint(exc):
     """One line for a ``ModuleNotFoundError`` in the grader: which package, and how to get it."""
     module = (exc.name or str(exc)).split(".")[0]
     package = _PIP_NAMES.get(module, module)
-    return (f"the grader needs the Python package `{package}`, which this Python "
-            f"({sys.executable}) does not have. Activate the course's environment first "
-            "(`source .venv/bin/activate`; on Windows `.venv\\Scripts\\activate`) and run "
-            "`python -m utils.grade ...` again, or install the course into this Python: "
-            "`pip install -r requirements.txt`.")
+    return _("the grader needs the Python package `{package}`, which this Python ({python}) "
+             "does not have. Activate the course's environment first (`source "
+             ".venv/bin/activate`; on Windows `.venv\\Scripts\\activate`) and run `python -m "
+             "utils.grade ...` again, or install the course into this Python: `pip install -r "
+             "requirements.txt`.", package=package, python=sys.executable)
 
 
 def build_parser():
@@ -402,6 +416,9 @@ def build_parser():
                         help="seconds for the whole notebook")
     parser.add_argument("--interrupt-grace", type=float, default=GRACE,
                         help="seconds a cell over its time limit gets to obey the interrupt")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="language of the hints and the report: en or zh_CN (default: the "
+                             f"{ENV_VAR} environment variable, else en)")
     return parser
 
 
@@ -411,6 +428,12 @@ def main(argv=None):
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.lang is not None:
+        try:
+            set_language(args.lang)
+        except ValueError as exc:
+            parser.error(str(exc))
+        os.environ[ENV_VAR] = language()  # the notebook's kernel inherits it: hints in that language
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
     if args.csv is not None:
@@ -436,27 +459,27 @@ def grade_one(args):
         names, results, run = grade(path, args.cell_timeout, args.time_limit,
                                     args.interrupt_grace, chapter=args.chapter)
     except GradingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}", message=exc), file=sys.stderr)
         _write_error_document(args, path, exc)
         return 2
     except ModuleNotFoundError as exc:
-        print(f"error: {missing_dependency_hint(exc)}", file=sys.stderr)
+        print(_("error: {message}", message=missing_dependency_hint(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # stopped before the notebook started running
         _STOP_REQUESTED.append(signal.SIGINT)
-        print("Grading stopped before any exercise was graded.", file=sys.stderr)
+        print(_("Grading stopped before any exercise was graded."), file=sys.stderr)
         return 130
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if run.stopped_why is not None:
-        print(f"note: the notebook stopped early ({run.stopped_why}); exercises after that "
-              "point count as not reached", file=sys.stderr)
-    text = f"Grading {path}\n{format_report(names, results, run)}"
+        print(_("note: the notebook stopped early ({reason}); exercises after that point count "
+                "as not reached", reason=run.stopped_why), file=sys.stderr)
+    text = _("Grading {path}", path=path) + "\n" + format_report(names, results, run)
     interrupted = getattr(run, "interrupted", False)
     if interrupted:
-        text += ("\nGrading was stopped: only the exercises above marked passed, failed or not "
-                 "attempted were graded.")
+        text += "\n" + _("Grading was stopped: only the exercises above marked passed, failed or "
+                         "not attempted were graded.")
     if args.format == "text":
         print(text)
     else:

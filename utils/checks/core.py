@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from utils.i18n import N_, _, translate
+
 #: Set by ``python -m utils.grade``: every check appends its result to this file as a JSON line.
 REPORT_ENV = "COURSE_GRADE_REPORT"
 
@@ -87,8 +89,8 @@ def exercise(name, reference, chapter, time_limit=10.0, hint_on_timeout=None, po
     return register
 
 
-_DEFAULT_TIMEOUT_HINT = ("look for a loop that never ends: a `while` whose condition never "
-                         "changes, or an index that is never advanced")
+_DEFAULT_TIMEOUT_HINT = N_("look for a loop that never ends: a `while` whose condition never "
+                            "changes, or an index that is never advanced")
 
 
 def fail(hint, kind=None, error=None, argument=None):
@@ -175,7 +177,7 @@ def _shorten(text, limit=_MAX_MESSAGE):
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+    return _("{start}... ({count} more characters)", start=text[:limit], count=len(text) - limit)
 
 
 class _PrintedOutput:
@@ -206,10 +208,11 @@ class _PrintedOutput:
         text = "".join(self.kept)
         lines = [_shorten(line, 120) for line in text.splitlines() if line.strip()][:_PRINTED_LINES]
         count = max(self.lines, 1)
-        shown = " | ".join(lines) if lines else "(only blank lines)"
-        return (f"While being checked, `{name}` printed {count} line{'s' if count != 1 else ''} "
-                f"({self.chars} characters); the first: {shown}. The check hides them; remove "
-                "the prints once the function works, since a print in a loop floods the notebook.")
+        shown = " | ".join(lines) if lines else _("(only blank lines)")
+        return _("While being checked, `{name}` printed {count} line{s_} ({chars} characters); "
+                 "the first: {shown}. The check hides them; remove the prints once the function "
+                 "works, since a print in a loop floods the notebook.", name=name, count=count,
+                 s_="s" if count != 1 else "", chars=self.chars, shown=shown)
 
 
 def _ipython_shell():
@@ -304,15 +307,16 @@ def _describe(value):
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
+        return _("an array of shape {shape} and dtype {dtype}", shape=value.shape,
+                 dtype=value.dtype)
     if isinstance(value, (bool, int, float, np.number)):
-        return f"the number {value!r}"
+        return _("the number {value}", value=repr(value))
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of length {len(value)}"
+        return _("a {type} of length {length}", type=type(value).__name__, length=len(value))
     if inspect.isgenerator(value):
-        return ("a generator (a function containing `yield` returns a generator instead of a "
-                "result: build the result and `return` it)")
-    return f"an object of type {type(value).__name__}"
+        return _("a generator (a function containing `yield` returns a generator instead of a "
+                 "result: build the result and `return` it)")
+    return _("an object of type {type}", type=type(value).__name__)
 
 
 #: Public name for chapters: a short description of a value (type and shape, never contents).
@@ -408,7 +412,7 @@ class Probe:
             bound = inspect.signature(self.fn).bind(*args, **kwargs)
             return list(bound.arguments)
         except (TypeError, ValueError):
-            return [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
+            return [_("argument {number}", number=i + 1) for i in range(len(args))] + list(kwargs)
 
     def __call__(self, *args, **kwargs):
         return self.call(*args, **kwargs)
@@ -433,21 +437,25 @@ class Probe:
                 unfinished = _unfinished_helper(self.fn, exc)
                 if unfinished is None:
                     raise NotAttempted() from None
-                fail(f"`{self.name}` calls `{unfinished}`, which is not written yet (it still "
-                     f"raises NotImplementedError). Finish `{unfinished}` first, or compute that "
-                     "part directly.", kind="unfinished", error=exc)
+                fail(_("`{name}` calls `{unfinished}`, which is not written yet (it still "
+                       "raises NotImplementedError). Finish `{unfinished}` first, or compute that "
+                       "part directly.", name=self.name, unfinished=unfinished),
+                     kind="unfinished", error=exc)
             except TimeoutError:
                 printed = _PRINTING.printed if _PRINTING is not None else None
                 if printed is not None and printed.lines > 1000:
-                    fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} "
-                         f"seconds on a small input, and it printed {printed.lines} lines on the "
-                         "way: printing is slow. Remove the print calls (or print far less often).",
+                    fail(_("`{name}` did not finish within {seconds} seconds on a small input, "
+                           "and it printed {lines} lines on the way: printing is slow. Remove the "
+                           "print calls (or print far less often).", name=self.name,
+                           seconds=f"{self.exercise.time_limit:g}", lines=printed.lines),
                          kind="timeout")
-                fail(f"`{self.name}` did not finish within {self.exercise.time_limit:g} seconds "
-                     f"on a small input: {self.exercise.hint_on_timeout}.", kind="timeout")
+                fail(_("`{name}` did not finish within {seconds} seconds on a small input: "
+                       "{hint}.", name=self.name, seconds=f"{self.exercise.time_limit:g}",
+                       hint=translate(self.exercise.hint_on_timeout)), kind="timeout")
             except RecursionError as exc:
-                fail(f"`{self.name}` calls itself without end (RecursionError). Does it call "
-                     "itself, or a name that now refers to itself?", kind="recursion", error=exc)
+                fail(_("`{name}` calls itself without end (RecursionError). Does it call "
+                       "itself, or a name that now refers to itself?", name=self.name),
+                     kind="recursion", error=exc)
             except KeyboardInterrupt:
                 raise  # the learner pressed Ctrl-C (or the grader interrupted): stop the cell
             except SystemExit as exc:
@@ -456,19 +464,22 @@ class Probe:
                 where = ", ".join(f"{n} = {_describe(v)}" for n, v in
                                   zip(self._argument_names(args, kwargs),
                                       list(args) + list(kwargs.values())))
-                called = f" (it was called with {where})" if where else ""
-                fail(f"`{self.name}` raised {type(exc).__name__}: {_shorten(exc)}{called}.",
+                called = _(" (it was called with {where})", where=where) if where else ""
+                fail(_("`{name}` raised {error}: {message}{called}.", name=self.name,
+                       error=type(exc).__name__, message=_shorten(exc), called=called),
                      kind="raised", error=exc)
             except BaseException as exc:  # GeneratorExit and other BaseExceptions raised by hand
-                fail(f"`{self.name}` raised {type(exc).__name__}"
-                     + (f": {_shorten(exc)}" if str(exc) else "")
-                     + ". Only errors derived from Exception are meant to be raised by a function; "
-                     "return the result instead.", kind="raised", error=exc)
+                fail(_("`{name}` raised {error}{message}. Only errors derived from Exception "
+                       "are meant to be raised by a function; return the result instead.",
+                       name=self.name, error=type(exc).__name__,
+                       message=f": {_shorten(exc)}" if str(exc) else ""),
+                     kind="raised", error=exc)
         self.global_random_changed = sandbox.global_random_changed
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
         if numeric and not allow_warnings:
-            fail(f"`{self.name}` produced a numerical warning: \"{_shorten(numeric[0].message)}\". "
-                 "Some operation overflowed or divided by zero; rewrite it so it stays finite.",
+            fail(_("`{name}` produced a numerical warning: \"{warning}\". Some operation "
+                   "overflowed or divided by zero; rewrite it so it stays finite.",
+                   name=self.name, warning=_shorten(numeric[0].message)),
                  kind="warning", error=numeric[0].message)
         names = self._argument_names(args, kwargs)
         for position, (name, now, then) in enumerate(zip(
@@ -478,24 +489,27 @@ class Probe:
                 continue
             if (isinstance(now, np.ndarray) and isinstance(then, np.ndarray)
                     and now.shape != then.shape):
-                fail(f"`{self.name}` changed the shape of its input `{name}` in place (from "
-                     f"{then.shape} to {now.shape}): `{name}.shape = ...` or `{name}.resize(...)` "
-                     "reshapes the caller's own array. Use a new name for the reshaped view, "
-                     f"e.g. `{name}_flat = {name}.reshape({name}.shape[0], -1)`.", kind="reshaped",
-                     argument=name)
+                fail(_("`{name}` changed the shape of its input `{argument}` in place (from "
+                       "{before} to {after}): `{argument}.shape = ...` or `{argument}.resize(...)` "
+                       "reshapes the caller's own array. Use a new name for the reshaped view, "
+                       "e.g. `{argument}_flat = {argument}.reshape({argument}.shape[0], -1)`.",
+                       name=self.name, argument=name, before=then.shape, after=now.shape),
+                     kind="reshaped", argument=name)
             if not _same(now, then):
-                fail(f"`{self.name}` changed its input `{name}` in place. Work on a copy, or use "
-                     "operations that return a new array (`a = a - m` rather than `a -= m`).",
+                fail(_("`{name}` changed its input `{argument}` in place. Work on a copy, or use "
+                       "operations that return a new array (`a = a - m` rather than `a -= m`).",
+                       name=self.name, argument=name),
                      kind="in place", argument=name)
         return out
 
 
 def _exit_message(name, exc):
-    how = ("exit() or quit()" if isinstance(exc, _ExitRequested)
+    how = (_("exit() or quit()") if isinstance(exc, _ExitRequested)
            else f"sys.exit({'' if exc.code is None else repr(exc.code)})")
-    return (f"`{name}` called {how}, which stops Python itself (in Jupyter it shuts down the "
-            "kernel). The check stopped it, so your kernel keeps running. A function should "
-            "`return` its result, or raise an error such as ValueError for bad input.")
+    return _("`{name}` called {how}, which stops Python itself (in Jupyter it shuts down the "
+             "kernel). The check stopped it, so your kernel keeps running. A function should "
+             "`return` its result, or raise an error such as ValueError for bad input.",
+             name=name, how=how)
 
 
 #: The sandbox of the check that is running (its printed output is shown in the report).
@@ -514,28 +528,39 @@ def _verbs(what):
     return ("are", "have", "contain") if plural else ("is", "has", "contains")
 
 
-def expect_array(value, shape=None, what="the result", kind=None):
-    """Fail unless ``value`` is a finite NumPy array of ``shape`` (and dtype kind, e.g. "iu", "f")."""
-    is_, has, contains = _verbs(what)
+_THE_RESULT = N_("the result")
+_DTYPE_NAMES = {"i": N_("integers"), "u": N_("integers"), "f": N_("floats"), "b": N_("booleans")}
+
+
+def expect_array(value, shape=None, what=_THE_RESULT, kind=None):
+    """Fail unless ``value`` is a finite NumPy array of ``shape`` (and dtype kind, e.g. "iu", "f").
+
+    ``what`` names the value in messages ("Your scores"; a chapter passes it through ``_``)."""
+    is_, has_, contains_ = _verbs(what)
+    what = translate(what)
     if value is None:
-        fail(f"{what} {is_} None. Did you forget a `return` statement?")
+        fail(_("{what} {is_} None. Did you forget a `return` statement?", what=what, is_=is_))
     if not isinstance(value, np.ndarray):
         if isinstance(value, (list, tuple)):
-            fail(f"{what} {is_} a Python {type(value).__name__}; return a NumPy array instead.")
-        fail(f"{what} should be a NumPy array but {is_} {_describe(value)}.")
+            fail(_("{what} {is_} a Python {type}; return a NumPy array instead.", what=what,
+                   is_=is_, type=type(value).__name__))
+        fail(_("{what} should be a NumPy array but {is_} {value}.", what=what, is_=is_,
+               value=_describe(value)))
     if shape is not None and value.shape != tuple(shape):
         if len(shape) == 2 and value.shape == tuple(shape)[::-1]:
-            fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}: rows and columns "
-                 "are swapped (a transpose too many, a product in the wrong order, or a sum over "
-                 "the wrong axis).")
-        fail(f"{what} {has} shape {value.shape}, expected {tuple(shape)}.")
+            fail(_("{what} {has_} shape {shape}, expected {expected}: rows and columns are "
+                   "swapped (a transpose too many, a product in the wrong order, or a sum over "
+                   "the wrong axis).", what=what, has_=has_, shape=value.shape,
+                   expected=tuple(shape)))
+        fail(_("{what} {has_} shape {shape}, expected {expected}.", what=what, has_=has_,
+               shape=value.shape, expected=tuple(shape)))
     if kind is not None and value.dtype.kind not in kind:
-        names = {"i": "integers", "u": "integers", "f": "floats", "b": "booleans"}
-        wanted = " or ".join(sorted({names.get(k, k) for k in kind}))
-        fail(f"{what} {has} dtype {value.dtype}; expected {wanted}.")
+        wanted = _(" or ").join(sorted({translate(_DTYPE_NAMES.get(k, k)) for k in kind}))
+        fail(_("{what} {has_} dtype {dtype}; expected {wanted}.", what=what, has_=has_,
+               dtype=value.dtype, wanted=wanted))
     if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
-        fail(f"{what} {contains} NaN or infinity. Look for a division by zero, log(0) or an "
-             "overflowing exp.")
+        fail(_("{what} {contains_} NaN or infinity. Look for a division by zero, log(0) or an "
+               "overflowing exp.", what=what, contains_=contains_))
     return value
 
 
@@ -544,31 +569,35 @@ def expect_loss_and_grads(out, params, names):
     one finite number and whose ``grads`` dict has, for each name in ``names``, an array shaped
     like ``params[name]``. Returns ``(loss, grads)``."""
     if not (isinstance(out, tuple) and len(out) == 2):
-        fail("loss(X, y) should return a pair `(loss, grads)`.")
-    value = expect_number(out[0], what="The loss")
+        fail(_("loss(X, y) should return a pair `(loss, grads)`."))
+    value = expect_number(out[0], what=_("The loss"))
     grads = out[1]
     if not isinstance(grads, dict):
-        fail(f"grads should be a dict keyed like params, not {type(grads).__name__}.")
+        fail(_("grads should be a dict keyed like params, not {type}.",
+               type=type(grads).__name__))
     for k in names:
         if k not in grads:
-            fail(f"grads has no entry '{k}': return a gradient for every parameter.")
+            fail(_("grads has no entry '{name}': return a gradient for every parameter.",
+                   name=k))
         expect_array(grads[k], shape=params[k].shape, what=f"grads['{k}']")
     return value, grads
 
 
-def expect_number(value, what="the result"):
+def expect_number(value, what=_THE_RESULT):
     """Fail unless ``value`` is a single finite real number (Python or NumPy scalar, or 0-d array)."""
+    what = translate(what)
     if value is None:
-        fail(f"{what} is None. Did you forget a `return` statement?")
+        fail(_("{what} is None. Did you forget a `return` statement?", what=what))
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, np.ndarray):
-        fail(f"{what} should be a single number but is an array of shape {value.shape}. "
-             "Did you forget to reduce (sum or mean) it?")
+        fail(_("{what} should be a single number but is an array of shape {shape}. Did you "
+               "forget to reduce (sum or mean) it?", what=what, shape=value.shape))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        fail(f"{what} should be a number but is {_describe(value)}.")
+        fail(_("{what} should be a number but is {value}.", what=what, value=_describe(value)))
     if not np.isfinite(value):
-        fail(f"{what} is {value}. Look for a division by zero, log(0) or an overflowing exp.")
+        fail(_("{what} is {value}. Look for a division by zero, log(0) or an overflowing exp.",
+               what=what, value=value))
     return float(value)
 
 
@@ -587,7 +616,7 @@ def call_with_advice(call, *args, advise, **kwargs):
     except CheckFailed as failure:
         extra = advise(failure.error) if failure.kind == "raised" else None
         if extra:
-            fail(f"{failure} {extra}")
+            fail(f"{failure} {extra}")  # both parts are already in the learner's language
         raise
 
 
@@ -702,6 +731,10 @@ def catalogue(exercise, inputs, right=None, compare=None, scale=None):
 # The result and the entry point
 # ---------------------------------------------------------------------------------------------
 
+#: The statuses as the learner reads them (translated by ``CheckResult.status_text``).
+_STATUS_WORDS = (N_("passed"), N_("failed"), N_("not attempted"))
+
+
 @dataclass
 class CheckResult:
     """Outcome of one check: ``passed``, ``attempted`` and the ``messages`` for the learner;
@@ -718,9 +751,14 @@ class CheckResult:
     def status(self):
         return "passed" if self.passed else ("failed" if self.attempted else "not attempted")
 
+    @property
+    def status_text(self):
+        """The status in the learner's language (``status`` itself is the grader's key)."""
+        return translate(self.status)
+
     def __str__(self):
         mark = {"passed": "[PASS]", "failed": "[FAIL]", "not attempted": "[TODO]"}[self.status]
-        lines = [f"{mark} {self.exercise}: {self.status}"]
+        lines = [f"{mark} {self.exercise}: {self.status_text}"]
         lines += [f"       {m}" for m in self.messages]
         return "\n".join(lines)
 
@@ -733,7 +771,7 @@ class CheckResult:
         return (f'<div class="course-check" style="border-left:4px solid {colour};'
                 f'padding:0.3em 0.8em;margin:0.3em 0">'
                 f'<strong style="color:{colour}">{icon} <code>{html.escape(self.exercise)}</code>'
-                f': {self.status}</strong>'
+                f': {html.escape(self.status_text)}</strong>'
                 + (f'<ul style="margin:0.2em 0">{items}</ul>' if items else "") + "</div>")
 
     def to_json(self):
@@ -757,17 +795,18 @@ def known_exercises():
 def _lookup(fn, exercise_name):
     if exercise_name is None and isinstance(fn, str):
         raise UnknownExerciseError(
-            f"check needs the function itself, not its name in quotes: write check({fn}) "
-            f"rather than check({fn!r}).")
+            _("check needs the function itself, not its name in quotes: write check({name}) "
+              "rather than check({quoted}).", name=fn, quoted=repr(fn)))
     if exercise_name is None and not callable(fn):
         raise UnknownExerciseError(
-            f"check needs the function itself, but got {_describe(fn)}: write check(accuracy), "
-            "the function's name without calling it, not check(accuracy(...)).")
+            _("check needs the function itself, but got {value}: write check(accuracy), the "
+              "function's name without calling it, not check(accuracy(...)).",
+              value=_describe(fn)))
     name = exercise_name or getattr(fn, "__name__", None)
     if name not in REGISTRY:
         raise UnknownExerciseError(
-            f"There is no exercise called {name!r}. Pass exercise=... with one of: "
-            + ", ".join(known_exercises()))
+            _("There is no exercise called {name}. Pass exercise=... with one of: {known}",
+              name=repr(name), known=", ".join(known_exercises())))
     return REGISTRY[name]
 
 
@@ -782,8 +821,9 @@ def run_check(fn, exercise=None):
     ex = _lookup(fn, exercise)
     if not callable(fn):
         return CheckResult(ex.name, False, True,
-                           [f"check needs the function itself, but got {_describe(fn)}. "
-                            f"Write check({ex.name}) without calling it."])
+                           [_("check needs the function itself, but got {value}. Write "
+                              "check({name}) without calling it.", value=_describe(fn),
+                              name=ex.name)])
     outer, sandbox = _PRINTING, _LearnerSandbox(capture_output=True)
     _PRINTING = sandbox
     try:
@@ -802,7 +842,8 @@ def _run_checker(ex, fn):
         ex.checker(Probe(fn, ex))
     except NotAttempted:
         return CheckResult(ex.name, False, False,
-                           ["Not attempted yet: replace `raise NotImplementedError` with your code."])
+                           [_("Not attempted yet: replace `raise NotImplementedError` with "
+                              "your code.")])
     except CheckFailed as failure:
         return CheckResult(ex.name, False, True, [str(failure)], kind=failure.kind)
     except KeyboardInterrupt:
@@ -811,10 +852,11 @@ def _run_checker(ex, fn):
         return CheckResult(ex.name, False, True, [_exit_message(ex.name, exc)])
     except BaseException as exc:  # the learner returned something the checker could not use
         return CheckResult(ex.name, False, True,
-                           [f"The check could not use what `{ex.name}` returned "
-                            f"({type(exc).__name__}: {_shorten(exc)}). Compare its type and shape "
-                            "with the exercise statement."])
-    return CheckResult(ex.name, True, True, ["All tests passed."])
+                           [_("The check could not use what `{name}` returned ({error}: "
+                              "{message}). Compare its type and shape with the exercise "
+                              "statement.", name=ex.name, error=type(exc).__name__,
+                              message=_shorten(exc))])
+    return CheckResult(ex.name, True, True, [_("All tests passed.")])
 
 
 def _in_ipython():
@@ -849,7 +891,11 @@ def use_or_reference(fn, exercise=None):
     result = run_check(fn, exercise)
     if result.passed:
         return fn
-    reason = "is not written yet" if not result.attempted else "does not pass its check yet"
-    print(f"Note: your `{ex.name}` {reason}, so the cells below use the course's reference "
-          f"implementation (utils.reference.{ex.name}) instead.")
+    if result.attempted:
+        print(_("Note: your `{name}` does not pass its check yet, so the cells below use the "
+                "course's reference implementation (utils.reference.{name}) instead.",
+                name=ex.name))
+    else:
+        print(_("Note: your `{name}` is not written yet, so the cells below use the course's "
+                "reference implementation (utils.reference.{name}) instead.", name=ex.name))
     return ex.reference

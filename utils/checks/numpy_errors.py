@@ -13,6 +13,8 @@ import inspect
 import re
 import textwrap
 
+from utils.i18n import N_, _, translate
+
 from .core import CheckFailed, fail
 
 
@@ -42,20 +44,20 @@ _MAX_CALL = r"(?<![\w.])(?:np\.|numpy\.)?(?:max|amax)\(\s*0(?:\.0*)?\s*,"
 _STAR_PRODUCT = r"\b(?:X|x|x_flat|X_flat|h|hidden|X_batch)\s*\*\s*(?:W|w|W1|W2|w1|w2)\b"
 _ADVICE = [
     ((TypeError, ValueError), lambda msg, src: _names(src, _MAX_CALL),
-     "`np.max(0, x)` and `max(0, x)` are not an elementwise maximum: `np.max(a, axis)` reduces "
+     N_("`np.max(0, x)` and `max(0, x)` are not an elementwise maximum: `np.max(a, axis)` reduces "
      "one array (its second argument is an axis), and Python's `max` compares whole arrays. Use "
-     "`np.maximum(0, x)`, which compares entry by entry."),
+     "`np.maximum(0, x)`, which compares entry by entry.")),
     ((ValueError,), lambda msg, src: "broadcast" in msg and _names(src, _STAR_PRODUCT),
-     "`*` multiplies entry by entry, so it needs arrays of matching shapes. The scores are a "
-     "matrix product: `X @ W` (or `np.dot(X, W)`), shapes (N, D) @ (D, C) -> (N, C)."),
+     N_("`*` multiplies entry by entry, so it needs arrays of matching shapes. The scores are a "
+     "matrix product: `X @ W` (or `np.dot(X, W)`), shapes (N, D) @ (D, C) -> (N, C).")),
     ((ValueError,), lambda msg, src: "matmul" in msg or "not aligned" in msg,
-     "A matrix product got factors whose inner sizes differ: (N, D) @ (D, M) needs the two D's "
+     N_("A matrix product got factors whose inner sizes differ: (N, D) @ (D, M) needs the two D's "
      "equal. Write the shape beside each factor: usually a transpose is missing or one too many, "
-     "or an array was flattened whole instead of to one row per example."),
+     "or an array was flattened whole instead of to one row per example.")),
     ((ValueError,), lambda msg, src: "broadcast" in msg,
-     "Two arrays whose shapes do not broadcast were combined entry by entry. Print the shapes "
+     N_("Two arrays whose shapes do not broadcast were combined entry by entry. Print the shapes "
      "of both operands; a matrix product is `@`, and a per-row quantity needs `keepdims=True` "
-     "(or `[:, None]`) to line up with an (N, C) array."),
+     "(or `[:, None]`) to line up with an (N, C) array.")),
 ]
 
 
@@ -69,7 +71,7 @@ def advice_for(failure, fn):
     message, source = str(error), learner_source(fn)
     for types, applies, advice in _ADVICE:
         if isinstance(error, types) and applies(message, source):
-            return advice
+            return translate(advice)
     return None
 
 
@@ -86,7 +88,8 @@ def explains_numpy_errors(checker):
                 raise
             # a named cause is the checker's own finding (kind None), as with core's
             # call_with_advice; the learner's error stays attached
-            fail(f"{advice} (What happened: {failure})", error=original_error(failure))
+            fail(_("{advice} (What happened: {failure})", advice=advice, failure=failure),
+                 error=original_error(failure))
     return wrapped
 
 
@@ -98,8 +101,9 @@ def loops_in(fn):
         tree = ast.parse(source)
     except SyntaxError:  # e.g. a lambda cut out of a longer line
         return []
-    kinds = {ast.For: "a `for` loop", ast.While: "a `while` loop",
-             ast.ListComp: "a list comprehension", ast.GeneratorExp: "a generator expression",
-             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension"}
-    return [f"{kinds[type(node)]} (line {node.lineno})" for node in ast.walk(tree)
-            if type(node) in kinds]
+    kinds = {ast.For: _("a `for` loop"), ast.While: _("a `while` loop"),
+             ast.ListComp: _("a list comprehension"),
+             ast.GeneratorExp: _("a generator expression"),
+             ast.SetComp: _("a set comprehension"), ast.DictComp: _("a dict comprehension")}
+    return [_("{loop} (line {line})", loop=kinds[type(node)], line=node.lineno)
+            for node in ast.walk(tree) if type(node) in kinds]
