@@ -6,16 +6,17 @@ passes and none otherwise. The learner reads the course's own hint, which names 
 no test code, no traceback. "Not attempted" is reported as such, never as a wrong answer.
 """
 from .grade import NOT_REACHED, exercise_outcome
+from .i18n import N_, _, translate
 
 #: What a learner reads in Gradescope for each status (the hint follows it).
 _GRADESCOPE_LEAD = {
-    "passed": "Passed: the check found nothing wrong.",
-    "failed": "Not right yet.",
-    "not attempted": ("Not attempted: the function still raises `NotImplementedError`, so there "
-                      "is nothing to grade yet (this does not count as a wrong answer). Write it, "
-                      "try its check cell in the notebook, and submit again."),
-    "not checked": "Not checked, so no points yet:",
-    "not reached": "Not reached, so no points yet:",
+    "passed": N_("Passed: the check found nothing wrong."),
+    "failed": N_("Not right yet."),
+    "not attempted": N_("Not attempted: the function still raises `NotImplementedError`, so "
+                        "there is nothing to grade yet (this does not count as a wrong answer). "
+                        "Write it, try its check cell in the notebook, and submit again."),
+    "not checked": N_("Not checked, so no points yet:"),
+    "not reached": N_("Not reached, so no points yet:"),
 }
 
 
@@ -50,7 +51,7 @@ def course_document(notebook, names, results, run):
 def error_document(notebook, error, names=(), chapter=None):
     """The report of a notebook that could not be graded: every exercise scores 0, ``error`` says why."""
     exercises = [{"name": n, "number": None, "status": "not checked", "score": 0,
-                  "max_score": exercise_points(n), "message": f"not graded: {error}"}
+                  "max_score": exercise_points(n), "message": _("not graded: {error}", error=error)}
                  for n in names]
     return {"notebook": str(notebook), "chapter": chapter, "score": 0,
             "max_score": sum(e["max_score"] for e in exercises), "exercises": exercises,
@@ -66,18 +67,19 @@ def _in_exercise_order(names, numbers):
 def summary(document):
     """One paragraph for the whole submission: the score and how many exercises are in which state."""
     if document["error"] is not None:
-        return f"This notebook could not be graded: {document['error']}"
+        return _("This notebook could not be graded: {error}", error=document["error"])
     counts = {}
     for ex in document["exercises"]:
         counts[ex["status"]] = counts.get(ex["status"], 0) + 1
-    states = ", ".join(f"{counts[s]} {s}" for s in
-                       ("passed", "failed", "not attempted", "not checked", "not reached")
-                       if s in counts)
-    text = (f"Chapter {document['chapter']}: {_number(document['score'])} of "
-            f"{_number(document['max_score'])} points ({states}).")
+    states = _(", ").join(_("{count} {status}", count=counts[s], status=translate(s)) for s in
+                          ("passed", "failed", "not attempted", "not checked", "not reached")
+                          if s in counts)
+    text = _("Chapter {chapter}: {score} of {max_score} points ({states}).",
+             chapter=document["chapter"], score=_number(document["score"]),
+             max_score=_number(document["max_score"]), states=states)
     if document["stopped_early"]:
-        text += (f" The notebook stopped early ({document['stopped_early']}); the exercises "
-                 "after that point count as not reached.")
+        text += _(" The notebook stopped early ({reason}); the exercises after that point count "
+                  "as not reached.", reason=document["stopped_early"])
     return text
 
 
@@ -94,18 +96,20 @@ def gradescope_document(document):
     """
     tests = []
     for ex in document["exercises"]:
-        lead = _GRADESCOPE_LEAD[ex["status"]]
+        lead = translate(_GRADESCOPE_LEAD[ex["status"]])
         message = ex["message"]
         if ex["status"] == "not attempted":
             message = ""  # the lead already says what to do
         elif ex["status"] == "passed":
-            message = message.replace("All tests passed.", "").strip()  # a note on prints stays
-        elif ex["status"] == "not reached" and message == NOT_REACHED:
-            message = ("an earlier cell failed or timed out, or the notebook stopped before "
-                       "this exercise's check cell ran.")
-        name = f"Exercise {ex['number']}: {ex['name']}" if ex["number"] else ex["name"]
+            for done in ("All tests passed.", translate("All tests passed.")):
+                message = message.replace(done, "").strip()  # a note on prints stays
+        elif ex["status"] == "not reached" and message in (NOT_REACHED, translate(NOT_REACHED)):
+            message = _("an earlier cell failed or timed out, or the notebook stopped before "
+                        "this exercise's check cell ran.")
+        name = (_("Exercise {number}: {name}", number=ex["number"], name=ex["name"])
+                if ex["number"] else ex["name"])
         if ex["status"] != "passed":  # seen in the list of tests without opening one
-            name += f" ({ex['status']})"
+            name += _(" ({status})", status=translate(ex["status"]))
         test = {"name": name,
                 "score": ex["score"], "max_score": ex["max_score"],
                 "status": "passed" if ex["status"] == "passed" else "failed",

@@ -77,12 +77,20 @@ def catalogue(lang):
     return table
 
 
+#: When a set, every message looked up without a translation is added to it (tests use it to
+#: find hints that a learner would read in English).
+missing = None
+
+
 def translate(message, lang=None):
     """``message`` in ``lang`` (default: the current language); English when untranslated."""
     lang = language() if lang is None else normalize(lang)
     if lang == "en":
         return message
-    return catalogue(lang).get(message, message)
+    table = catalogue(lang)
+    if missing is not None and message not in table:
+        missing.add(message)
+    return table.get(message, message)
 
 
 def _(message, /, **values):
