@@ -616,7 +616,7 @@ def call_with_advice(call, *args, advise, **kwargs):
     except CheckFailed as failure:
         extra = advise(failure.error) if failure.kind == "raised" else None
         if extra:
-            fail(f"{failure} {extra}")  # both parts are already in the learner's language
+            fail(_("{diagnosis} {advice}", diagnosis=failure, advice=extra))
         raise
 
 
@@ -680,7 +680,8 @@ class Catalogue:
             values = [v for v in _scale(value, factor).values
                       if not _safe_compare(self.compare, right, v)]
             if values:
-                extra.append((AnyOf(*values) if len(values) > 1 else values[0], f"{hint} {note}"))
+                extra.append((AnyOf(*values) if len(values) > 1 else values[0],
+                              _("{hint} {note}", hint=hint, note=note)))
         return entries + extra
 
     def find(self, out, *inputs):
