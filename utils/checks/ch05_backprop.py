@@ -973,9 +973,9 @@ def check_softmax_loss(call):
     # Scores in the thousands. Close together, exp overflows unless the row maximum is
     # subtracted first; thousands apart, the correct class's probability also rounds to 0, so
     # np.log of it is -inf unless the log-probabilities come from log-sum-exp.
-    stable = _(("With scores in the thousands your softmax_loss overflows (exp(1000) is infinite). "
-                "Subtract each row's maximum score before np.exp: it leaves the probabilities "
-                "unchanged and keeps every exponent <= 0."))
+    stable = _("With scores in the thousands your softmax_loss overflows (exp(1000) is "
+               "infinite). Subtract each row's maximum score before np.exp: it leaves the "
+               "probabilities unchanged and keeps every exponent <= 0.")
     _large_softmax_case(call, scores + 1000, y, stable)
     big = scores * 500 + 1000
     _large_softmax_case(call, big, y,
