@@ -4,6 +4,7 @@ import numpy as np
 from ..reference import linear as ref
 from .core import (call_with_advice, catalogue, close, describe, differs, exercise, expect_array,
                    expect_number, fail, is_single_number, mistake)
+from ..i18n import _
 
 # The 4-pixel "cat" image of the chapter. In the math W is (C, D) = (3, 4); in code it is W.T.
 FOUR_PIXELS = np.array([[56.0, 231.0, 24.0, 2.0]])
@@ -31,27 +32,27 @@ def _linear_scores_mistakes(X, W, b):
     N, D = X.shape
     C = W.shape[1]
     wrong = [
-        (X @ W, "Your scores leave out the bias: add b to X @ W."),
-        (X @ W - b, "You subtract the bias; the score function adds it: X @ W + b."),
-        (X @ W + 2 * b, "You added the bias twice (once is enough): X @ W + b."),
-        (X @ (W + b), "You added b to W inside the product: X @ (W + b) adds b[j] times the sum "
-                      "of each example's features. The bias is added once, after the product: "
-                      "X @ W + b."),
-        (np.tile(b, (N, 1)), "Your scores ignore the input X."),
+        (X @ W, _("Your scores leave out the bias: add b to X @ W.")),
+        (X @ W - b, _("You subtract the bias; the score function adds it: X @ W + b.")),
+        (X @ W + 2 * b, _("You added the bias twice (once is enough): X @ W + b.")),
+        (X @ (W + b), _("You added b to W inside the product: X @ (W + b) adds b[j] times the "
+                        "sum of each example's features. The bias is added once, after the "
+                        "product: X @ W + b.")),
+        (np.tile(b, (N, 1)), _("Your scores ignore the input X.")),
     ]
     if N == D == C:  # only the square case can hold these (elsewhere they raise)
         wrong += [
-            (X @ W.T + b, "You used W transposed. In code W has shape (D, C): column j holds "
-                          "class j's weights, and the scores are X @ W + b."),
-            (X @ W + b[:, None], "Your bias is added along the wrong axis: there is one bias per "
-                                 "class (per column of the scores), so b must broadcast across "
-                                 "rows: X @ W + b."),
-            (X * W + b, "You multiplied elementwise (X * W). The scores need the matrix "
-                        "product, `X @ W` (or np.dot(X, W)), which sums over the D features."),
-            (W @ X + b, "You multiplied in the order W @ X. In code X is (N, D) and W is (D, C), "
-                        "so the product is X @ W (the math's Wx is its transpose)."),
-            ((X + b) @ W, "You added b to X before multiplying. The bias is added to the scores, "
-                          "after the product: X @ W + b."),
+            (X @ W.T + b, _("You used W transposed. In code W has shape (D, C): column j holds "
+                            "class j's weights, and the scores are X @ W + b.")),
+            (X @ W + b[:, None], _("Your bias is added along the wrong axis: there is one bias "
+                                   "per class (per column of the scores), so b must broadcast "
+                                   "across rows: X @ W + b.")),
+            (X * W + b, _("You multiplied elementwise (X * W). The scores need the matrix "
+                          "product, `X @ W` (or np.dot(X, W)), which sums over the D features.")),
+            (W @ X + b, _("You multiplied in the order W @ X. In code X is (N, D) and W is "
+                          "(D, C), so the product is X @ W (the math's Wx is its transpose).")),
+            ((X + b) @ W, _("You added b to X before multiplying. The bias is added to the "
+                            "scores, after the product: X @ W + b.")),
         ]
     return wrong
 
@@ -60,34 +61,37 @@ def _matmul_advice(error):
     """Advice for the errors a wrongly ordered or elementwise product raises."""
     if isinstance(error, ValueError) and ("matmul" in str(error) or "broadcast" in str(error)
                                           or "aligned" in str(error)):
-        return ("X is (N, D) and W is (D, C): the scores are the matrix product X @ W (not X * W, "
-                "not W @ X), plus b of shape (C,), which broadcasts across the rows.")
+        return _("X is (N, D) and W is (D, C): the scores are the matrix product X @ W (not "
+                 "X * W, not W @ X), plus b of shape (C,), which broadcasts across the rows.")
     return None
 
 
 @exercise("linear_scores", reference=ref.linear_scores, chapter=1)
 def check_linear_scores(call):
-    (Xs, Ws, bs), (X, W, b), _ = _linear_cases()
+    (Xs, Ws, bs), (X, W, b), _four_pixels = _linear_cases()
     square = expect_array(call_with_advice(call, Xs, Ws, bs, advise=_matmul_advice),
-                          shape=(4, 4), what="Your scores")
+                          shape=(4, 4), what=_("Your scores"))
     _linear_scores_mistakes.match(square, Xs, Ws, bs)
-    out = expect_array(call_with_advice(call, X, W, b, advise=_matmul_advice), what="Your scores")
+    out = expect_array(call_with_advice(call, X, W, b, advise=_matmul_advice),
+                       what=_("Your scores"))
     if out.shape == (3, 5):
-        fail("Your scores have shape (C, N) = (3, 5) but should be (N, C) = (5, 3). In code each "
-             "example is a row of X, so the scores are X @ W + b (the math's Wx is its transpose).")
-    expect_array(out, shape=(5, 3), what="Your scores")
+        fail(_("Your scores have shape (C, N) = (3, 5) but should be (N, C) = (5, 3). In code "
+               "each example is a row of X, so the scores are X @ W + b (the math's Wx is its "
+               "transpose)."))
+    expect_array(out, shape=(5, 3), what=_("Your scores"))
     _linear_scores_mistakes.match(out, X, W, b)
     pixels = expect_array(call(FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B), shape=(1, 3),
-                          what="Your scores for the 4-pixel example")
+                          what=_("Your scores for the 4-pixel example"))
     _linear_scores_mistakes.match(pixels, FOUR_PIXELS, FOUR_PIXEL_W, FOUR_PIXEL_B)
     # float32 arithmetic (a learner's choice the statement allows) is right to about 1e-7 of the
     # largest product; every wrong answer above differs by far more
     if not close(pixels, FOUR_PIXEL_SCORES, rtol=1e-5, atol=1e-4):
-        differs(f"On the chapter's 4-pixel example you get {np.round(pixels, 2).tolist()}, "
-                "expected [[-96.8, 437.9, 60.75]] (cat, dog, ship).")
+        differs(_("On the chapter's 4-pixel example you get {scores}, "
+                  "expected [[-96.8, 437.9, 60.75]] (cat, dog, ship).",
+                  scores=str(np.round(pixels, 2).tolist())))
     if not (close(out, ref.linear_scores(X, W, b), rtol=1e-5, atol=1e-5)
             and close(square, ref.linear_scores(Xs, Ws, bs), rtol=1e-5, atol=1e-5)):
-        differs("Your scores differ from X @ W + b on a random example.")
+        differs(_("Your scores differ from X @ W + b on a random example."))
 
 
 def _label_scores():
@@ -98,16 +102,17 @@ def _label_scores():
 def _predict_labels_mistakes(scores):
     order = np.argsort(scores, axis=1)
     return [
-        (scores.max(axis=1), "You returned the highest score itself; the label is its index "
-                             "(np.argmax)."),
-        (scores.argmin(axis=1), "You picked the lowest score. The predicted class is the one with "
-                                "the highest score."),
-        (scores.argmax(axis=1) + 1, "Your labels are off by one: class indices start at 0."),
-        (order[:, -2], "You picked the second-highest score: np.argsort sorts in ascending order, "
-                       "so the highest is the LAST column, `[:, -1]` (or use np.argmax)."),
-        (np.argmax(np.abs(scores), axis=1), "You picked the score largest in absolute value; a "
-                                            "very negative score is the least likely class. Use "
-                                            "np.argmax(scores, axis=1)."),
+        (scores.max(axis=1), _("You returned the highest score itself; the label is its index "
+                               "(np.argmax).")),
+        (scores.argmin(axis=1), _("You picked the lowest score. The predicted class is the one "
+                                  "with the highest score.")),
+        (scores.argmax(axis=1) + 1, _("Your labels are off by one: class indices start at 0.")),
+        (order[:, -2], _("You picked the second-highest score: np.argsort sorts in ascending "
+                         "order, so the highest is the LAST column, `[:, -1]` (or use "
+                         "np.argmax).")),
+        (np.argmax(np.abs(scores), axis=1), _("You picked the score largest in absolute value; "
+                                              "a very negative score is the least likely class. "
+                                              "Use np.argmax(scores, axis=1).")),
     ]
 
 
@@ -116,16 +121,17 @@ def check_predict_labels(call):
     scores = _label_scores()
     out = call(scores)
     if is_single_number(out):
-        fail("You returned a single number. np.argmax without `axis` looks at the flattened "
-             "array; use axis=1 to get one label per row.")
-    out = expect_array(out, what="Your labels")
-    mistake(out.shape == (4,), "You took the argmax over the wrong axis: scores are (N, C), so "
-                               "the label of each example (row) is the argmax over axis=1.")
-    expect_array(out, shape=(6,), what="Your labels")
+        fail(_("You returned a single number. np.argmax without `axis` looks at the flattened "
+               "array; use axis=1 to get one label per row."))
+    out = expect_array(out, what=_("Your labels"))
+    mistake(out.shape == (4,), _("You took the argmax over the wrong axis: scores are (N, C), "
+                                 "so the label of each example (row) is the argmax over "
+                                 "axis=1."))
+    expect_array(out, shape=(6,), what=_("Your labels"))
     _predict_labels_mistakes.match(out, scores)
-    expect_array(out, kind="iu", what="Your labels")
+    expect_array(out, kind="iu", what=_("Your labels"))
     if not np.array_equal(out, scores.argmax(axis=1)):
-        differs("Some labels are not the index of the row's highest score.")
+        differs(_("Some labels are not the index of the row's highest score."))
 
 
 ACCURACY_CASE = (np.array([0, 1, 1, 2, 1, 2, 3, 0]), np.array([0, 1, 2, 2, 1, 0, 3, 3]))  # 5 of 8
@@ -135,46 +141,51 @@ ACCURACY_CASE = (np.array([0, 1, 1, 2, 1, 2, 3, 0]), np.array([0, 1, 2, 2, 1, 0,
 def _accuracy_mistakes(y_pred, y_true):
     hits, N = int(np.sum(y_pred == y_true)), len(y_true)
     return [
-        (hits, f"You returned the number of correct predictions ({hits}); accuracy is a "
-               "fraction: divide by the number of examples."),
-        (100 * hits / N, f"You returned a percentage ({100 * hits / N:g}); return a fraction in "
-                         f"[0, 1] instead ({hits / N:g})."),
-        (1 - hits / N, "You returned the error rate (the fraction of wrong predictions); "
-                       "accuracy counts the right ones."),
-        (hits // N, f"Your accuracy is 0 although {hits} of {N} predictions are right: it was "
-                    "rounded down to a whole number, by `//` (integer division) or int(...). "
-                    "Divide with `/`, or take the mean of the booleans."),
-        (hits / (N - 1), "You divided by N - 1; accuracy divides the number of right predictions "
-                         "by the number of examples, N (len(y_true))."),
-        (round(hits / N, 1), "You rounded the accuracy; return it unrounded (round only when you "
-                             "print it)."),
-        (1.0, f"Your accuracy is 1 although {N - hits} of {N} predictions are wrong: compare "
-              "y_pred with y_true (not an array with itself)."),
+        (hits, _("You returned the number of correct predictions ({hits}); accuracy is a "
+                 "fraction: divide by the number of examples.", hits=hits)),
+        (100 * hits / N, _("You returned a percentage ({percent}); return a fraction in "
+                           "[0, 1] instead ({fraction}).",
+                           percent=f"{100 * hits / N:g}", fraction=f"{hits / N:g}")),
+        (1 - hits / N, _("You returned the error rate (the fraction of wrong predictions); "
+                         "accuracy counts the right ones.")),
+        (hits // N, _("Your accuracy is 0 although {right} of {total} predictions are right: it "
+                      "was rounded down to a whole number, by `//` (integer division) or "
+                      "int(...). Divide with `/`, or take the mean of the booleans.",
+                      right=hits, total=N)),
+        (hits / (N - 1), _("You divided by N - 1; accuracy divides the number of right "
+                           "predictions by the number of examples, N (len(y_true)).")),
+        (round(hits / N, 1), _("You rounded the accuracy; return it unrounded (round only when "
+                               "you print it).")),
+        (1.0, _("Your accuracy is 1 although {wrong} of {total} predictions are wrong: compare "
+                "y_pred with y_true (not an array with itself).", wrong=N - hits, total=N)),
     ]
 
 
 @exercise("accuracy", reference=ref.accuracy, chapter=1)
 def check_accuracy(call):
     y_pred, y_true = ACCURACY_CASE
-    out = expect_number(call(y_pred, y_true), what="Your accuracy")
+    out = expect_number(call(y_pred, y_true), what=_("Your accuracy"))
     _accuracy_mistakes.match(out, y_pred, y_true)
     if not np.isclose(out, 0.625):
-        differs(f"With 5 of 8 predictions right the accuracy is 0.625, you got {out:.4g}.")
-    perfect = expect_number(call(y_true.copy(), y_true), what="Your accuracy")
+        differs(_("With 5 of 8 predictions right the accuracy is 0.625, you got {got}.",
+                  got=f"{out:.4g}"))
+    perfect = expect_number(call(y_true.copy(), y_true), what=_("Your accuracy"))
     if not np.isclose(perfect, 1.0):
-        differs(f"With every prediction right the accuracy must be 1.0, you got {perfect:.4g}.")
-    none = expect_number(call(np.full(8, 9), y_true), what="Your accuracy")
+        differs(_("With every prediction right the accuracy must be 1.0, you got {got}.",
+                  got=f"{perfect:.4g}"))
+    none = expect_number(call(np.full(8, 9), y_true), what=_("Your accuracy"))
     if not np.isclose(none, 0.0):
-        differs(f"With every prediction wrong the accuracy must be 0.0, you got {none:.4g}.")
+        differs(_("With every prediction wrong the accuracy must be 0.0, you got {got}.",
+                  got=f"{none:.4g}"))
 
 
 def _stack_advice(error):
     """Advice for the errors np.hstack/np.vstack raise on a 1-D ones vector or a (C, 1) bias."""
     text = str(error)
     if isinstance(error, ValueError) and "dimension" in text:
-        return ("np.hstack and np.vstack need pieces with matching shapes: the column of ones "
-                "must be (N, 1), `np.ones((N, 1))` (np.ones(N) is 1-D), and b must become a "
-                "(1, C) row, `b.reshape(1, -1)` or `b[None, :]` (b[:, None] is a column).")
+        return _("np.hstack and np.vstack need pieces with matching shapes: the column of ones "
+                 "must be (N, 1), `np.ones((N, 1))` (np.ones(N) is 1-D), and b must become a "
+                 "(1, C) row, `b.reshape(1, -1)` or `b[None, :]` (b[:, None] is a column).")
     return None
 
 
@@ -183,11 +194,12 @@ def _stack_advice(error):
 def _bias_trick_product_mistakes(X, W, b):
     """Wrong values of X_ext @ W_ext."""
     return [
-        (X @ W, "The bias row of W_ext is missing or zero: X_ext @ W_ext equals X @ W, without b."),
-        (X @ W + 1.0, "You appended a row of ones to W; the column of ones belongs to X, and W's "
-                      "extra row is b: np.vstack([W, b])."),
-        (X @ W + b + 1.0, "Your X_ext @ W_ext is X @ W + b + 1: an extra one was added as well "
-                          "(check what np.vstack and np.hstack receive)."),
+        (X @ W, _("The bias row of W_ext is missing or zero: X_ext @ W_ext equals X @ W, "
+                  "without b.")),
+        (X @ W + 1.0, _("You appended a row of ones to W; the column of ones belongs to X, and "
+                        "W's extra row is b: np.vstack([W, b]).")),
+        (X @ W + b + 1.0, _("Your X_ext @ W_ext is X @ W + b + 1: an extra one was added as well "
+                            "(check what np.vstack and np.hstack receive).")),
     ]
 
 
@@ -196,30 +208,32 @@ def check_bias_trick(call):
     X, W, b = _case(3, 5, 4, 3)
     out = call_with_advice(call, X, W, b, advise=_stack_advice)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
-        fail(f"Return two arrays, `return X_ext, W_ext`; you returned {describe(out)}.")
+        fail(_("Return two arrays, `return X_ext, W_ext`; you returned {returned}.",
+               returned=describe(out)))
     X_ext = expect_array(out[0], what="X_ext")
     W_ext = expect_array(out[1], what="W_ext")
     if W_ext.shape == (4, 4):
-        fail("W_ext has shape (4, 4): you appended b as a column. The bias must become an extra "
-             "row of W (shape (D + 1, C)), matching the extra column of ones in X.")
+        fail(_("W_ext has shape (4, 4): you appended b as a column. The bias must become an "
+               "extra row of W (shape (D + 1, C)), matching the extra column of ones in X."))
     expect_array(X_ext, shape=(5, 5), what="X_ext")
     expect_array(W_ext, shape=(5, 3), what="W_ext")
     first, last = np.allclose(X_ext[:, 1:], X), np.allclose(X_ext[:, :4], X)
     if not (first or last):
-        fail("X_ext should be X with one extra column (first or last); the original features "
-             "changed.")
+        fail(_("X_ext should be X with one extra column (first or last); the original features "
+               "changed."))
     ones = X_ext[:, 4] if last else X_ext[:, 0]
-    mistake(np.allclose(ones, 0), "The extra column of X_ext is zeros; it must be ones, so that "
-                                  "it multiplies the bias row of W_ext.")
-    mistake(not np.allclose(ones, 1), "The extra column of X_ext must be all ones.")
+    mistake(np.allclose(ones, 0), _("The extra column of X_ext is zeros; it must be ones, so "
+                                    "that it multiplies the bias row of W_ext."))
+    mistake(not np.allclose(ones, 1), _("The extra column of X_ext must be all ones."))
     _bias_trick_product_mistakes.match(X_ext @ W_ext, X, W, b)
     if not close(X_ext @ W_ext, X @ W + b):
-        fail("X_ext @ W_ext differs from X @ W + b. The column of ones and the bias row must sit "
-             "at the same position (both last or both first).")
+        fail(_("X_ext @ W_ext differs from X @ W + b. The column of ones and the bias row must "
+               "sit at the same position (both last or both first)."))
     mistake(not last,
-            "X_ext @ W_ext equals X @ W + b, but your column of ones is the first column. The "
-            "statement puts it last (and b as the last row of W_ext), the order chapters 3 and 4 "
-            "rely on (the bias row is W[-1]): use np.hstack([X, ones]) and np.vstack([W, b]).")
+            _("X_ext @ W_ext equals X @ W + b, but your column of ones is the first column. The "
+              "statement puts it last (and b as the last row of W_ext), the order chapters 3 and "
+              "4 rely on (the bias row is W[-1]): use np.hstack([X, ones]) and "
+              "np.vstack([W, b])."))
 
 
 def _center_case():
@@ -239,22 +253,22 @@ def _centered_train_mistakes(X_train, X_test):
     mu = X_train.mean(axis=0)
     return [
         (X_train - X_train.mean(axis=1, keepdims=True),
-         "You subtracted each example's own mean (axis=1). Centering subtracts each feature's "
-         "mean over the training examples: X_train.mean(axis=0)."),
+         _("You subtracted each example's own mean (axis=1). Centering subtracts each "
+           "feature's mean over the training examples: X_train.mean(axis=0).")),
         (X_train - X_train.mean(),
-         "You subtracted one overall mean. Subtract one mean per feature (column): "
-         "X_train.mean(axis=0)."),
+         _("You subtracted one overall mean. Subtract one mean per feature (column): "
+           "X_train.mean(axis=0).")),
         ((X_train - mu) / X_train.std(axis=0),
-         "You also divided by the standard deviation. This exercise only centers: subtract the "
-         "training mean and nothing else."),
+         _("You also divided by the standard deviation. This exercise only centers: subtract "
+           "the training mean and nothing else.")),
         (X_train - _both_mean(X_train, X_test),
-         "You used the mean of training and test data together. The test set must not influence "
-         "preprocessing: use the training mean only."),
+         _("You used the mean of training and test data together. The test set must not "
+           "influence preprocessing: use the training mean only.")),
         (X_train - np.median(X_train, axis=0),
-         "You subtracted the median; centering subtracts the mean, X_train.mean(axis=0)."),
+         _("You subtracted the median; centering subtracts the mean, X_train.mean(axis=0).")),
         (X_train - X_train.sum(axis=0) / (len(X_train) - 1),
-         "You divided the sum by N - 1; the mean divides by the number of examples N "
-         "(X_train.mean(axis=0))."),
+         _("You divided the sum by N - 1; the mean divides by the number of examples N "
+           "(X_train.mean(axis=0)).")),
     ]
 
 
@@ -263,15 +277,15 @@ def _centered_train_mistakes(X_train, X_test):
 def _centered_test_mistakes(X_train, X_test):
     return [
         (X_test - X_test.mean(axis=0),
-         "You centered the test set with its own mean. Use the training mean for both sets, as "
-         "if the test data arrived one example at a time after training."),
+         _("You centered the test set with its own mean. Use the training mean for both sets, "
+           "as if the test data arrived one example at a time after training.")),
         (X_test - _both_mean(X_train, X_test),
-         "You used the mean of training and test data together for the test set. The test set "
-         "must not influence preprocessing: use the training mean only."),
-        (X_test, "The test set was not centered: subtract the training mean from it too."),
+         _("You used the mean of training and test data together for the test set. The test "
+           "set must not influence preprocessing: use the training mean only.")),
+        (X_test, _("The test set was not centered: subtract the training mean from it too.")),
         (X_test - X_test.mean(axis=1, keepdims=True),
-         "You centered each test example by its own mean (axis=1). Subtract the training set's "
-         "per-feature mean, X_train.mean(axis=0)."),
+         _("You centered each test example by its own mean (axis=1). Subtract the training "
+           "set's per-feature mean, X_train.mean(axis=0).")),
     ]
 
 
@@ -280,16 +294,16 @@ def check_center_data(call):
     X_train, X_test = _center_case()
     out = call(X_train, X_test)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
-        fail("Return both centered sets: `return X_train_centered, X_test_centered`; you "
-             f"returned {describe(out)}.")
-    tr = expect_array(out[0], shape=X_train.shape, what="The centered training set")
-    te = expect_array(out[1], shape=X_test.shape, what="The centered test set")
+        fail(_("Return both centered sets: `return X_train_centered, X_test_centered`; you "
+               "returned {returned}.", returned=describe(out)))
+    tr = expect_array(out[0], shape=X_train.shape, what=_("The centered training set"))
+    te = expect_array(out[1], shape=X_test.shape, what=_("The centered test set"))
     _centered_train_mistakes.match(tr, X_train, X_test)
     if not close(tr, X_train - X_train.mean(axis=0)):
-        differs("The centered training set should be X_train - X_train.mean(axis=0).")
+        differs(_("The centered training set should be X_train - X_train.mean(axis=0)."))
     _centered_test_mistakes.match(te, X_train, X_test)
     if not close(te, X_test - X_train.mean(axis=0)):
-        differs("The centered test set should be X_test - X_train.mean(axis=0).")
+        differs(_("The centered test set should be X_test - X_train.mean(axis=0)."))
 
 
 def _top_k_case():
@@ -324,35 +338,37 @@ def _top_k_mistakes(scores, y, k):
     N = len(y)
     right = _rank_fraction(scores, y, lambda hi, lo: hi < k)
     return [
-        (right * N, f"You returned the number of examples whose label is in the top {k} "
-                    f"({round(right * N)}); the accuracy is a fraction: divide by N."),
-        (100 * right, "You returned a percentage; return a fraction in [0, 1]."),
+        (right * N, _("You returned the number of examples whose label is in the top {k} "
+                      "({count}); the accuracy is a fraction: divide by N.",
+                      k=k, count=round(right * N))),
+        (100 * right, _("You returned a percentage; return a fraction in [0, 1].")),
         (_rank_fraction(scores, y, lambda hi, lo: lo < k),
-         "You took the k *smallest* scores. np.argsort and np.sort sort in ascending order, so "
-         "the k highest are the last k columns (`[:, -k:]`), or sort `-scores`."),
+         _("You took the k *smallest* scores. np.argsort and np.sort sort in ascending order, "
+           "so the k highest are the last k columns (`[:, -k:]`), or sort `-scores`.")),
         (_rank_fraction(scores, y, lambda hi, lo: lo >= k - 1),
-         "You compared with the k-th *smallest* score. np.partition and np.sort put the "
-         "smallest first: the k-th largest of a row of C scores sits at position C - k "
-         "(`np.partition(scores, -k, axis=1)[:, -k]`)."),
+         _("You compared with the k-th *smallest* score. np.partition and np.sort put the "
+           "smallest first: the k-th largest of a row of C scores sits at position C - k "
+           "(`np.partition(scores, -k, axis=1)[:, -k]`).")),
         (_rank_fraction(scores, y, lambda hi, lo: hi < k + 1),
-         f"Your top-{k} accuracy counts the top {k + 1} classes: an off-by-one in k (a slice "
-         "like `[:, -k - 1:]`, or `<= k` where fewer than k classes may score higher)."),
+         _("Your top-{k} accuracy counts the top {more} classes: an off-by-one in k (a slice "
+           "like `[:, -k - 1:]`, or `<= k` where fewer than k classes may score higher).",
+           k=k, more=k + 1)),
         (_rank_fraction(scores, y, lambda hi, lo: hi < k - 1),
-         f"Your top-{k} accuracy counts only the top {k - 1} classes: an off-by-one in k "
-         "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`, or `>` where the label's score may "
-         "equal the k-th largest: use `>=`)."),
+         _("Your top-{k} accuracy counts only the top {fewer} classes: an off-by-one in k "
+           "(a slice like `[:, :k - 1]` or `[:, -(k - 1):]`, or `>` where the label's score may "
+           "equal the k-th largest: use `>=`).", k=k, fewer=k - 1)),
         (_rank_fraction(scores, y, lambda hi, lo: hi < 1),
-         "Your result ignores k: it is the top-1 accuracy (the argmax) for every k."),
-        (0.0, "Your result is 0: you probably compared sorted *scores* with the labels. The "
-              "labels are class indices, so compare them with the indices of the top k "
-              "(np.argsort or np.argpartition), not with the values np.sort returns."),
+         _("Your result ignores k: it is the top-1 accuracy (the argmax) for every k.")),
+        (0.0, _("Your result is 0: you probably compared sorted *scores* with the labels. The "
+                "labels are class indices, so compare them with the indices of the top k "
+                "(np.argsort or np.argpartition), not with the values np.sort returns.")),
     ]
 
 
 def _label_column_advice(error):
     if isinstance(error, ValueError) and "broadcast" in str(error):
-        return ("`scores[:, y]` picks N whole columns, an (N, N) array; the label's score of "
-                "each row is `scores[np.arange(N), y]` (shape (N,), or [:, None] for a column).")
+        return _("`scores[:, y]` picks N whole columns, an (N, N) array; the label's score of "
+                 "each row is `scores[np.arange(N), y]` (shape (N,), or [:, None] for a column).")
     return None
 
 
@@ -362,27 +378,30 @@ def check_top_k_accuracy(call):
     k = 3
     right = _rank_fraction(scores, y, lambda hi, lo: hi < k)
     out = expect_number(call_with_advice(call, scores, y, k, advise=_label_column_advice),
-                        what="Your top-3 accuracy")
+                        what=_("Your top-3 accuracy"))
     if _exact(out, 0.0):  # rounded down to an integer, or labels compared with sorted scores?
-        all_k = expect_number(call(scores, y, scores.shape[1]), what="Your top-10 accuracy")
+        all_k = expect_number(call(scores, y, scores.shape[1]), what=_("Your top-10 accuracy"))
         mistake(abs(all_k - 1.0) < 1e-9,
-                "Your result is 0 for k = 3 but 1 for k = C: it is rounded down to a whole number. "
-                "`hits // N` is integer division (and int(...) truncates); divide with `/`, or "
-                "take the mean of the booleans.")
+                _("Your result is 0 for k = 3 but 1 for k = C: it is rounded down to a whole "
+                  "number. `hits // N` is integer division (and int(...) truncates); divide with "
+                  "`/`, or take the mean of the booleans."))
     _top_k_mistakes.match(out, scores, y, k)
     if not _exact(out, right):
-        differs(f"On a test case with 60 examples and 10 classes the top-3 accuracy is "
-                f"{right:.4f}, you got {out:.4f}.")
+        differs(_("On a test case with 60 examples and 10 classes the top-3 accuracy is "
+                  "{expected}, you got {got}.", expected=f"{right:.4f}", got=f"{out:.4f}"))
     for k_edge, expected, why in ((1, _rank_fraction(scores, y, lambda hi, lo: hi < 1),
-                                   "with k = 1 it must equal the accuracy of the argmax"),
-                                  (10, 1.0, "with k = C every label is in the top k")):
-        got = expect_number(call(scores, y, k_edge), what=f"Your top-{k_edge} accuracy")
+                                   _("with k = 1 it must equal the accuracy of the argmax")),
+                                  (10, 1.0, _("with k = C every label is in the top k"))):
+        got = expect_number(call(scores, y, k_edge),
+                            what=_("Your top-{k} accuracy", k=k_edge))
         if abs(got - expected) > 1e-9:
-            differs(f"Your top-{k_edge} accuracy is {got:.4f}, expected {expected:.4f}: {why}.")
-    tied = expect_number(call(TIE_SCORES, TIE_Y, 2), what="Your top-2 accuracy with ties")
+            differs(_("Your top-{k} accuracy is {got}, expected {expected}: {why}.",
+                      k=k_edge, got=f"{got:.4f}", expected=f"{expected:.4f}", why=why))
+    tied = expect_number(call(TIE_SCORES, TIE_Y, 2), what=_("Your top-2 accuracy with ties"))
     if abs(tied - 0.75) > 1e-9:
-        fail("With ties your result is wrong. Three classes share a row's highest score and k = 2: "
-             "the statement counts a tie in the label's favour, so each of the three tied labels is "
-             f"in the top 2 (expected 0.75, you got {tied:.4f}). Selecting exactly k indices "
-             "(argsort, argpartition) drops one tied class; count the classes that score strictly "
-             "higher than the label instead, or compare with the k-th largest score (np.partition).")
+        fail(_("With ties your result is wrong. Three classes share a row's highest score and "
+               "k = 2: the statement counts a tie in the label's favour, so each of the three "
+               "tied labels is in the top 2 (expected 0.75, you got {got}). Selecting exactly k "
+               "indices (argsort, argpartition) drops one tied class; count the classes that "
+               "score strictly higher than the label instead, or compare with the k-th largest "
+               "score (np.partition).", got=f"{tied:.4f}"))
