@@ -4,6 +4,7 @@ import numpy as np
 from ..gradient_check import eval_numerical_gradient
 from ..reference import losses as ch2
 from ..reference import regularization as ref
+from ..i18n import _
 from .core import (AnyOf, catalogue, close, differs, exercise, expect_array, expect_number,
                    fail, mistake)
 
@@ -29,31 +30,33 @@ def _pair(out, name):
     """Unpack ``(penalty, dW)`` or fail with a diagnosis of what was returned instead."""
     if not (isinstance(out, (tuple, list)) and len(out) == 2):  # a list of two unpacks the same
         if isinstance(out, np.ndarray) or np.isscalar(out) or out is None:
-            fail(f"`{name}` must return two things, the penalty and its gradient: "
-                 "`return penalty, dW`.")
-        fail(f"`{name}` must return a tuple `(penalty, dW)`, not {type(out).__name__} "
-             f"of length {len(out) if hasattr(out, '__len__') else '?'}.")
+            fail(_("`{name}` must return two things, the penalty and its gradient: "
+                   "`return penalty, dW`.", name=name))
+        fail(_("`{name}` must return a tuple `(penalty, dW)`, not {type} of length {length}.",
+               name=name, type=type(out).__name__,
+               length=len(out) if hasattr(out, '__len__') else '?'))
     penalty, dW = out
     if isinstance(penalty, np.ndarray) and penalty.ndim > 0 and np.ndim(dW) == 0:
-        fail("You returned `(dW, penalty)`: the penalty comes first, `return penalty, dW`.")
+        fail(_("You returned `(dW, penalty)`: the penalty comes first, `return penalty, dW`."))
     return penalty, dW
 
 
 def _penalty_number(penalty, name):
     if isinstance(penalty, np.ndarray) and penalty.ndim > 0:
-        fail(f"The penalty of `{name}` is an array of shape {penalty.shape}, not a number. Sum over "
-             "every entry of W (np.sum(...) without an axis): the penalty is one number.")
-    return expect_number(penalty, what="Your penalty")
+        fail(_("The penalty of `{name}` is an array of shape {shape}, not a number. Sum over "
+               "every entry of W (np.sum(...) without an axis): the penalty is one number.",
+               name=name, shape=penalty.shape))
+    return expect_number(penalty, what=_("Your penalty"))
 
 
 def _penalty_and_gradient(call, W, reg, name):
     """Call a penalty exercise and check the form of its answer: a number and a dW shaped like W."""
     penalty, dW = _pair(call(W, reg), name)
     penalty = _penalty_number(penalty, name)
-    dW = expect_array(dW, what="Your gradient dW")
+    dW = expect_array(dW, what=_("Your gradient dW"))
     if dW.shape != W.shape:
-        fail(f"Your gradient dW has shape {dW.shape}, but it must have W's shape {W.shape}: "
-             "one partial derivative per weight.")
+        fail(_("Your gradient dW has shape {got}, but it must have W's shape {expected}: "
+               "one partial derivative per weight.", got=dW.shape, expected=W.shape))
     return penalty, dW
 
 
@@ -72,27 +75,27 @@ def _l2_penalty_mistakes(W, reg):
     absolute = float(np.sum(np.abs(W)))
     norm = np.sqrt(squares)
     return [
-        (reg * squares, "Your penalty is twice too large: you left out the 1/2. The course's L2 "
-                        "penalty is 0.5 * reg * sum(W**2) (the 1/2 makes its gradient simply "
-                        "reg * W)."),
-        (AnyOf(0.5 * squares, squares), "Your penalty does not depend on reg: multiply by the "
-                                        "regularization strength, 0.5 * reg * sum(W**2)."),
+        (reg * squares, _("Your penalty is twice too large: you left out the 1/2. The course's L2 "
+                          "penalty is 0.5 * reg * sum(W**2) (the 1/2 makes its gradient simply "
+                          "reg * W).")),
+        (AnyOf(0.5 * squares, squares), _("Your penalty does not depend on reg: multiply by the "
+                                          "regularization strength, 0.5 * reg * sum(W**2).")),
         (AnyOf(0.5 * reg ** 2 * squares, reg ** 2 * squares),
-         "Your penalty uses reg squared; only the weights are squared: 0.5 * reg * sum(W**2)."),
+         _("Your penalty uses reg squared; only the weights are squared: 0.5 * reg * sum(W**2).")),
         (AnyOf(*(k * absolute for k in (0.5 * reg, reg, 1.0))),
-         "Your penalty sums the absolute values |W|: that is the L1 penalty. L2 sums the "
-         "squares: 0.5 * reg * sum(W**2)."),
+         _("Your penalty sums the absolute values |W|: that is the L1 penalty. L2 sums the "
+           "squares: 0.5 * reg * sum(W**2).")),
         (AnyOf(*(k * norm for k in (0.5 * reg, reg, 1.0))),
-         "Your penalty uses the L2 norm sqrt(sum(W**2)); the penalty is the *squared* norm, "
-         "without the square root: 0.5 * reg * sum(W**2)."),
+         _("Your penalty uses the L2 norm sqrt(sum(W**2)); the penalty is the *squared* norm, "
+           "without the square root: 0.5 * reg * sum(W**2).")),
         (AnyOf(*(k * squares / W.size for k in (0.5 * reg, reg))),
-         "Your penalty is a mean over the weights; it is a sum: 0.5 * reg * np.sum(W**2). "
-         "(With a mean, the penalty would shrink when the model gets more weights.)"),
+         _("Your penalty is a mean over the weights; it is a sum: 0.5 * reg * np.sum(W**2). "
+           "(With a mean, the penalty would shrink when the model gets more weights.)")),
         (AnyOf(*(k * float(np.sum(W)) ** 2 for k in (0.5 * reg, reg))),
-         "You squared the sum of the weights; square each weight first, then sum: "
-         "np.sum(W**2), not np.sum(W)**2."),
-        (0.0, "Your penalty is 0 for nonzero weights. Is a factor an integer division, such as "
-              "`1 // 2` (which is 0)? Write 0.5 * reg * np.sum(W**2)."),
+         _("You squared the sum of the weights; square each weight first, then sum: "
+           "np.sum(W**2), not np.sum(W)**2.")),
+        (0.0, _("Your penalty is 0 for nonzero weights. Is a factor an integer division, such as "
+                "`1 // 2` (which is 0)? Write 0.5 * reg * np.sum(W**2).")),
     ]
 
 
@@ -100,25 +103,25 @@ def _l2_penalty_mistakes(W, reg):
 def _l2_gradient_mistakes(W, reg):
     norm = np.sqrt(float(np.sum(W ** 2)))
     return [
-        (2 * reg * W, "Your gradient is doubled (2 * reg * W). The derivative of 0.5 * reg * w**2 "
-                      "is reg * w: the 1/2 cancels the 2 from the square."),
-        (0.5 * reg * W, "Your gradient is half what it should be: the derivative of "
-                        "0.5 * reg * w**2 is reg * w (the 2 from the square cancels the 1/2)."),
-        (AnyOf(W, 2 * W), "Your gradient does not depend on reg: the derivative of "
-                          "0.5 * reg * w**2 is reg * w."),
-        (reg * np.sign(W), "Your gradient is reg * sign(W), the (sub)gradient of the L1 penalty; "
-                           "for L2 it is reg * W."),
-        (-reg * W, "Your gradient has the wrong sign: the penalty grows as |w| grows, so its "
-                   "gradient is +reg * W."),
+        (2 * reg * W, _("Your gradient is doubled (2 * reg * W). The derivative of 0.5 * reg * w**2 "
+                        "is reg * w: the 1/2 cancels the 2 from the square.")),
+        (0.5 * reg * W, _("Your gradient is half what it should be: the derivative of "
+                          "0.5 * reg * w**2 is reg * w (the 2 from the square cancels the 1/2).")),
+        (AnyOf(W, 2 * W), _("Your gradient does not depend on reg: the derivative of "
+                            "0.5 * reg * w**2 is reg * w.")),
+        (reg * np.sign(W), _("Your gradient is reg * sign(W), the (sub)gradient of the L1 penalty; "
+                             "for L2 it is reg * W.")),
+        (-reg * W, _("Your gradient has the wrong sign: the penalty grows as |w| grows, so its "
+                     "gradient is +reg * W.")),
         (AnyOf(*(k * W ** 2 for k in (0.5 * reg, reg))),
-         "Your dW holds each weight's share of the penalty, not the derivative: "
-         "d/dw (0.5 * reg * w**2) = reg * w."),
+         _("Your dW holds each weight's share of the penalty, not the derivative: "
+           "d/dw (0.5 * reg * w**2) = reg * w.")),
         (AnyOf(*(k * W / norm for k in (0.5 * reg, reg))),
-         "Your gradient is that of the norm sqrt(sum(W**2)); the penalty is the squared norm, "
-         "whose gradient is reg * W."),
+         _("Your gradient is that of the norm sqrt(sum(W**2)); the penalty is the squared norm, "
+           "whose gradient is reg * W.")),
         (AnyOf(np.full(W.shape, reg), np.full(W.shape, 0.5 * reg)),
-         "Your gradient is the same for every weight; the derivative of 0.5 * reg * w**2 "
-         "depends on the weight: reg * w."),
+         _("Your gradient is the same for every weight; the derivative of 0.5 * reg * w**2 "
+           "depends on the weight: reg * w.")),
     ]
 
 
@@ -131,25 +134,26 @@ def check_l2_penalty(call):
     _l2_gradient_mistakes.match(dW, W, reg)
     # --- values on fixed cases, including the chapter's worked example ---
     if not np.isclose(penalty, 0.5 * reg * squares):
-        differs(f"For this W, 0.5 * reg * sum(W**2) = {0.5 * reg * squares:.4f}, you returned "
-                f"{penalty:.4f}.")
+        differs(_("For this W, 0.5 * reg * sum(W**2) = {expected}, you returned {got}.",
+                  expected=f"{0.5 * reg * squares:.4f}", got=f"{penalty:.4f}"))
     if not close(dW, reg * W):
-        differs("Your penalty is right but dW differs from reg * W.")
+        differs(_("Your penalty is right but dW differs from reg * W."))
     for w, expected in ((W1_EXAMPLE, 1.0), (W2_EXAMPLE, 0.25)):
         p, g = _penalty_and_gradient(call, w, 2.0, "l2_penalty")  # a 1-D W: any shape works
         if not np.isclose(p, expected) or not close(g, 2.0 * w):
-            differs(f"On the chapter's example w = {w.tolist()} with reg = 2 the penalty should "
-                    f"be {expected} and dW = {(2.0 * w).tolist()}; you returned {p:.4g} and "
-                    f"{np.asarray(g).tolist()}.")
+            differs(_("On the chapter's example w = {w} with reg = 2 the penalty should be "
+                      "{expected} and dW = {expected_dW}; you returned {got} and {got_dW}.",
+                      w=w.tolist(), expected=expected, expected_dW=(2.0 * w).tolist(),
+                      got=f"{p:.4g}", got_dW=np.asarray(g).tolist()))
     p0, g0 = _pair(call(W, 0.0), "l2_penalty")
     if not np.isclose(_penalty_number(p0, "l2_penalty"), 0.0) or not close(g0, np.zeros_like(W)):
-        fail("With reg = 0 there is no regularization: the penalty and dW must both be 0.")
+        fail(_("With reg = 0 there is no regularization: the penalty and dW must both be 0."))
     # --- property: the gradient is the gradient of the penalty ---
     W3 = _weights(5, shape=(3, 2))
     p3, g3 = _pair(call(W3, 1.7), "l2_penalty")
     numeric = eval_numerical_gradient(lambda V: 0.5 * 1.7 * float(np.sum(V ** 2)), W3.copy())
     if not close(g3, numeric, rtol=1e-5, atol=1e-7):
-        differs("Your dW does not match a numerical gradient of the penalty.")
+        differs(_("Your dW does not match a numerical gradient of the penalty."))
 
 
 def _l1_cases():
@@ -162,27 +166,27 @@ def _l1_penalty_mistakes(W, reg):
     absolute = float(np.sum(np.abs(W)))
     squares = float(np.sum(W ** 2))
     return [
-        (0.5 * reg * absolute, "Your penalty is halved. The 1/2 belongs to the L2 penalty (where "
-                               "it cancels the 2 of the square); the L1 penalty is "
-                               "reg * sum(|W|)."),
+        (0.5 * reg * absolute, _("Your penalty is halved. The 1/2 belongs to the L2 penalty (where "
+                                 "it cancels the 2 of the square); the L1 penalty is "
+                                 "reg * sum(|W|).")),
         (AnyOf(*(k * squares for k in (0.5 * reg, reg))),
-         "Your penalty sums the squares W**2: that is the L2 penalty. L1 sums the absolute "
-         "values: reg * np.sum(np.abs(W))."),
+         _("Your penalty sums the squares W**2: that is the L2 penalty. L1 sums the absolute "
+           "values: reg * np.sum(np.abs(W)).")),
         (AnyOf(*(k * float(np.sum(W)) for k in (0.5 * reg, reg, 1.0))),
-         "Your penalty sums W itself, so negative weights cancel positive ones (and the "
-         "penalty can be negative). Sum the absolute values: reg * np.sum(np.abs(W))."),
+         _("Your penalty sums W itself, so negative weights cancel positive ones (and the "
+           "penalty can be negative). Sum the absolute values: reg * np.sum(np.abs(W)).")),
         (AnyOf(*(k * abs(float(np.sum(W))) for k in (0.5 * reg, reg))),
-         "You took the absolute value of the sum; take the absolute value of each weight "
-         "first, then sum: np.sum(np.abs(W))."),
-        (AnyOf(absolute, 0.5 * absolute), "Your penalty does not depend on reg: multiply by the "
-                                          "regularization strength, reg * np.sum(np.abs(W))."),
+         _("You took the absolute value of the sum; take the absolute value of each weight "
+           "first, then sum: np.sum(np.abs(W)).")),
+        (AnyOf(absolute, 0.5 * absolute), _("Your penalty does not depend on reg: multiply by the "
+                                            "regularization strength, reg * np.sum(np.abs(W)).")),
         (AnyOf(*(k * absolute / W.size for k in (0.5 * reg, reg))),
-         "Your penalty is a mean over the weights; it is a sum: reg * np.sum(np.abs(W))."),
-        (reg * np.sqrt(squares), "Your penalty is reg times the L2 norm sqrt(sum(W**2)); the L1 "
-                                 "norm sums the absolute values: reg * np.sum(np.abs(W))."),
+         _("Your penalty is a mean over the weights; it is a sum: reg * np.sum(np.abs(W)).")),
+        (reg * np.sqrt(squares), _("Your penalty is reg times the L2 norm sqrt(sum(W**2)); the L1 "
+                                   "norm sums the absolute values: reg * np.sum(np.abs(W)).")),
         (AnyOf(reg * float(np.max(np.abs(W))), float(np.max(np.abs(W)))),
-         "Your penalty is the largest |w| (np.max); the L1 penalty sums the absolute values of "
-         "all weights: reg * np.sum(np.abs(W))."),
+         _("Your penalty is the largest |w| (np.max); the L1 penalty sums the absolute values of "
+           "all weights: reg * np.sum(np.abs(W)).")),
     ]
 
 
@@ -191,17 +195,17 @@ def _l1_gradient_mistakes(W, reg):
     """Wrong gradients on weights that are all nonzero."""
     return [
         (AnyOf(*(k * W for k in (reg, 2 * reg, 1.0))),
-         "Your gradient is proportional to W, which is the L2 gradient. The derivative of "
-         "reg * |w| is reg * sign(w): the same size for every nonzero weight (np.sign)."),
-        (np.sign(W), "Your gradient does not depend on reg: it is reg * np.sign(W)."),
-        (0.5 * reg * np.sign(W), "Your gradient is halved: the derivative of reg * |w| is "
-                                 "reg * sign(w)."),
-        (-reg * np.sign(W), "Your gradient has the wrong sign: |w| grows as w moves away from 0, "
-                            "so its derivative is +1 for positive and -1 for negative weights: "
-                            "reg * np.sign(W)."),
+         _("Your gradient is proportional to W, which is the L2 gradient. The derivative of "
+           "reg * |w| is reg * sign(w): the same size for every nonzero weight (np.sign).")),
+        (np.sign(W), _("Your gradient does not depend on reg: it is reg * np.sign(W).")),
+        (0.5 * reg * np.sign(W), _("Your gradient is halved: the derivative of reg * |w| is "
+                                   "reg * sign(w).")),
+        (-reg * np.sign(W), _("Your gradient has the wrong sign: |w| grows as w moves away from 0, "
+                              "so its derivative is +1 for positive and -1 for negative weights: "
+                              "reg * np.sign(W).")),
         (AnyOf(np.full(W.shape, reg), reg * np.abs(W)),
-         "Your gradient ignores the sign of the weights. The slope of |w| is -1 for negative "
-         "weights and +1 for positive ones: reg * np.sign(W)."),
+         _("Your gradient ignores the sign of the weights. The slope of |w| is -1 for negative "
+           "weights and +1 for positive ones: reg * np.sign(W).")),
     ]
 
 
@@ -213,36 +217,38 @@ def check_l1_penalty(call):
     _l1_penalty_mistakes.match(penalty, W, reg)
     _l1_gradient_mistakes.match(dW, W, reg)
     mistake(dW.dtype.kind in "iub",
-            f"Your dW has dtype {dW.dtype}: converting to integers truncates reg * sign(W) "
-            f"(reg = {reg}) to 0. Keep it float: reg * np.sign(W).")
+            _("Your dW has dtype {dtype}: converting to integers truncates reg * sign(W) "
+              "(reg = {reg}) to 0. Keep it float: reg * np.sign(W).", dtype=dW.dtype, reg=reg))
     if not np.isclose(penalty, reg * absolute):
-        differs(f"For this W, reg * sum(|W|) = {reg * absolute:.4f}, you returned {penalty:.4f}.")
+        differs(_("For this W, reg * sum(|W|) = {expected}, you returned {got}.",
+                  expected=f"{reg * absolute:.4f}", got=f"{penalty:.4f}"))
     if not close(dW, reg * np.sign(W)):
-        differs("Your penalty is right but dW differs from reg * sign(W) on weights that are all "
-                "nonzero.")
+        differs(_("Your penalty is right but dW differs from reg * sign(W) on weights that are all "
+                  "nonzero."))
     # --- weights that are exactly zero: |w| has no slope there, so a subgradient is chosen ---
     Wz = _weights(2, zeros=True)
     zero = Wz == 0
     pz, gz = _pair(call.call(Wz, reg, allow_warnings=True), "l1_penalty")
     gz = np.asarray(gz, dtype=float)
     if gz.shape == Wz.shape and np.any(~np.isfinite(gz[zero])):
-        fail("Your gradient is NaN where a weight is exactly 0: W / |W| divides 0 by 0 there. "
-             "Use np.sign(W), which is 0 at 0.")
+        fail(_("Your gradient is NaN where a weight is exactly 0: W / |W| divides 0 by 0 there. "
+               "Use np.sign(W), which is 0 at 0."))
     _penalty_number(pz, "l1_penalty")
-    gz = expect_array(gz, shape=Wz.shape, what="Your gradient dW")
+    gz = expect_array(gz, shape=Wz.shape, what=_("Your gradient dW"))
     mistake(np.allclose(gz[zero], reg) or np.allclose(gz[zero], -reg),
-            "Your gradient is ±reg where a weight is exactly 0 (a comparison like W >= 0 or W > 0 "
-            "puts 0 on one side). |w| has no slope at 0; this course uses the subgradient 0 "
-            "there, which np.sign gives: a zero weight is not pushed either way.")
+            _("Your gradient is ±reg where a weight is exactly 0 (a comparison like W >= 0 or W > 0 "
+              "puts 0 on one side). |w| has no slope at 0; this course uses the subgradient 0 "
+              "there, which np.sign gives: a zero weight is not pushed either way."))
     if not close(gz, reg * np.sign(Wz)):
-        fail("With some weights exactly 0, dW should be reg * np.sign(W): 0 at the zero weights.")
+        fail(_("With some weights exactly 0, dW should be reg * np.sign(W): 0 at the zero weights."))
     if not np.isclose(float(pz), reg * np.sum(np.abs(Wz))):
-        fail("Your penalty is wrong when some weights are exactly 0.")
+        fail(_("Your penalty is wrong when some weights are exactly 0."))
     for w in (W1_EXAMPLE, W2_EXAMPLE):
-        p, _ = _pair(call(w, 1.0), "l1_penalty")
+        p = _pair(call(w, 1.0), "l1_penalty")[0]
         if not np.isclose(_penalty_number(p, "l1_penalty"), 1.0):
-            fail(f"On the chapter's example w = {w.tolist()} with reg = 1 the L1 penalty is 1.0 "
-                 f"(L1 does not prefer spread-out weights); you returned {float(p):.4g}.")
+            fail(_("On the chapter's example w = {w} with reg = 1 the L1 penalty is 1.0 "
+                   "(L1 does not prefer spread-out weights); you returned {got}.",
+                   w=w.tolist(), got=f"{float(p):.4g}"))
 
 
 def _spy_loss(log, inner):
@@ -271,35 +277,35 @@ def _total_loss_mistakes(X, y, W, reg):
     penalty = 0.5 * reg * squares
     N = len(y)
     return [
-        (data, "Your total is only the data loss: add the L2 penalty 0.5 * reg * sum(W**2)."),
-        (penalty, "Your total is only the penalty: add the data loss, data_loss(X @ W, y)."),
+        (data, _("Your total is only the data loss: add the L2 penalty 0.5 * reg * sum(W**2).")),
+        (penalty, _("Your total is only the penalty: add the data loss, data_loss(X @ W, y).")),
         (data + reg * squares,
-         "Your penalty is twice too large: it is 0.5 * reg * sum(W**2), with the 1/2."),
+         _("Your penalty is twice too large: it is 0.5 * reg * sum(W**2), with the 1/2.")),
         (AnyOf(data + 0.5 * squares, data + squares),
-         "Your penalty does not depend on reg: multiply it by the regularization strength."),
+         _("Your penalty does not depend on reg: multiply it by the regularization strength.")),
         (AnyOf(data + reg * penalty, reg * (data + penalty), data + reg * reg * squares),
-         "You applied reg twice (or to the data loss as well). reg scales the penalty "
-         "exactly once: data_loss(X @ W, y) + 0.5 * reg * sum(W**2)."),
+         _("You applied reg twice (or to the data loss as well). reg scales the penalty "
+           "exactly once: data_loss(X @ W, y) + 0.5 * reg * sum(W**2).")),
         (data - penalty,
-         "You subtracted the penalty; regularization adds it: large weights must cost more."),
+         _("You subtracted the penalty; regularization adds it: large weights must cost more.")),
         (AnyOf(*(data + k * float(np.sum(np.abs(W))) for k in (reg, 0.5 * reg))),
-         "You added an L1 penalty; this exercise uses L2: 0.5 * reg * sum(W**2)."),
+         _("You added an L1 penalty; this exercise uses L2: 0.5 * reg * sum(W**2).")),
         (AnyOf(*(data + 0.5 * reg * float(np.sum(V ** 2)) for V in (W[:-1], W[1:]))),
-         "You left the bias row of W out of the penalty. Usually biases are not regularized, "
-         "but in this exercise X already carries the bias column and the penalty covers all "
-         "of W: 0.5 * reg * np.sum(W**2)."),
+         _("You left the bias row of W out of the penalty. Usually biases are not regularized, "
+           "but in this exercise X already carries the bias column and the penalty covers all "
+           "of W: 0.5 * reg * np.sum(W**2).")),
         (data / N + penalty,
-         "You divided the data loss by N, but data_loss already returns the mean over the "
-         "examples (averaged twice): add it as it is."),
+         _("You divided the data loss by N, but data_loss already returns the mean over the "
+           "examples (averaged twice): add it as it is.")),
         (data * N + penalty,
-         "You multiplied the data loss by N (a sum over the examples); data_loss returns the "
-         "mean, and the total is data_loss(X @ W, y) + penalty."),
+         _("You multiplied the data loss by N (a sum over the examples); data_loss returns the "
+           "mean, and the total is data_loss(X @ W, y) + penalty.")),
         (data + penalty / N,
-         "You divided the penalty by N. The penalty depends on the weights only, not on the "
-         "number of examples: 0.5 * reg * sum(W**2)."),
+         _("You divided the penalty by N. The penalty depends on the weights only, not on the "
+           "number of examples: 0.5 * reg * sum(W**2).")),
         (AnyOf(data + 0.5 * reg * float(np.sum(reg * W)), data + float(np.sum(reg * W))),
-         "You added the gradient reg * W (summed) instead of the penalty: l2_penalty returns "
-         "(penalty, dW); add its first output, 0.5 * reg * sum(W**2)."),
+         _("You added the gradient reg * W (summed) instead of the penalty: l2_penalty returns "
+           "(penalty, dW); add its first output, 0.5 * reg * sum(W**2).")),
     ]
 
 
@@ -310,74 +316,80 @@ def check_regularized_loss(call):
     log = []
     out = call(W, X, y, reg, _spy_loss(log, ch2.cross_entropy_loss))
     if isinstance(out, tuple):
-        fail("Return a single number, the total loss (data loss + penalty), not a tuple. If you "
-             "used l2_penalty, keep only its first output: `penalty, _ = l2_penalty(W, reg)`.")
+        fail(_("Return a single number, the total loss (data loss + penalty), not a tuple. If you "
+               "used l2_penalty, keep only its first output: `penalty, _ = l2_penalty(W, reg)`."))
     if not log:
-        fail("Your function never calls `data_loss`. Compute the scores X @ W and pass them to "
-             "the data_loss function you are given: data_loss(scores, y).")
+        fail(_("Your function never calls `data_loss`. Compute the scores X @ W and pass them to "
+               "the data_loss function you are given: data_loss(scores, y)."))
     first, second = log[0]
     if first.ndim == 1 and second.ndim == 2:
-        fail("You called data_loss(y, scores): the arguments are the other way round, "
-             "data_loss(scores, y).")
+        fail(_("You called data_loss(y, scores): the arguments are the other way round, "
+               "data_loss(scores, y)."))
     if first.shape != (X.shape[0], W.shape[1]):
         if first.shape == X.shape and np.allclose(first, X):
-            fail("You passed X to data_loss; pass the class scores X @ W.")
-        fail(f"data_loss received scores of shape {first.shape}; the scores X @ W have shape "
-             f"{(X.shape[0], W.shape[1])} (N, C).")
+            fail(_("You passed X to data_loss; pass the class scores X @ W."))
+        fail(_("data_loss received scores of shape {got}; the scores X @ W have shape "
+               "{expected} (N, C).", got=first.shape, expected=(X.shape[0], W.shape[1])))
     if not close(first, X @ W):
-        fail("The scores you passed to data_loss differ from X @ W (X already carries the bias "
-             "column, so there is no separate b).")
+        fail(_("The scores you passed to data_loss differ from X @ W (X already carries the bias "
+               "column, so there is no separate b)."))
     if not np.array_equal(second, y):
-        fail("Pass the labels y unchanged as the second argument: data_loss(scores, y).")
-    total = expect_number(out, what="Your total loss")
+        fail(_("Pass the labels y unchanged as the second argument: data_loss(scores, y)."))
+    total = expect_number(out, what=_("Your total loss"))
     _total_loss_mistakes.match(total, X, y, W, reg)
     data = ch2.cross_entropy_loss(X @ W, y)
     if not np.isclose(total, data + 0.5 * reg * float(np.sum(W ** 2))):
-        differs(f"The total loss should be data_loss(X @ W, y) + 0.5 * reg * sum(W**2) = "
-                f"{data + 0.5 * reg * float(np.sum(W ** 2)):.4f}; you returned {total:.4f}.")
+        differs(_("The total loss should be data_loss(X @ W, y) + 0.5 * reg * sum(W**2) = "
+                  "{expected}; you returned {got}.",
+                  expected=f"{data + 0.5 * reg * float(np.sum(W ** 2)):.4f}", got=f"{total:.4f}"))
     # Another data loss, another case, and reg = 0.
     X2, y2, W2 = _loss_case(3, N=8, D=4, C=4)
     for reg2 in (0.0, 2.5):
         out2 = expect_number(call(W2, X2, y2, reg2, ch2.svm_loss_vectorized),
-                             what="Your total loss")
+                             what=_("Your total loss"))
         expected = ref.regularized_loss(W2, X2, y2, reg2, ch2.svm_loss_vectorized)
         if not np.isclose(out2, expected):
-            fail(f"With the hinge loss as data_loss and reg = {reg2} the total should be "
-                 f"{expected:.4f}; you returned {out2:.4f}. Use whichever data_loss is passed in.")
+            fail(_("With the hinge loss as data_loss and reg = {reg} the total should be "
+                   "{expected}; you returned {got}. Use whichever data_loss is passed in.",
+                   reg=reg2, expected=f"{expected:.4f}", got=f"{out2:.4f}"))
 
 
 def _kind(value):
-    return f"the string {value!r}" if isinstance(value, str) else f"a {type(value).__name__}"
+    if isinstance(value, str):
+        return _("the string {text}", text=repr(value))
+    return _("a {type}", type=type(value).__name__)
 
 
 def _describe_choice(results, out):
     """The learner's answer as a λ key, or fail with what was returned instead."""
     values = list(results.values())
     if isinstance(out, tuple) and len(out) == 2 and tuple(out) in [tuple(v) for v in values]:
-        fail("You returned the (train_acc, val_acc) pair; return its key, the λ itself.")
+        fail(_("You returned the (train_acc, val_acc) pair; return its key, the λ itself."))
     if isinstance(out, tuple) and len(out) == 2 and any(np.isclose(out[0], k) for k in results):
-        fail("You returned a (λ, accuracies) pair, such as an item of results.items(); return "
-             "only the λ.")
+        fail(_("You returned a (λ, accuracies) pair, such as an item of results.items(); return "
+               "only the λ."))
     if out is None:
-        fail("Your function returned None. Did you forget a `return` statement?")
+        fail(_("Your function returned None. Did you forget a `return` statement?"))
     if isinstance(out, (list, tuple, dict, np.ndarray)) and np.ndim(out) > 0:
-        fail(f"Return one λ (a key of results), not {type(out).__name__}.")
+        fail(_("Return one λ (a key of results), not {type}.", type=type(out).__name__))
     if isinstance(out, (bool, np.bool_)) or not isinstance(out, (int, float, np.number)):
-        fail(f"Return one λ, a key of results (a number); you returned {_kind(out)}.")
+        fail(_("Return one λ, a key of results (a number); you returned {what}.",
+               what=_kind(out)))
     value = float(out)
     keys = list(results)
     matches = [k for k in keys if np.isclose(value, k, rtol=1e-9, atol=0)]
     if matches:
         return matches[0]
     if any(np.isclose(value, v[1]) for v in values) or any(np.isclose(value, v[0]) for v in values):
-        fail("You returned an accuracy; return the λ (the key of results) that achieves it.")
+        fail(_("You returned an accuracy; return the λ (the key of results) that achieves it."))
     truncated = [k for k in keys if float(int(k)) != k and int(k) == value]
     if float(value).is_integer() and truncated:
-        fail(f"You returned {value!r}, a λ cut to a whole number (int(0.01) is 0): do not "
-             "convert λ with int() or round it; return the key as it is.")
+        fail(_("You returned {value}, a λ cut to a whole number (int(0.01) is 0): do not "
+               "convert λ with int() or round it; return the key as it is.", value=repr(value)))
     if float(value).is_integer() and 0 <= value < len(keys):
-        fail("You returned a position in the list of λ values; return the λ itself (the key).")
-    fail(f"You returned {value!r}, which is not one of the λ values in results.")
+        fail(_("You returned a position in the list of λ values; return the λ itself (the key)."))
+    fail(_("You returned {value}, which is not one of the λ values in results.",
+           value=repr(value)))
 
 
 @exercise("select_reg_strength", reference=ref.select_reg_strength, chapter=3)
@@ -387,41 +399,43 @@ def check_select_reg_strength(call):
                1e-1: (0.93, 0.93), 1.0: (0.85, 0.84), 10.0: (0.61, 0.60)}
     chosen = _describe_choice(results, call(results))
     mistake(chosen == 1e-3,
-            "You chose the λ with the best *training* accuracy. Training accuracy favours the "
-            "weakest regularization (the model that memorizes best); choose by validation "
-            "accuracy (the second number of each pair).")
+            _("You chose the λ with the best *training* accuracy. Training accuracy favours the "
+              "weakest regularization (the model that memorizes best); choose by validation "
+              "accuracy (the second number of each pair)."))
     mistake(chosen == 1e-4,
-            "You returned the smallest λ. Look at the accuracies: return the λ whose validation "
-            "accuracy is highest.")
+            _("You returned the smallest λ. Look at the accuracies: return the λ whose validation "
+              "accuracy is highest."))
     if chosen == 10.0:
         # The largest λ also has the worst validation accuracy here; a second case tells which.
         other = {0.001: (0.80, 0.70), 0.01: (0.95, 0.90), 0.1: (0.90, 0.85)}
         worst = _describe_choice(other, call(other)) == 0.001
-        mistake(worst, "You chose the λ with the *lowest* validation accuracy: use max, not min.")
-        fail("You returned the largest λ. Ties go to the larger λ, but only among the λ values "
-             "with the best validation accuracy: find the best validation accuracy first.")
+        mistake(worst, _("You chose the λ with the *lowest* validation accuracy: use max, not min."))
+        fail(_("You returned the largest λ. Ties go to the larger λ, but only among the λ values "
+               "with the best validation accuracy: find the best validation accuracy first."))
     mistake(chosen == 1e-1,
-            "You chose the λ with the smallest gap between training and validation accuracy. "
-            "A small gap alone is not the goal (a useless model has no gap); choose the best "
-            "validation accuracy.")
+            _("You chose the λ with the smallest gap between training and validation accuracy. "
+              "A small gap alone is not the goal (a useless model has no gap); choose the best "
+              "validation accuracy."))
     if chosen != 1e-2:
-        fail(f"The best validation accuracy (0.95) is at λ = 0.01; you chose λ = {chosen:g}.")
+        fail(_("The best validation accuracy (0.95) is at λ = 0.01; you chose λ = {chosen}.",
+               chosen=f"{chosen:g}"))
     # The dictionary order must not matter, and ties go to the larger λ (the simpler model).
     tied = {0.0: (0.99, 0.90), 0.01: (0.97, 0.94), 0.1: (0.95, 0.94), 1.0: (0.80, 0.79)}
     for mapping in (tied, dict(reversed(list(tied.items())))):
         chosen = _describe_choice(mapping, call(mapping))
         mistake(chosen == 0.01,
-                "Two λ values tie for the best validation accuracy and you chose the smaller one. "
-                "On a tie, prefer the larger λ: the more strongly regularized, simpler model.")
+                _("Two λ values tie for the best validation accuracy and you chose the smaller one. "
+                  "On a tie, prefer the larger λ: the more strongly regularized, simpler model."))
         if chosen != 0.1:
-            fail(f"For {mapping} the answer is λ = 0.1 (best validation accuracy, tie broken "
-                 f"towards the larger λ); you chose {chosen:g}.")
+            fail(_("For {results} the answer is λ = 0.1 (best validation accuracy, tie broken "
+                   "towards the larger λ); you chose {chosen}.",
+                   results=mapping, chosen=f"{chosen:g}"))
     # Keys in any order, including a single entry.
     single = {3.0: (0.5, 0.4)}
     if _describe_choice(single, call(single)) != 3.0:
-        fail("With a single λ in results, return that λ.")
+        fail(_("With a single λ in results, return that λ."))
     shuffled = {0.5: (0.90, 0.88), 5e-3: (0.98, 0.86), 50.0: (0.4, 0.41), 0.05: (0.95, 0.91)}
     chosen = _describe_choice(shuffled, call(shuffled))
     if chosen != 0.05:
-        fail(f"For {shuffled} the best validation accuracy is at λ = 0.05; you chose {chosen:g}. "
-             "Do not rely on the order of the keys.")
+        fail(_("For {results} the best validation accuracy is at λ = 0.05; you chose {chosen}. "
+               "Do not rely on the order of the keys.", results=shuffled, chosen=f"{chosen:g}"))
