@@ -10,6 +10,7 @@ from ..reference import optim as ref_optim
 from .ch02_losses import loss_from_rounded_probabilities, rounded_probability_hint
 from .core import (AnyOf, CheckFailed, catalogue, close, differs, exercise, expect_array,
                    expect_number, fail, is_single_number, mistake)
+from ..i18n import _
 from .numpy_errors import explains_numpy_errors, loops_in
 
 
@@ -20,11 +21,15 @@ from .numpy_errors import explains_numpy_errors, loops_in
 def _pair(out, what, names):
     """Fail unless ``out`` is a tuple (or list) of two values; return it."""
     if out is None:
-        fail(f"`{what}` returned None. Did you forget `return {names}`?")
+        fail(_("`{what}` returned None. Did you forget `return {names}`?",
+               what=what, names=names))
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
-        fail(f"`{what}` should return two values, `return {names}`, but returned "
-             f"{type(out).__name__}"
-             + (f" of length {len(out)}." if isinstance(out, (tuple, list)) else "."))
+        if isinstance(out, (tuple, list)):
+            fail(_("`{what}` should return two values, `return {names}`, but returned {type} "
+                   "of length {length}.", what=what, names=names, type=type(out).__name__,
+                   length=len(out)))
+        fail(_("`{what}` should return two values, `return {names}`, but returned {type}.",
+               what=what, names=names, type=type(out).__name__))
     return out
 
 
@@ -63,19 +68,19 @@ def _gradient_mistakes(f, x, h):
     good = _centered(f, x, h)
     fwd, bwd = _one_sided(f, x, h), _one_sided(f, x, h, forward=False)
     return [
-        (2 * good, "Your gradient is twice as large as it should be: the two points x + h and "
-                   "x - h are 2h apart, so divide by 2*h, not h."),
-        (-good, "Your gradient has the wrong sign: the centered difference is "
-                "(f(x + h) - f(x - h)) / (2h), with f(x + h) first."),
-        (AnyOf(fwd, bwd), "You used a one-sided difference, (f(x + h) - f(x)) / h. Its error "
-                          "shrinks only like h; the centered difference (f(x + h) - f(x - h)) / "
-                          "(2h) is accurate to h**2."),
-        (AnyOf(fwd / 2, bwd / 2), "You combined a one-sided difference, f(x + h) - f(x), with "
-                                  "the 2h of the centered formula. Evaluate f at both x + h and "
-                                  "x - h: (f(x + h) - f(x - h)) / (2h)."),
-        (np.zeros_like(x), "Your gradient is all zeros: no entry was filled in. Assign each "
-                           "partial derivative into the array you return, "
-                           "`grad[ix] = (f_plus - f_minus) / (2 * h)`, inside the loop."),
+        (2 * good, _("Your gradient is twice as large as it should be: the two points x + h and "
+                     "x - h are 2h apart, so divide by 2*h, not h.")),
+        (-good, _("Your gradient has the wrong sign: the centered difference is (f(x + h) - f(x "
+                  "- h)) / (2h), with f(x + h) first.")),
+        (AnyOf(fwd, bwd), _("You used a one-sided difference, (f(x + h) - f(x)) / h. Its error "
+                            "shrinks only like h; the centered difference (f(x + h) - f(x - h)) "
+                            "/ (2h) is accurate to h**2.")),
+        (AnyOf(fwd / 2, bwd / 2), _("You combined a one-sided difference, f(x + h) - f(x), with "
+                                    "the 2h of the centered formula. Evaluate f at both x + h "
+                                    "and x - h: (f(x + h) - f(x - h)) / (2h).")),
+        (np.zeros_like(x), _("Your gradient is all zeros: no entry was filled in. Assign each "
+                             "partial derivative into the array you return, `grad[ix] = (f_plus "
+                             "- f_minus) / (2 * h)`, inside the loop.")),
     ]
 
 
@@ -92,46 +97,48 @@ def check_numerical_gradient(call):
     if call.quietly(_bumpy, probe_x, h=h).finished:
         if not np.array_equal(probe_x, x) and probe_x.shape == x.shape:
             if np.allclose(probe_x, x, rtol=0, atol=1e-12):
-                fail("Your function changes x in its last digits: x + h - h is not always "
-                     "exactly x in floating point. Save the entry first (`old = x[ix]`) and "
-                     "restore it with `x[ix] = old` after the two evaluations.")
-            fail("Your function leaves x changed: after evaluating f at x + h and x - h, put "
-                 "the original value back (`x[ix] = old`) before moving to the next entry. "
-                 "Otherwise later entries are measured at the wrong point, and the caller's "
-                 "array is silently corrupted.")
+                fail(_("Your function changes x in its last digits: x + h - h is not always "
+                       "exactly x in floating point. Save the entry first (`old = x[ix]`) and "
+                       "restore it with `x[ix] = old` after the two evaluations."))
+            fail(_("Your function leaves x changed: after evaluating f at x + h and x - h, put "
+                   "the original value back (`x[ix] = old`) before moving to the next entry. "
+                   "Otherwise later entries are measured at the wrong point, and the caller's "
+                   "array is silently corrupted."))
 
     out = call(_bumpy, x.copy(), h=h)
     if is_single_number(out):
-        fail("You returned a single number. The gradient has one partial derivative per entry "
-             "of x: an array shaped like x.")
-    out = expect_array(out, what="Your gradient")
+        fail(_("You returned a single number. The gradient has one partial derivative per entry "
+               "of x: an array shaped like x."))
+    out = expect_array(out, what=_("Your gradient"))
     if out.shape != x.shape and out.size == x.size:
-        fail(f"Your gradient has shape {out.shape} but x has shape {x.shape}. Return it in x's "
-             "shape: fill `np.zeros_like(x)` entry by entry (np.nditer or np.ndindex(x.shape)).")
-    expect_array(out, shape=x.shape, what="Your gradient")
+        fail(_("Your gradient has shape {got} but x has shape {expected}. Return it in x's "
+               "shape: fill `np.zeros_like(x)` entry by entry (np.nditer or "
+               "np.ndindex(x.shape)).", got=out.shape, expected=x.shape))
+    expect_array(out, shape=x.shape, what=_("Your gradient"))
     _gradient_mistakes.match(out, _bumpy, x, h)
     good = _centered(_bumpy, x, h)
     mistake(np.allclose(out, out.flat[0]) and np.isclose(out.flat[0], good.sum(), rtol=1e-4),
-            "Every entry of your gradient is the same number: you moved all entries of x by h "
-            "at once. Perturb one entry at a time, so that entry i measures df/dx_i alone.")
+            _("Every entry of your gradient is the same number: you moved all entries of x by h "
+              "at once. Perturb one entry at a time, so that entry i measures df/dx_i alone."))
     mistake(close(out, _centered(_bumpy, x, 1e-5), rtol=1e-9) and not close(out, good, rtol=1e-9),
-            "Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
-            "is given.")
+            _("Your function ignores its argument h (it seems to always use 1e-5). Use the h it "
+              "is given."))
     if not close(out, good, rtol=1e-7):
-        differs("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / (2h) "
-             "taken one entry at a time. Check that every entry is perturbed and measured.")
+        differs(_("Your gradient differs from the centered difference (f(x + h) - f(x - h)) / "
+                  "(2h) taken one entry at a time. Check that every entry is perturbed and "
+                  "measured."))
     # The default step, on a 1-D input of another length.
     v = rng.uniform(-1, 1, size=5)
-    out = expect_array(call(_bumpy, v.copy()), shape=v.shape, what="Your gradient")
+    out = expect_array(call(_bumpy, v.copy()), shape=v.shape, what=_("Your gradient"))
     if not close(out, _centered(_bumpy, v, 1e-5), rtol=1e-6, atol=1e-7):
-        fail("With the default h your gradient differs from the centered difference. Is the "
-             "default h=1e-5?")
+        fail(_("With the default h your gradient differs from the centered difference. Is the "
+               "default h=1e-5?"))
     exact = v ** 2 + 2 * np.cos(2 * v)
     exact[0] += v[-1]
     exact[-1] += v[0]
     if gradient_check.rel_error(out, exact) > 1e-7:
-        fail("Your gradient is not within 1e-7 (relative) of the exact derivative of a smooth "
-             "test function.")
+        fail(_("Your gradient is not within 1e-7 (relative) of the exact derivative of a smooth "
+               "test function."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,17 +214,18 @@ def _loss_mistakes(data, W, reg, N, kind, data_variants):
     """(wrong loss, hint) pairs: the penalty and averaging mistakes, then ``data_variants``
     (wrong data losses, each plus the right penalty)."""
     penalty = 0.5 * reg * float(np.sum(W * W))
+    kind = {"hinge": _("hinge"), "cross-entropy": _("cross-entropy")}[kind]
     return [
-        (data + 2 * penalty, "Your penalty is reg * sum(W**2). The course's L2 penalty has a 1/2 "
-                             "in front, 0.5 * reg * sum(W**2), so that its gradient is simply "
-                             "reg * W."),
-        (data, "Your loss leaves out the regularization penalty: add 0.5 * reg * sum(W**2)."),
+        (data + 2 * penalty, _("Your penalty is reg * sum(W**2). The course's L2 penalty has a "
+                               "1/2 in front, 0.5 * reg * sum(W**2), so that its gradient is "
+                               "simply reg * W.")),
+        (data, _("Your loss leaves out the regularization penalty: add 0.5 * reg * sum(W**2).")),
         (AnyOf(data * N + penalty, (data + penalty) * N),
-         f"Your {kind} loss is summed over the examples; the data loss is the mean over the "
-         "N examples (divide by N)."),
-        (data / N + penalty, f"Your {kind} data loss is divided by N twice (for instance a mean "
-                             "over the examples and then / N again). Average over the N examples "
-                             "exactly once."),
+         _("Your {kind} loss is summed over the examples; the data loss is the mean over the "
+           "N examples (divide by N).", kind=kind)),
+        (data / N + penalty, _("Your {kind} data loss is divided by N twice (for instance a "
+                               "mean over the examples and then / N again). Average over the N "
+                               "examples exactly once.", kind=kind)),
     ] + [(_plus(wrong, penalty), hint) for wrong, hint in data_variants]
 
 
@@ -228,18 +236,19 @@ def _gradient_mistakes_of(data_grad, W, reg, N, extra):
     unaveraged = [factor * data_grad + r for factor in (N, 1.0 / N)
                   for r in (rW, factor * rW, 0 * rW, 2 * rW)]
     return [
-        (data_grad, "Your dW leaves out the gradient of the regularization penalty: add reg * W."),
-        (data_grad + 2 * rW, "The gradient of 0.5 * reg * sum(W**2) is reg * W; your dW adds "
-                             "2 * reg * W."),
-        (data_grad + 0.5 * rW, "Your dW adds 0.5 * reg * W: you copied the 1/2 of the penalty "
-                               "into its gradient. The derivative of 0.5 * reg * sum(W**2) is "
-                               "reg * W (the 2 of the square cancels the 1/2)."),
+        (data_grad, _("Your dW leaves out the gradient of the regularization penalty: add reg * "
+                      "W.")),
+        (data_grad + 2 * rW, _("The gradient of 0.5 * reg * sum(W**2) is reg * W; your dW adds 2 "
+                               "* reg * W.")),
+        (data_grad + 0.5 * rW, _("Your dW adds 0.5 * reg * W: you copied the 1/2 of the penalty "
+                                 "into its gradient. The derivative of 0.5 * reg * sum(W**2) is "
+                                 "reg * W (the 2 of the square cancels the 1/2).")),
         (AnyOf(-data_grad - rW, -data_grad + rW, data_grad - rW),
-         "Your dW has a sign error: it points downhill. The gradient points in the direction "
-         "in which the loss grows; the optimizer is the one that subtracts it."),
-        (AnyOf(*unaveraged), "Your dW is not averaged over the batch: like the loss, the data "
-                             "part of the gradient is a mean over the N examples, so divide the "
-                             "sum by N exactly once."),
+         _("Your dW has a sign error: it points downhill. The gradient points in the direction "
+           "in which the loss grows; the optimizer is the one that subtracts it.")),
+        (AnyOf(*unaveraged), _("Your dW is not averaged over the batch: like the loss, the data "
+                               "part of the gradient is a mean over the N examples, so divide "
+                               "the sum by N exactly once.")),
     ] + [(_plus(wrong, rW), hint) for wrong, hint in extra]
 
 
@@ -251,34 +260,39 @@ def _linear_loss_cases():
 def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_case_hint):
     W, X, y, reg = _linear_loss_cases()[0]
     out = _pair(call(W, X, y, reg), name, "loss, dW")
-    loss = expect_number(out[0], what="Your loss")
-    dW = expect_array(out[1], what="Your dW")
+    loss = expect_number(out[0], what=_("Your loss"))
+    dW = expect_array(out[1], what=_("Your dW"))
     loss_catalogue.match(loss, W, X, y, reg)
     kind = "hinge" if name == "linear_svm_loss" else "cross-entropy"
     ref_loss, ref_dW = getattr(ref, name)(W, X, y, reg)
     if not np.isclose(loss, ref_loss, rtol=1e-7):
-        differs(f"Your loss is {loss:.6g}; expected {ref_loss:.6g} (mean {kind} loss "
-                "+ 0.5 * reg * sum(W**2)).")
+        kind_name = _("hinge") if kind == "hinge" else _("cross-entropy")
+        differs(_("Your loss is {loss}; expected {expected} (mean {kind} loss "
+                  "+ 0.5 * reg * sum(W**2)).", loss=f"{loss:.6g}", expected=f"{ref_loss:.6g}",
+                  kind=kind_name))
     if dW.shape == W.T.shape and W.shape != W.T.shape:
-        fail(f"Your dW has shape {dW.shape} but W has shape {W.shape}. dW must be shaped like W; "
-             "the data part is X.T @ dscores, a (D, C) array.")
-    expect_array(dW, shape=W.shape, what="Your dW")
+        fail(_("Your dW has shape {got} but W has shape {expected}. dW must be shaped like W; "
+               "the data part is X.T @ dscores, a (D, C) array.", got=dW.shape,
+               expected=W.shape))
+    expect_array(dW, shape=W.shape, what=_("Your dW"))
     gradient_catalogue.match(dW, W, X, y, reg)
     if not close(dW, ref_dW, rtol=1e-6, atol=1e-9):
         numeric = gradient_check.eval_numerical_gradient(
             lambda w: getattr(ref, name)(w, X, y, reg)[0], W.copy())
-        fail("Your loss is right but dW is not its gradient: the largest relative error "
-             f"against the numerical gradient is {gradient_check.rel_error(dW, numeric):.2g}.")
+        fail(_("Your loss is right but dW is not its gradient: the largest relative error "
+               "against the numerical gradient is {error}.",
+               error=f"{gradient_check.rel_error(dW, numeric):.2g}"))
     # A second case: no regularization, another size, and a batch of one.
     for seed, n, r in ((42, 13, 0.0), (43, 1, 1.5)):
         W2, X2, y2 = _linear_case(seed, N=n, D=6, C=3)
         out2 = _pair(call(W2, X2, y2, r), name, "loss, dW")
-        loss2 = expect_number(out2[0], what="Your loss")
-        dW2 = expect_array(out2[1], shape=W2.shape, what="Your dW")
+        loss2 = expect_number(out2[0], what=_("Your loss"))
+        dW2 = expect_array(out2[1], shape=W2.shape, what=_("Your dW"))
         ref_loss2, ref_dW2 = getattr(ref, name)(W2, X2, y2, r)
         if not (np.isclose(loss2, ref_loss2, rtol=1e-7) and close(dW2, ref_dW2, rtol=1e-6, atol=1e-9)):
-            fail(f"Your function is right on one example but wrong with N = {n} examples and "
-                 f"reg = {r}. Does it use the shapes of its arguments (not fixed numbers)?")
+            fail(_("Your function is right on one example but wrong with N = {n} examples and "
+                   "reg = {reg}. Does it use the shapes of its arguments (not fixed numbers)?",
+                   n=n, reg=r))
     # Large inputs. First scores near 1000 but close together (exp overflows unless the row
     # maximum is subtracted), then scores hundreds apart (the correct class's probability rounds
     # to 0 unless the log-probabilities are computed with log-sum-exp).
@@ -290,7 +304,7 @@ def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_cas
     rounded_hint = None
     if kind == "cross-entropy":
         rounded_hint = (loss_from_rounded_probabilities(X3 @ W3, y3),
-                        rounded_probability_hint(name, "hundreds"))
+                        rounded_probability_hint(name, _("hundreds")))
     _large_case(call, name, W3, X3, y3, large_case_hint, rounded_hint)
 
 
@@ -323,16 +337,17 @@ def _svm_loss_mistakes(W, X, y, reg):
     C = W.shape[1]
     data = _svm_parts(W, X, y)[0]
     return _loss_mistakes(data, W, reg, X.shape[0], "hinge", [
-        (data + 1.0, "Your hinge loss counts the correct class: each example adds "
-                     "max(0, s_y - s_y + 1) = 1. Skip j == y_i (or zero those margins)."),
-        (_svm_parts(W, X, y, delta=0.0)[0], "Your hinge loss uses a margin of 0; the course's "
-                                            "margin delta is 1: max(0, s_j - s_y + 1)."),
+        (data + 1.0, _("Your hinge loss counts the correct class: each example adds max(0, s_y - "
+                       "s_y + 1) = 1. Skip j == y_i (or zero those margins).")),
+        (_svm_parts(W, X, y, delta=0.0)[0], _("Your hinge loss uses a margin of 0; the course's "
+                                              "margin delta is 1: max(0, s_j - s_y + 1).")),
         (_svm_parts(W, X, y, skip_last_class=True)[0],
-         f"Your loss leaves out the last class (index C - 1 = {C - 1}): a loop `for j in "
-         "range(C - 1)` stops one class early, since range(C) already ends at C - 1."),
+         _("Your loss leaves out the last class (index C - 1 = {last}): a loop `for j in "
+           "range(C - 1)` stops one class early, since range(C) already ends at C - 1.",
+           last=C - 1)),
         (_svm_parts(W, X, y, skip_last_example=True)[0],
-         "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
-         "example early, since range(N) already ends at N - 1."),
+         _("Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
+           "example early, since range(N) already ends at N - 1.")),
     ])
 
 
@@ -345,25 +360,27 @@ def _svm_gradient_mistakes(W, X, y, reg):
         return _svm_parts(W, X, y, correct_grad=variant, **loops)[1]
 
     return _gradient_mistakes_of(_svm_parts(W, X, y)[1], W, reg, X.shape[0], [
-        (svm_grad("none"), "In your dW the correct class gets no gradient. Each class j with a "
-                           "positive margin pushes s_y down too: column y_i gets -x_i once per "
-                           "such class."),
+        (svm_grad("none"), _("In your dW the correct class gets no gradient. Each class j with a "
+                             "positive margin pushes s_y down too: column y_i gets -x_i once per "
+                             "such class.")),
         (AnyOf(svm_grad("all"), svm_grad("all_but_one")),
-         "Your dW counts every class as violating the margin: `margins >= 0` is true "
-         "everywhere, since the margins are never negative after max(0, ...). Count the "
-         "positive margins only: `margins > 0`."),
-        (svm_grad("plus_self"), "In your dW the correct class is counted among the classes with a "
-                                "positive margin (its own margin is max(0, s_y - s_y + 1) = 1). "
-                                "Zero the correct classes' margins before counting them."),
+         _("Your dW counts every class as violating the margin: `margins >= 0` is true "
+           "everywhere, since the margins are never negative after max(0, ...). Count the "
+           "positive margins only: `margins > 0`.")),
+        (svm_grad("plus_self"), _("In your dW the correct class is counted among the classes "
+                                  "with a positive margin (its own margin is max(0, s_y - s_y + "
+                                  "1) = 1). Zero the correct classes' margins before counting "
+                                  "them.")),
         (svm_grad("count", skip_last_class=True),
-         f"Your dW leaves out the last class (index C - 1 = {C - 1}): a loop `for j in "
-         "range(C - 1)` stops one class early, since range(C) already ends at C - 1."),
+         _("Your dW leaves out the last class (index C - 1 = {last}): a loop `for j in "
+           "range(C - 1)` stops one class early, since range(C) already ends at C - 1.",
+           last=C - 1)),
         (svm_grad("count", skip_last_example=True),
-         "Your dW leaves out the last example: a loop `for i in range(N - 1)` stops one example "
-         "early, since range(N) already ends at N - 1."),
+         _("Your dW leaves out the last example: a loop `for i in range(N - 1)` stops one "
+           "example early, since range(N) already ends at N - 1.")),
         (AnyOf(svm_grad("one"), svm_grad("minus_one")),
-         "In your dW the correct class gets -x_i only once; it should get -x_i once for every "
-         "class with a positive margin (count them)."),
+         _("In your dW the correct class gets -x_i only once; it should get -x_i once for every "
+           "class with a positive margin (count them).")),
     ])
 
 
@@ -371,17 +388,18 @@ def _svm_gradient_mistakes(W, X, y, reg):
 @explains_numpy_errors
 def check_linear_svm_loss(call):
     _check_linear_loss(call, "linear_svm_loss", _svm_loss_mistakes, _svm_gradient_mistakes,
-                       "With large scores your loss or dW is wrong or not finite. The hinge loss "
-                       "needs no exp; check that nothing else depends on the size of the scores.")
+                       _("With large scores your loss or dW is wrong or not finite. The hinge "
+                         "loss needs no exp; check that nothing else depends on the size of the "
+                         "scores."))
     # The statement's last rule: no loops (checked last, so a loop with a mistake gets the
     # mistake named first).
     loops = loops_in(call.fn)
     if loops:
-        fail(f"Your linear_svm_loss computes the right numbers, but the exercise asks for no "
-             f"loops and yours has {', '.join(loops[:3])}. Work on whole arrays: margins = "
-             "np.maximum(0, scores - scores[np.arange(N), y][:, None] + 1), then the mask "
-             "(margins > 0) for dS; a Python loop over examples is hundreds of times slower on "
-             "a real dataset.")
+        fail(_("Your linear_svm_loss computes the right numbers, but the exercise asks for no "
+               "loops and yours has {loops}. Work on whole arrays: margins = "
+               "np.maximum(0, scores - scores[np.arange(N), y][:, None] + 1), then the mask "
+               "(margins > 0) for dS; a Python loop over examples is hundreds of times slower "
+               "on a real dataset.", loops=", ".join(loops[:3])))
 
 
 @catalogue("linear_softmax_loss", inputs=_linear_loss_cases,
@@ -393,14 +411,14 @@ def _softmax_loss_mistakes(W, X, y, reg):
     S = X @ W
     batch_p = np.exp(S - S.max()) / np.exp(S - S.max()).sum()  # normalized over the whole batch
     return _loss_mistakes(data, W, reg, N, "cross-entropy", [
-        (data / np.log(10), "Your cross-entropy uses log10; it uses the natural log, np.log."),
-        (data / np.log(2), "Your cross-entropy uses log2; it uses the natural log, np.log."),
+        (data / np.log(10), _("Your cross-entropy uses log10; it uses the natural log, np.log.")),
+        (data / np.log(2), _("Your cross-entropy uses log2; it uses the natural log, np.log.")),
         (-np.mean(np.log(batch_p[np.arange(N), y])),
-         "Your probabilities are normalized over the whole batch: np.sum without an axis adds "
-         "the exponentials of every example. Each row is one example's distribution: sum over "
-         "axis=1 with keepdims=True."),
-        (short, "Your loss leaves out the last example: a loop `for i in range(N - 1)` stops one "
-                "example early, since range(N) already ends at N - 1."),
+         _("Your probabilities are normalized over the whole batch: np.sum without an axis adds "
+           "the exponentials of every example. Each row is one example's distribution: sum over "
+           "axis=1 with keepdims=True.")),
+        (short, _("Your loss leaves out the last example: a loop `for i in range(N - 1)` stops "
+                  "one example early, since range(N) already ends at N - 1.")),
     ])
 
 
@@ -409,15 +427,15 @@ def _softmax_loss_mistakes(W, X, y, reg):
 def _softmax_gradient_mistakes(W, X, y, reg):
     return _gradient_mistakes_of(_softmax_parts(W, X, y)[1], W, reg, X.shape[0], [
         (_softmax_parts(W, X, y, correct_grad="none")[1],
-         "Your dW uses the probabilities p alone. The gradient of the cross-entropy with "
-         "respect to the scores is p - onehot(y): subtract 1 at each example's correct class."),
+         _("Your dW uses the probabilities p alone. The gradient of the cross-entropy with "
+           "respect to the scores is p - onehot(y): subtract 1 at each example's correct class.")),
         (_softmax_parts(W, X, y, correct_grad="columns")[1],
-         "Your dS subtracts 1 in whole columns: `dS[:, y] -= 1` selects every row of each column "
-         "listed in y. Subtract it once per row, at that row's label: "
-         "`dS[np.arange(N), y] -= 1`."),
+         _("Your dS subtracts 1 in whole columns: `dS[:, y] -= 1` selects every row of each "
+           "column listed in y. Subtract it once per row, at that row's label: `dS[np.arange(N), "
+           "y] -= 1`.")),
         (_softmax_parts(W, X, y, correct_grad="every")[1],
-         "Your dS subtracts 1 from every entry; subtract it only at each row's correct class: "
-         "`dS[np.arange(N), y] -= 1`."),
+         _("Your dS subtracts 1 from every entry; subtract it only at each row's correct class: "
+           "`dS[np.arange(N), y] -= 1`.")),
     ])
 
 
@@ -426,9 +444,9 @@ def _softmax_gradient_mistakes(W, X, y, reg):
 def check_linear_softmax_loss(call):
     _check_linear_loss(call, "linear_softmax_loss", _softmax_loss_mistakes,
                        _softmax_gradient_mistakes,
-                       "With large scores (in the hundreds) your loss or dW overflows. Subtract "
-                       "each row's maximum score before np.exp: softmax does not change, and exp "
-                       "never sees a large number.")
+                       _("With large scores (in the hundreds) your loss or dW overflows. "
+                         "Subtract each row's maximum score before np.exp: softmax does not "
+                         "change, and exp never sees a large number."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,18 +474,20 @@ def _rule_probe(call):
         except CheckFailed as failure:
             if (config is None and failure.kind == "raised"
                     and call.quietly(w.copy(), dw.copy(), {}).finished):
-                fail(f"`{call.name}(w, dw)` fails when config is None (the default), though it "
-                     "works with a dict: the first call of a training run passes no config. Keep "
-                     "the line `config = {} if config is None else config` at the top. "
-                     f"(What happened: {failure})", error=failure.error)
+                fail(_("`{name}(w, dw)` fails when config is None (the default), though it "
+                       "works with a dict: the first call of a training run passes no config. "
+                       "Keep the line `config = {{}} if config is None else config` at the "
+                       "top. (What happened: {failure})", name=call.name, failure=failure),
+                     error=failure.error)
             raise
         next_w, new_config = _pair(out, call.name, "next_w, config")
         next_w = expect_array(next_w, shape=w.shape, what="next_w")
         if new_config is None:
-            fail("The config you return is None. Return the config dict (with your rule's state "
-                 "in it) so that the next call can continue: `return next_w, config`.")
+            fail(_("The config you return is None. Return the config dict (with your rule's "
+                   "state in it) so that the next call can continue: `return next_w, config`."))
         if not hasattr(new_config, "get"):
-            fail(f"The config you return should be a dict, but it is {type(new_config).__name__}.")
+            fail(_("The config you return should be a dict, but it is {type}.",
+                   type=type(new_config).__name__))
         return next_w, dict(new_config)
 
     def quiet(w, dw, config=None):
@@ -494,9 +514,9 @@ def _test_arrays():
 def _require_state(config, key, rule, what, given=None):
     """Fail unless ``config`` holds ``key``, changed from the ``given`` value if there was one."""
     if key not in config or (given is not None and close(config[key], given)):
-        fail(f"Your `{rule}` never stores {what} in config: after a step, config has no "
-             f"new '{key}', so every call starts again from the same state. Save it: "
-             f"`config['{key}'] = ...`.")
+        fail(_("Your `{rule}` never stores {what} in config: after a step, config has no "
+               "new '{key}', so every call starts again from the same state. Save it: "
+               "`config['{key}'] = ...`.", rule=rule, what=what, key=key))
 
 
 def _wrong_default_momentum(next_w, w, v, lr, dw):
@@ -504,8 +524,8 @@ def _wrong_default_momentum(next_w, w, v, lr, dw):
     0.9 (mu is solved for by least squares, then the step is checked exactly)."""
     used = float(np.sum((next_w - w + lr * dw) * v) / np.sum(v * v))
     mistake(not np.isclose(used, 0.9) and close(next_w, w + used * v - lr * dw),
-            f"Your default momentum is {used:.3g}; the statement's default is 0.9 "
-            "(config.setdefault('momentum', 0.9) when the key is missing).")
+            _("Your default momentum is {used}; the statement's default is 0.9 "
+              "(config.setdefault('momentum', 0.9) when the key is missing).", used=f"{used:.3g}"))
 
 
 def _first_step(rule):
@@ -523,21 +543,21 @@ def _momentum_cases():
 def _momentum_mistakes(w, dw, config):
     lr, v, mu = config["learning_rate"], config["velocity"], 0.9
     return [
-        (w - mu * v - lr * dw, "You flipped the velocity's sign convention. In this course the "
-                               "velocity is the step itself: v = momentum * v - learning_rate * "
-                               "dw, then w = w + v."),
-        (w - lr * dw, "Your step ignores the velocity: update v = momentum * v - learning_rate * "
-                      "dw, then move by it, w = w + v."),
-        (w + v, "You step with the old velocity. First update v = momentum * v - learning_rate "
-                "* dw, then move by the new v."),
-        (w + v - lr * dw, "Your velocity does not decay: multiply the old velocity by `momentum` "
-                          "(v = momentum * v - learning_rate * dw)."),
+        (w - mu * v - lr * dw, _("You flipped the velocity's sign convention. In this course the "
+                                 "velocity is the step itself: v = momentum * v - learning_rate "
+                                 "* dw, then w = w + v.")),
+        (w - lr * dw, _("Your step ignores the velocity: update v = momentum * v - learning_rate "
+                        "* dw, then move by it, w = w + v.")),
+        (w + v, _("You step with the old velocity. First update v = momentum * v - learning_rate "
+                  "* dw, then move by the new v.")),
+        (w + v - lr * dw, _("Your velocity does not decay: multiply the old velocity by "
+                            "`momentum` (v = momentum * v - learning_rate * dw).")),
         (w - mu * v + (1 + mu) * (mu * v - lr * dw),
-         "That is Nesterov momentum. This exercise is classical momentum: "
-         "v = momentum * v - learning_rate * dw; w = w + v."),
-        (w + mu * v - 1e-2 * dw, "Your rule ignores the learning_rate in config. Read the "
-                                 "hyperparameters from config (config.setdefault supplies the "
-                                 "defaults only when a key is missing)."),
+         _("That is Nesterov momentum. This exercise is classical momentum: v = momentum * v - "
+           "learning_rate * dw; w = w + v.")),
+        (w + mu * v - 1e-2 * dw, _("Your rule ignores the learning_rate in config. Read the "
+                                   "hyperparameters from config (config.setdefault supplies the "
+                                   "defaults only when a key is missing).")),
     ]
 
 
@@ -552,40 +572,41 @@ def check_sgd_momentum(call):
     _momentum_mistakes.match(next_w, w, dw, given)
     _wrong_default_momentum(next_w, w, v, lr, dw)
     if not close(next_w, expected):
-        differs("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a fixed "
-             "example with learning_rate=1e-3, momentum=0.9 and a given velocity).")
-    _require_state(config, "velocity", "sgd_momentum", "the velocity", given=v)
+        differs(_("next_w differs from w + v with v = momentum * v - learning_rate * dw (on a "
+                  "fixed example with learning_rate=1e-3, momentum=0.9 and a given velocity)."))
+    _require_state(config, "velocity", "sgd_momentum", _("the velocity"), given=v)
     if not close(config["velocity"], mu * v - lr * dw):
-        fail("next_w is right, but the velocity stored in config is not the new velocity "
-             "momentum * v - learning_rate * dw.")
+        fail(_("next_w is right, but the velocity stored in config is not the new velocity "
+               "momentum * v - learning_rate * dw."))
     # The hyperparameters come from config: another momentum than the default.
-    next_w, _ = step(w, dw, {"learning_rate": lr, "momentum": 0.5, "velocity": v})
+    next_w, _config = step(w, dw, {"learning_rate": lr, "momentum": 0.5, "velocity": v})
     mistake(close(next_w, expected),
-            "Your rule ignores the momentum in config (it always uses 0.9). Read it from config; "
-            "config.setdefault('momentum', 0.9) supplies 0.9 only when the key is missing.")
+            _("Your rule ignores the momentum in config (it always uses 0.9). Read it from "
+              "config; config.setdefault('momentum', 0.9) supplies 0.9 only when the key is "
+              "missing."))
     if not close(next_w, w + 0.5 * v - lr * dw):
-        fail("With config['momentum'] = 0.5, next_w should be w + v with v = 0.5 * v - "
-             "learning_rate * dw; yours differs.")
+        fail(_("With config['momentum'] = 0.5, next_w should be w + v with v = 0.5 * v - "
+               "learning_rate * dw; yours differs."))
     # From scratch: the defaults, then state carried over three steps.
     w0, grads = _fresh_problem(45)
     w1, config = step(w0, grads[0])
     if not close(w1, w0 - 1e-2 * grads[0]):
-        fail("Starting from config=None, the first step should be w - 0.01 * dw: the default "
-             "learning_rate is 1e-2 and the velocity starts at zeros.")
+        fail(_("Starting from config=None, the first step should be w - 0.01 * dw: the default "
+               "learning_rate is 1e-2 and the velocity starts at zeros."))
     mistake("velocity" not in config and any(k in config for k in ("v", "vel", "m")),
-            "Store the velocity under the key 'velocity' (the training loop and the next call "
-            "look for that name).")
-    _require_state(config, "velocity", "sgd_momentum", "the velocity")
+            _("Store the velocity under the key 'velocity' (the training loop and the next call "
+              "look for that name)."))
+    _require_state(config, "velocity", "sgd_momentum", _("the velocity"))
     w2, config = step(w1, grads[1], config)
     mistake(close(w2, w1 - 1e-2 * grads[1]),
-            "Your second step behaves like plain SGD: the velocity from the first step is lost. "
-            "Keep it in config['velocity'] and start from it on the next call.")
+            _("Your second step behaves like plain SGD: the velocity from the first step is "
+              "lost. Keep it in config['velocity'] and start from it on the next call."))
     wr, cr = ref_optim.sgd_momentum(w0, grads[0])
     wr, cr = ref_optim.sgd_momentum(wr, grads[1], cr)
     _wrong_default_momentum(w2, w1, w1 - w0, 1e-2, grads[1])  # the first velocity is w1 - w0
     if not close(w2, wr):
-        fail("After two steps from config=None your weights differ from classical momentum "
-             "with the defaults learning_rate=1e-2 and momentum=0.9.")
+        fail(_("After two steps from config=None your weights differ from classical momentum "
+               "with the defaults learning_rate=1e-2 and momentum=0.9."))
 
 
 def _adagrad_cases():
@@ -600,21 +621,21 @@ def _adagrad_mistakes(w, dw, config):
     summed = cache + dw * dw
     rms = 0.99 * cache + 0.01 * dw * dw
     return [
-        (w - lr * dw / (np.abs(dw) + eps), "Your cache is not accumulated: Adagrad adds the "
-                                           "squared gradient to the running sum, cache = cache + "
-                                           "dw**2, instead of replacing it with dw**2."),
-        (w + lr * dw / (np.sqrt(summed) + eps), "Your step goes up the gradient: Adagrad moves w "
-                                                "by minus learning_rate * dw / (sqrt(cache) + "
-                                                "epsilon)."),
-        (w - lr * dw / (summed + eps), "You divide by the cache itself; divide by its square "
-                                       "root, sqrt(cache) + epsilon."),
-        (w - lr * dw / (np.sqrt(cache) + eps), "You divide by the old cache. Add dw**2 to the "
-                                               "cache first, then divide by sqrt(cache) + "
-                                               "epsilon."),
-        (w - lr * dw / (np.sqrt(rms) + eps), "That is RMSProp (a decaying average). Adagrad "
-                                             "keeps the plain sum: cache = cache + dw**2."),
+        (w - lr * dw / (np.abs(dw) + eps), _("Your cache is not accumulated: Adagrad adds the "
+                                             "squared gradient to the running sum, cache = cache "
+                                             "+ dw**2, instead of replacing it with dw**2.")),
+        (w + lr * dw / (np.sqrt(summed) + eps), _("Your step goes up the gradient: Adagrad moves "
+                                                  "w by minus learning_rate * dw / (sqrt(cache) "
+                                                  "+ epsilon).")),
+        (w - lr * dw / (summed + eps), _("You divide by the cache itself; divide by its square "
+                                         "root, sqrt(cache) + epsilon.")),
+        (w - lr * dw / (np.sqrt(cache) + eps), _("You divide by the old cache. Add dw**2 to the "
+                                                 "cache first, then divide by sqrt(cache) + "
+                                                 "epsilon.")),
+        (w - lr * dw / (np.sqrt(rms) + eps), _("That is RMSProp (a decaying average). Adagrad "
+                                               "keeps the plain sum: cache = cache + dw**2.")),
         (AnyOf(w - 1e-3 * dw / (np.sqrt(summed) + eps), w - 1e-1 * dw / (np.sqrt(summed) + eps)),
-         "Your rule ignores the learning_rate in config. Read it from config."),
+         _("Your rule ignores the learning_rate in config. Read it from config.")),
     ]
 
 
@@ -630,31 +651,31 @@ def check_adagrad(call):
     _adagrad_mistakes.match(next_w, w, dw, given)
     # epsilon inside the square root is a common, harmless variant: the tolerance accepts it.
     if not close(next_w, expected, rtol=1e-6):
-        differs("next_w differs from w - learning_rate * dw / (sqrt(cache) + epsilon) with "
-             "cache = cache + dw**2 (on a fixed example with a given cache).")
-    _require_state(config, "cache", "adagrad", "the accumulated squared gradient", given=cache)
+        differs(_("next_w differs from w - learning_rate * dw / (sqrt(cache) + epsilon) with "
+                  "cache = cache + dw**2 (on a fixed example with a given cache)."))
+    _require_state(config, "cache", "adagrad", _("the accumulated squared gradient"), given=cache)
     if not close(config["cache"], summed):
-        fail("next_w is right, but config['cache'] should now hold cache + dw**2.")
+        fail(_("next_w is right, but config['cache'] should now hold cache + dw**2."))
     rng = np.random.default_rng(46)
     w0 = rng.standard_normal((3, 2))
     grads = [rng.standard_normal((3, 2)) for _ in range(3)]
     w1, config = step(w0, grads[0])
     mistake(close(w1, w0 - 1e-3 * np.sign(grads[0]), rtol=1e-5),
-            "Your default learning_rate is 1e-3; Adagrad's default here is 1e-2.")
+            _("Your default learning_rate is 1e-3; Adagrad's default here is 1e-2."))
     if not close(w1, w0 - 1e-2 * grads[0] / (np.abs(grads[0]) + 1e-8), rtol=1e-6):
-        fail("Starting from config=None the first step should use the defaults "
-             "learning_rate=1e-2, epsilon=1e-8 and a cache of zeros.")
-    _require_state(config, "cache", "adagrad", "the accumulated squared gradient")
+        fail(_("Starting from config=None the first step should use the defaults "
+               "learning_rate=1e-2, epsilon=1e-8 and a cache of zeros."))
+    _require_state(config, "cache", "adagrad", _("the accumulated squared gradient"))
     w2, config = step(w1, grads[1], config)
     w3, config = step(w2, grads[2], config)
     wr, cr = w0, None
     for g in grads:
         wr, cr = ref_optim.adagrad(wr, g, cr)
     mistake(close(w2 - w1, -1e-2 * grads[1] / (np.abs(grads[1]) + 1e-8), rtol=1e-6),
-            "Your cache is not carried over between calls: the second step ignores the first "
-            "gradient. Keep the running sum in config['cache'].")
+            _("Your cache is not carried over between calls: the second step ignores the first "
+              "gradient. Keep the running sum in config['cache']."))
     if not close(w3, wr, rtol=1e-6):
-        fail("After three steps from config=None your weights differ from Adagrad's.")
+        fail(_("After three steps from config=None your weights differ from Adagrad's."))
     _check_zero_gradient(step, "adagrad", "np.sqrt(cache) + epsilon")
 
 
@@ -664,16 +685,17 @@ def _check_zero_gradient(step, rule, denominator):
     w0, grads = _fresh_problem(49)
     dw = grads[0].copy()
     dw[0, :] = 0.0
-    w1, _ = step.quiet(w0, dw)
-    ref_w1, _ = getattr(ref_optim, rule)(w0, dw)
+    w1, _config = step.quiet(w0, dw)
+    ref_w1, _ref_config = getattr(ref_optim, rule)(w0, dw)
     if not (isinstance(w1, np.ndarray) and np.all(np.isfinite(w1))):
-        fail(f"When an entry of dw is exactly 0 on the first step your `{rule}` gives NaN "
-             f"there: 0 / 0. That is what epsilon is for: divide by `{denominator}`, so the "
-             "step is 0 / epsilon = 0.")
+        fail(_("When an entry of dw is exactly 0 on the first step your `{rule}` gives NaN "
+               "there: 0 / 0. That is what epsilon is for: divide by `{denominator}`, so the "
+               "step is 0 / epsilon = 0.", rule=rule, denominator=denominator))
     # epsilon inside the square root changes the other entries slightly: a loose tolerance
     if not (close(w1[0], w0[0], rtol=0, atol=1e-12) and close(w1, ref_w1, rtol=1e-3)):
-        fail(f"When an entry of dw is exactly 0 that weight must not move (its step is "
-             f"0 / ({denominator}) = 0), and the other weights move as usual; yours differ.")
+        fail(_("When an entry of dw is exactly 0 that weight must not move (its step is "
+               "0 / ({denominator}) = 0), and the other weights move as usual; yours differ.",
+               denominator=denominator))
 
 
 def _adam_variant(w, dw, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True, t_used=None,
@@ -707,36 +729,36 @@ def _adam_mistakes(w, dw, config):
     args = (w, dw, m, v, t, lr)
     return [
         (_adam_variant(*args, correct=False),
-         "Your Adam has no bias correction. m and v start at zero, so early on they are too "
-         "small: divide them by (1 - beta1**t) and (1 - beta2**t)."),
+         _("Your Adam has no bias correction. m and v start at zero, so early on they are too "
+           "small: divide them by (1 - beta1**t) and (1 - beta2**t).")),
         (_adam_variant(*args, t_used=t),
-         "You increment t after using it. Increment t first (t = t + 1), then correct with "
-         "1 - beta1**t and 1 - beta2**t, so the very first step uses t = 1."),
+         _("You increment t after using it. Increment t first (t = t + 1), then correct with 1 - "
+           "beta1**t and 1 - beta2**t, so the very first step uses t = 1.")),
         (_adam_variant(*args, sign=1.0),
-         "Your step goes up the gradient: Adam moves w by minus learning_rate * m_hat / "
-         "(sqrt(v_hat) + epsilon)."),
+         _("Your step goes up the gradient: Adam moves w by minus learning_rate * m_hat / "
+           "(sqrt(v_hat) + epsilon).")),
         (_adam_variant(*args, square=False),
-         "Your second moment averages |dw|; it averages the squared gradient, dw**2."),
+         _("Your second moment averages |dw|; it averages the squared gradient, dw**2.")),
         (_adam_variant(*args, b1=0.999, b2=0.9),
-         "You swapped beta1 and beta2: beta1 = 0.9 goes with the first moment m, "
-         "beta2 = 0.999 with the second moment v."),
+         _("You swapped beta1 and beta2: beta1 = 0.9 goes with the first moment m, beta2 = 0.999 "
+           "with the second moment v.")),
         (_adam_variant(*args, update_first=False),
-         "You use m and v before updating them with the current gradient. Update m and v "
-         "first, then take the step."),
+         _("You use m and v before updating them with the current gradient. Update m and v "
+           "first, then take the step.")),
         (_adam_variant(*args, b_of_v=0.9),
-         "Your second moment v is averaged with beta1: v = beta2 * v + (1 - beta2) * dw**2 "
-         "uses beta2 = 0.999 (beta1 belongs to the first moment m)."),
+         _("Your second moment v is averaged with beta1: v = beta2 * v + (1 - beta2) * dw**2 "
+           "uses beta2 = 0.999 (beta1 belongs to the first moment m).")),
         (_adam_variant(*args, t_used=t + 2),
-         "Your bias correction is one step ahead: you increment t twice (or use t + 1 after "
-         "already incrementing). Increment t once, then use that t in 1 - beta**t."),
+         _("Your bias correction is one step ahead: you increment t twice (or use t + 1 after "
+           "already incrementing). Increment t once, then use that t in 1 - beta**t.")),
         (_adam_variant(*args, sqrt=False),
-         "You divide by v_hat itself; Adam divides by its square root, "
-         "np.sqrt(v_hat) + epsilon (v is an average of squared gradients)."),
+         _("You divide by v_hat itself; Adam divides by its square root, np.sqrt(v_hat) + "
+           "epsilon (v is an average of squared gradients).")),
         (AnyOf(_adam_variant(*args, correct_only="m"), _adam_variant(*args, correct_only="v")),
-         "You bias-correct only one of the two moments. Both start at zero: divide m by "
-         "(1 - beta1**t) and v by (1 - beta2**t)."),
+         _("You bias-correct only one of the two moments. Both start at zero: divide m by (1 - "
+           "beta1**t) and v by (1 - beta2**t).")),
         (_adam_variant(w, dw, m, v, t, 1e-3),
-         "Your rule ignores the learning_rate in config. Read it from config."),
+         _("Your rule ignores the learning_rate in config. Read it from config.")),
     ]
 
 
@@ -751,47 +773,49 @@ def check_adam(call):
     _adam_mistakes.match(next_w, w, dw, given)
     # epsilon inside the square root is harmless here: the tolerance accepts it.
     if not close(next_w, expected, rtol=1e-6):
-        differs("next_w differs from Adam's update with bias correction (on a fixed example with "
-             "learning_rate=1e-2, given m and v, and t=5 before the step).")
-    for key, what, given in (("m", "the first moment m", m), ("v", "the second moment v", v)):
+        differs(_("next_w differs from Adam's update with bias correction (on a fixed example "
+                  "with learning_rate=1e-2, given m and v, and t=5 before the step)."))
+    for key, what, given in (("m", _("the first moment m"), m),
+                             ("v", _("the second moment v"), v)):
         _require_state(config, key, "adam", what, given)
-    _require_state(config, "t", "adam", "the step counter t")
-    mistake(np.isclose(config["t"], t), "Your t is not incremented in config: store t + 1 so "
-                                        "that the next step's bias correction is right.")
+    _require_state(config, "t", "adam", _("the step counter t"))
+    mistake(np.isclose(config["t"], t), _("Your t is not incremented in config: store t + 1 so "
+                                          "that the next step's bias correction is right."))
     m_new, v_new = 0.9 * m + 0.1 * dw, 0.999 * v + 0.001 * dw * dw
     mistake(np.isclose(config["t"], t + 1) and (close(config["m"], m_new / (1 - 0.9 ** (t + 1)))
                                               or close(config["v"], v_new / (1 - 0.999 ** (t + 1)))),
-            "next_w is right, but config holds the bias-corrected m_hat or v_hat. Store m and v "
-            "without the correction: it is applied only for the step, and correcting a corrected "
-            "moment again at the next step inflates it.")
+            _("next_w is right, but config holds the bias-corrected m_hat or v_hat. Store m and "
+              "v without the correction: it is applied only for the step, and correcting a "
+              "corrected moment again at the next step inflates it."))
     if not (np.isclose(config["t"], t + 1) and close(config["m"], m_new)
             and close(config["v"], v_new)):
-        fail("next_w is right, but config should now hold the updated m, v and t = t + 1 "
-             "(m and v without bias correction: that is applied only for the step).")
+        fail(_("next_w is right, but config should now hold the updated m, v and t = t + 1 (m "
+               "and v without bias correction: that is applied only for the step)."))
     # The hyperparameters come from config: other betas than the defaults.
     other = {"learning_rate": lr, "beta1": 0.5, "beta2": 0.9, "m": m, "v": v, "t": t}
-    next_w, _ = step(w, dw, other)
+    next_w, _config = step(w, dw, other)
     mistake(close(next_w, expected),
-            "Your rule ignores beta1 and beta2 in config (it always uses 0.9 and 0.999). Read "
-            "them from config; config.setdefault supplies the defaults only when a key is missing.")
+            _("Your rule ignores beta1 and beta2 in config (it always uses 0.9 and 0.999). Read "
+              "them from config; config.setdefault supplies the defaults only when a key is "
+              "missing."))
     if not close(next_w, _adam_variant(w, dw, m, v, t, lr, b1=0.5, b2=0.9)):
-        fail("With config['beta1'] = 0.5 and config['beta2'] = 0.9 your next_w differs from "
-             "Adam's; read beta1, beta2 and epsilon from config.")
+        fail(_("With config['beta1'] = 0.5 and config['beta2'] = 0.9 your next_w differs from "
+               "Adam's; read beta1, beta2 and epsilon from config."))
     # From scratch: defaults and carried state.
     w0, grads = _fresh_problem(47)
     w1, config = step(w0, grads[0])
-    ref_w1, _ = ref_optim.adam(w0, grads[0])
+    ref_w1, _ref_config = ref_optim.adam(w0, grads[0])
     ratio = (w1 - w0) / (ref_w1 - w0)  # the same in every entry if only the rate is off
     wrong_lr = float(np.mean(ratio)) * 1e-3
     mistake(not np.isclose(wrong_lr, 1e-3) and np.allclose(ratio, ratio.flat[0], rtol=1e-6),
-            f"Your default learning_rate is {wrong_lr:.3g}; Adam's default is 1e-3 "
-            "(the value Kingma and Ba recommend).")
+            _("Your default learning_rate is {rate}; Adam's default is 1e-3 "
+              "(the value Kingma and Ba recommend).", rate=f"{wrong_lr:.3g}"))
     if not close(w1, ref_w1, rtol=1e-6):
-        fail("Starting from config=None the first step should use the defaults "
-             "learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, and m = v = 0, t = 0. "
-             "With bias correction, that first step moves each weight by about learning_rate.")
-    for key, what in (("m", "the first moment m"), ("v", "the second moment v"),
-                      ("t", "the step counter t")):
+        fail(_("Starting from config=None the first step should use the defaults "
+               "learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, and m = v = 0, t = 0. "
+               "With bias correction, that first step moves each weight by about learning_rate."))
+    for key, what in (("m", _("the first moment m")), ("v", _("the second moment v")),
+                      ("t", _("the step counter t"))):
         _require_state(config, key, "adam", what)
     w2, config = step(w1, grads[1], config)
     w3, config = step(w2, grads[2], config)
@@ -799,8 +823,8 @@ def check_adam(call):
     for g in grads:
         wr, cr = ref_optim.adam(wr, g, cr)
     if not close(w3, wr, rtol=1e-6):
-        fail("After three steps from config=None your weights differ from Adam's. Is all of "
-             "m, v and t carried over in config?")
+        fail(_("After three steps from config=None your weights differ from Adam's. Is all of m, "
+               "v and t carried over in config?"))
     _check_zero_gradient(step, "adam", "np.sqrt(v_hat) + epsilon")
 
 
@@ -843,11 +867,11 @@ def _run_sgd(call, lr, batch_size, num_iters, seed, N=20):
     recorder = _Recorder(X, y, target)
     out = _pair(call(recorder, W0, X, y, lr, batch_size, num_iters, seed=seed),
                 "minibatch_sgd", "W, loss_history")
-    W = expect_array(out[0], shape=W0.shape, what="The W you return")
+    W = expect_array(out[0], shape=W0.shape, what=_("The W you return"))
     history = out[1]
     if not hasattr(history, "__len__"):
-        fail(f"loss_history should be a list of numbers, one per iteration, but is "
-             f"{type(history).__name__}.")
+        fail(_("loss_history should be a list of numbers, one per iteration, but is {type}.",
+               type=type(history).__name__))
     return W, list(history), recorder.calls
 
 
@@ -857,68 +881,70 @@ def check_minibatch_sgd(call):
     lr, bs, iters, N = 1e-3, 4, 12, 20  # 5 batches per epoch, so 12 iterations cross two epochs
     W, history, calls = _run_sgd(call, lr, bs, iters, seed=0)
     mistake(len(calls) == 1 and iters > 1,
-            "Your loop calls loss_fn only once. Each of the num_iters iterations computes the "
-            "loss and gradient on a new minibatch.")
+            _("Your loop calls loss_fn only once. Each of the num_iters iterations computes the "
+              "loss and gradient on a new minibatch."))
     if len(calls) != iters:
-        fail(f"loss_fn was called {len(calls)} times for num_iters = {iters}: call it exactly "
-             "once per iteration.")
+        fail(_("loss_fn was called {calls} times for num_iters = {iters}: call it exactly "
+               "once per iteration.", calls=len(calls), iters=iters))
     sizes = {len(c["idx"]) for c in calls}
-    mistake(sizes == {N}, "Every iteration uses the full training set. Minibatch SGD takes "
-                          "batch_size examples per step: X[idx], y[idx] with len(idx) == "
-                          "batch_size.")
-    mistake(sizes != {bs}, f"Your batches have sizes {sorted(sizes)}; each should hold "
-                           f"batch_size = {bs} examples.")
+    mistake(sizes == {N}, _("Every iteration uses the full training set. Minibatch SGD takes "
+                            "batch_size examples per step: X[idx], y[idx] with len(idx) == "
+                            "batch_size."))
+    mistake(sizes != {bs}, _("Your batches have sizes {sizes}; each should hold "
+                             "batch_size = {batch_size} examples.", sizes=sorted(sizes),
+                             batch_size=bs))
     mistake(any(not np.array_equal(c["idx"], c["y"]) for c in calls),
-            "Your X and y batches do not match: index both with the same idx (X[idx], y[idx]).")
+            _("Your X and y batches do not match: index both with the same idx (X[idx], y[idx])."))
     # The steps themselves.
     for k in range(iters - 1):
         now, nxt = calls[k], calls[k + 1]
         mistake(close(nxt["W"], now["W"] + lr * now["dW"]),
-                "Your update steps up the gradient (W + learning_rate * dW), which increases the "
-                "loss. Gradient descent steps against it: W = W - learning_rate * dW.")
+                _("Your update steps up the gradient (W + learning_rate * dW), which increases "
+                  "the loss. Gradient descent steps against it: W = W - learning_rate * dW."))
         mistake(close(nxt["W"], now["W"]),
-                "W does not change between iterations. Assign the update back: "
-                "W = W - learning_rate * dW.")
+                _("W does not change between iterations. Assign the update back: W = W - "
+                  "learning_rate * dW."))
         if not close(nxt["W"], now["W"] - lr * now["dW"]):
-            fail("Between two iterations W should change by exactly -learning_rate * dW, with "
-                 "dW the gradient loss_fn returned for the current batch.")
+            fail(_("Between two iterations W should change by exactly -learning_rate * dW, with "
+                   "dW the gradient loss_fn returned for the current batch."))
     last = calls[-1]
     if not close(W, last["W"] - lr * last["dW"]):
-        fail("The W you return is not the result of the last step: return W after the final "
-             "update.")
+        fail(_("The W you return is not the result of the last step: return W after the final "
+               "update."))
     if len(history) != iters:
-        fail(f"loss_history has {len(history)} entries for num_iters = {iters}: append one loss "
-             "per iteration.")
+        fail(_("loss_history has {entries} entries for num_iters = {iters}: append one loss "
+               "per iteration.", entries=len(history), iters=iters))
     losses = np.array([c["loss"] for c in calls])
     try:
         hist = np.asarray(history, dtype=float)
     except (TypeError, ValueError):
-        fail("loss_history should hold numbers: append the float loss that loss_fn returns.")
+        fail(_("loss_history should hold numbers: append the float loss that loss_fn returns."))
     if not close(hist, losses):
-        fail("loss_history should hold, in order, the loss that loss_fn returned at each "
-             "iteration (the loss of the batch before the step).")
+        fail(_("loss_history should hold, in order, the loss that loss_fn returned at each "
+               "iteration (the loss of the batch before the step)."))
     # Shuffling: the batches the statement's rules give, with the generator it names; first on
     # N divisible by the batch size, then on N = 22 (two examples left over in every epoch).
     if call.global_random_changed:
-        fail("Your minibatch_sgd draws from (or reseeds) NumPy's global generator (np.random.seed, "
-             "np.random.permutation, ...). That generator is shared by all the code in the "
-             "notebook, so reseeding it changes everyone's random numbers. Create your own: "
-             "rng = np.random.default_rng(seed), and shuffle with rng.permutation(N).")
+        fail(_("Your minibatch_sgd draws from (or reseeds) NumPy's global generator "
+               "(np.random.seed, np.random.permutation, ...). That generator is shared by all "
+               "the code in the notebook, so reseeding it changes everyone's random numbers. "
+               "Create your own: rng = np.random.default_rng(seed), and shuffle with "
+               "rng.permutation(N)."))
     mistake(np.array_equal(np.concatenate([c["idx"] for c in calls[:N // bs]]), np.arange(N)),
-            "Your batches walk through the data in its stored order. Shuffle the examples at the "
-            "start of every epoch (rng.permutation(N)), so that batches are random samples.")
-    _, _, calls_again = _run_sgd(call, lr, bs, iters, seed=0)
+            _("Your batches walk through the data in its stored order. Shuffle the examples at "
+              "the start of every epoch (rng.permutation(N)), so that batches are random samples."))
+    _W, _history, calls_again = _run_sgd(call, lr, bs, iters, seed=0)
     mistake(not all(np.array_equal(a["idx"], b["idx"]) for a, b in zip(calls, calls_again)),
-            "Two runs with the same seed used different batches. Draw every random number from "
-            "rng = np.random.default_rng(seed).")
-    _, _, calls_other = _run_sgd(call, lr, bs, iters, seed=1)
+            _("Two runs with the same seed used different batches. Draw every random number from "
+              "rng = np.random.default_rng(seed)."))
+    _W, _history, calls_other = _run_sgd(call, lr, bs, iters, seed=1)
     mistake(all(np.array_equal(a["idx"], b["idx"]) for a, b in zip(calls, calls_other)),
-            "Runs with seed=0 and seed=1 used the same batches: your function ignores its seed. "
-            "Create rng = np.random.default_rng(seed) and shuffle with it.")
+            _("Runs with seed=0 and seed=1 used the same batches: your function ignores its "
+              "seed. Create rng = np.random.default_rng(seed) and shuffle with it."))
     _check_batches(call, [c["idx"] for c in calls], N, bs, iters, seed=0)
     _check_batches(call, [c["idx"] for c in calls_other], N, bs, iters, seed=1)
     N_odd = 22  # 5 batches of 4 per epoch, 2 examples left over
-    _, _, calls_odd = _run_sgd(call, lr, bs, iters, seed=3, N=N_odd)
+    _W, _history, calls_odd = _run_sgd(call, lr, bs, iters, seed=3, N=N_odd)
     _check_batches(call, [c["idx"] for c in calls_odd], N_odd, bs, iters, seed=3)
 
 
@@ -927,7 +953,7 @@ def _stated_batches(N, batch_size, num_iters, seed, straddle=False):
     next permutation, so that one batch holds the end of one epoch and the start of the next."""
     rng = np.random.default_rng(seed)
     order, cursor, batches = rng.permutation(N), 0, []
-    for _ in range(num_iters):
+    for _iteration in range(num_iters):
         if straddle:
             while cursor + batch_size > len(order):
                 order = np.concatenate([order, rng.permutation(N)])
@@ -948,44 +974,46 @@ def _check_batches(call, got, N, bs, iters, seed):
     per_epoch = N // bs
     first_epoch = np.concatenate(got[:per_epoch])
     mistake(np.array_equal(first_epoch, np.arange(per_epoch * bs)),
-            "Your batches walk through the data in its stored order. Shuffle the examples at the "
-            "start of every epoch (rng.permutation(N)), so that batches are random samples.")
+            _("Your batches walk through the data in its stored order. Shuffle the examples at "
+              "the start of every epoch (rng.permutation(N)), so that batches are random samples."))
     mistake(any(len(np.unique(b)) != len(b) for b in got),
-            "Some of your batches hold the same example twice: you sample with replacement "
-            "(rng.choice or rng.integers). Shuffle once per epoch with rng.permutation(N) and walk "
-            "through the permutation in batch_size steps.")
+            _("Some of your batches hold the same example twice: you sample with replacement "
+              "(rng.choice or rng.integers). Shuffle once per epoch with rng.permutation(N) and "
+              "walk through the permutation in batch_size steps."))
     legacy = np.random.RandomState(seed)
     legacy_order, legacy_batches, cursor = legacy.permutation(N), [], 0
-    for _ in range(iters):
+    for _iteration in range(iters):
         if cursor + bs > N:
             legacy_order, cursor = legacy.permutation(N), 0
         legacy_batches.append(legacy_order[cursor:cursor + bs])
         cursor += bs
     mistake(same(legacy_batches),
-            "Your batches follow the rules but come from the legacy generator "
-            "np.random.RandomState(seed). The statement names rng = np.random.default_rng(seed), "
-            "the generator NumPy recommends; its draws differ, so your runs cannot be compared "
-            "with the course's.")
+            _("Your batches follow the rules but come from the legacy generator "
+              "np.random.RandomState(seed). The statement names rng = "
+              "np.random.default_rng(seed), the generator NumPy recommends; its draws differ, so "
+              "your runs cannot be compared with the course's."))
     fresh = [np.random.default_rng(seed).permutation(N)[:bs] for _ in range(iters)]
     rng = np.random.default_rng(seed)
     drawn = [rng.permutation(N)[:bs] for _ in range(iters)]
     mistake(same(fresh) or same(drawn) or len(np.unique(first_epoch)) != len(first_epoch),
-            "Within one epoch some examples come back before others have been used: you draw a "
-            "new permutation (or a new sample) for every batch. Draw order = rng.permutation(N) "
-            "once, take the next batch_size indices of it at each iteration, and draw a new "
-            "permutation only when fewer than batch_size are left.")
+            _("Within one epoch some examples come back before others have been used: you draw a "
+              "new permutation (or a new sample) for every batch. Draw order = "
+              "rng.permutation(N) once, take the next batch_size indices of it at each "
+              "iteration, and draw a new permutation only when fewer than batch_size are left."))
     mistake(same(_stated_batches(N, bs, iters, seed, straddle=True)),
-            f"With N = {N} and batch_size = {bs}, {N % bs} examples are left at the end of each "
-            "permutation, and your next batch takes them together with the start of a new "
-            "permutation: a batch straddles two epochs. When fewer than batch_size indices are "
-            "left, draw a new order = rng.permutation(N) and start from its beginning.")
+            _("With N = {N} and batch_size = {batch_size}, {left} examples are left at the end "
+              "of each permutation, and your next batch takes them together with the start of a "
+              "new permutation: a batch straddles two epochs. When fewer than batch_size indices "
+              "are left, draw a new order = rng.permutation(N) and start from its beginning.",
+              N=N, batch_size=bs, left=N % bs))
     if len(got) > per_epoch:
         second = np.concatenate(got[per_epoch:2 * per_epoch])
         mistake(np.array_equal(second, first_epoch),
-                "Every epoch visits the examples in the same order: draw a new permutation for "
-                "each epoch.")
-    fail(f"With N = {N}, batch_size = {bs} and seed = {seed} your batches are not the ones the "
-         "rules give: rng = np.random.default_rng(seed), order = rng.permutation(N), the next "
-         "batch_size indices of order at each iteration, and a new rng.permutation(N) when fewer "
-         "than batch_size are left. (Another generator, or rng.choice instead of rng.permutation, "
-         "draws different numbers.)")
+                _("Every epoch visits the examples in the same order: draw a new permutation for "
+                  "each epoch."))
+    fail(_("With N = {N}, batch_size = {batch_size} and seed = {seed} your batches are not the "
+           "ones the rules give: rng = np.random.default_rng(seed), order = rng.permutation(N), "
+           "the next batch_size indices of order at each iteration, and a new "
+           "rng.permutation(N) when fewer than batch_size are left. (Another generator, or "
+           "rng.choice instead of rng.permutation, draws different numbers.)",
+           N=N, batch_size=bs, seed=seed))
