@@ -30,6 +30,7 @@ def fits():
     return table
 
 
+@pytest.mark.slow  # recomputes the chapter's fits (seconds of CPU)
 def test_section_3_4_claims(fits):
     train = np.array([fits[r][0] for r in LAMBDAS_2D])
     val = np.array([fits[r][1] for r in LAMBDAS_2D])
@@ -77,6 +78,7 @@ def test_weight_decay_equals_l2_step():
     assert np.allclose(W - eta * (dW + reference.l2_penalty(W, reg)[1]), (1 - eta * reg) * W - eta * dW)
 
 
+@pytest.mark.slow  # recomputes the chapter's fits (seconds of CPU)
 def test_static_figure_and_widget_build():
     X, y = make_blobs(n_per_class=5, spread=1.0, seed=3)
     clfs = [w.PolynomialClassifier(r, degree=3).fit(X, y) for r in (1e-6, 1.0)]
@@ -87,6 +89,7 @@ def test_static_figure_and_widget_build():
     assert w.regularization_widget(X, y, lambdas=[1e-6, 1.0], degree=3) is not None
 
 
+@pytest.mark.slow  # recomputes the chapter's fits (seconds of CPU)
 def test_section_3_5_claims_on_digits():
     """The digits search of the notebook: small train/validation gaps, large λ costs accuracy."""
     from utils.data import load_digits_split

@@ -40,6 +40,7 @@ def digits():
     return data, prepare(data.X_train), prepare(data.X_test)
 
 
+@pytest.mark.slow  # recomputes the chapter's numbers (seconds of CPU)
 def test_softmax_on_digits_reaches_the_accuracy_the_chapter_quotes(digits):
     from sklearn.linear_model import LogisticRegression
 
@@ -156,6 +157,7 @@ def test_worse_local_minimum_of_the_quartic():
     assert round(ends[2.0] - ends[-2.0], 2) == 2.44
 
 
+@pytest.mark.slow  # recomputes the chapter's numbers (seconds of CPU)
 def test_race_tuned_rates_and_hand_picked_counts():
     """The numbers section 4.7's prose quotes from its grid search."""
     from utils.widgets import optimizers as o
@@ -187,6 +189,7 @@ def _digits():
     return data, prepare(data.X_train), prepare(data.X_test)
 
 
+@pytest.mark.slow  # recomputes the chapter's numbers (seconds of CPU)
 def test_sklearn_regularization_scale_and_seed_spread():
     """C = 1 is lambda = 1 / (C N) in the course's convention; our softmax over 5 seeds is within one
     test image of LogisticRegression."""

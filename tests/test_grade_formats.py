@@ -276,6 +276,7 @@ def test_gradebook_rows_one_per_learner_one_column_per_exercise():
     assert cy["problem"] == "cy.ipynb: not a Jupyter notebook"
 
 
+@pytest.mark.slow  # starts grader processes
 def test_broken_and_crashing_submissions_get_a_row_that_says_why(tmp_path, monkeypatch):
     """Three processes, no kernel: a file that is not a notebook, a grader that dies, a grader that
     hangs. Every submission gets its row; none stops the others."""
@@ -368,6 +369,7 @@ def run_autograder(root):
     return json.loads((root / "results" / "results.json").read_text()), done
 
 
+@pytest.mark.slow  # starts grader processes
 def test_autograder_without_a_notebook_or_with_another_chapters_notebook(tmp_path):
     """No kernel starts: the submission is refused before anything runs."""
     root = _gradescope_folder(tmp_path)
