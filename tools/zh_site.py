@@ -1,0 +1,224 @@
+"""The Chinese edition of the website, built by the same command as the English one.
+
+``jupyter-book build .`` builds the English site into ``_build/html``; when that build has
+finished, this extension builds the same book again with Sphinx's ``language = "zh_CN"`` in
+``_build/zh_CN`` (its own doctrees and images) and copies the pages into ``_build/html/zh_CN``
+(same page paths), with the same warnings-as-errors and keep-going flags; the build fails when
+the Chinese one fails. The second build runs in its own process (``python -m tools.zh_site``),
+so neither build sees the other's Sphinx and docutils state.
+
+On every page of both editions the article header carries a link to the same page in the other
+edition (``templates/language-switch.html``). In the Chinese build only:
+
+- every paragraph comes from ``locale/zh_CN/LC_MESSAGES/<page>.po`` (Sphinx's gettext
+  workflow; an untranslated message shows its English text, the catalogue test enforces 100%);
+- the stored outputs of the notebooks are translated when a page is read
+  (:mod:`tools.zh_outputs`): quizzes re-rendered from the translated questions, printed lines
+  looked up in ``utils/locale/zh_CN/LC_MESSAGES/outputs.po``. The notebooks are not changed;
+- search splits Chinese text into words with jieba, which learns the glossary's Chinese terms
+  first (so 反向传播 is one word, not 反向 + 传播);
+- links to the download archive point at the one archive at the root of the site.
+"""
+import argparse
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The edition built second, and the folder of the site it is written to.
+LANGUAGE = "zh_CN"
+SUBDIR = "zh_CN"
+GLOSSARY = ROOT / "appendices" / "glossary.md"
+TEMPLATES = Path(__file__).resolve().with_name("templates")
+ARCHIVE_NAME = "nn-foundations-course.zip"
+
+
+def is_chinese(config):
+    return (config.language or "en") == LANGUAGE
+
+
+# ------------------------------------------------------------------------------------------
+# The second build
+# ------------------------------------------------------------------------------------------
+
+def build_command(srcdir, outdir, doctreedir, toc, *, warningiserror, keep_going, nitpicky):
+    """The command line of the Chinese build (run by :func:`build_chinese_edition`)."""
+    command = [sys.executable, "-m", "tools.zh_site", str(srcdir), str(outdir),
+               "--doctrees", str(doctreedir), "--toc", str(toc)]
+    command += ["-W"] * warningiserror + ["--keep-going"] * keep_going + ["-n"] * nitpicky
+    return command
+
+
+def build_chinese_edition(app, exception):
+    """``build-finished`` of the English HTML build: build ``outdir/zh_CN``, or fail."""
+    if exception is not None or app.builder.name != "html" or is_chinese(app.config):
+        return
+    if os.environ.get("COURSE_SKIP_ZH_SITE"):  # tests/test_site.py's English-only build
+        return
+    # Built beside the English site, then copied into it: MyST-NB writes a build's images
+    # next to its output folder (``<outdir>/../jupyter_execute``), which must not be inside
+    # the English site.
+    staging = Path(app.outdir).parent / SUBDIR
+    command = build_command(
+        app.srcdir, staging / "html", staging / ".doctrees", app.config.external_toc_path,
+        warningiserror=app.warningiserror or app.keep_going, keep_going=app.keep_going,
+        nitpicky=app.config.nitpicky)
+    print(f"\nBuilding the Chinese edition ({LANGUAGE}) in {staging}", flush=True)
+    done = subprocess.run(command, cwd=ROOT)
+    if done.returncode != 0:
+        raise ExtensionError(
+            f"the Chinese edition ({staging}) did not build (exit status {done.returncode}); "
+            "its warnings and errors are printed above")
+    published = Path(app.outdir) / SUBDIR
+    shutil.rmtree(published, ignore_errors=True)
+    shutil.copytree(staging / "html", published)
+    print(f"The Chinese edition is in {published}.", flush=True)
+
+
+def main(argv=None):
+    """``python -m tools.zh_site SRCDIR OUTDIR --doctrees DIR --toc _toc.yml [-W] ...``"""
+    parser = argparse.ArgumentParser(prog="python -m tools.zh_site",
+                                     description="Build the Chinese edition of the book.")
+    parser.add_argument("srcdir", type=Path)
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--doctrees", type=Path, required=True)
+    parser.add_argument("--toc", type=Path, required=True)
+    parser.add_argument("-W", dest="warningiserror", action="store_true")
+    parser.add_argument("--keep-going", action="store_true")
+    parser.add_argument("-n", dest="nitpicky", action="store_true")
+    args = parser.parse_args(argv)
+
+    from jupyter_book.sphinx import build_sphinx
+
+    overrides = {"external_toc_path": args.toc.as_posix(), "latex_individualpages": False,
+                 "language": LANGUAGE}
+    if args.nitpicky:
+        overrides["nitpicky"] = True
+    result = build_sphinx(
+        args.srcdir, args.outdir, noconfig=True, path_config=args.srcdir / "_config.yml",
+        confoverrides=overrides, doctreedir=args.doctrees, builder="html",
+        warningiserror=args.warningiserror, keep_going=args.keep_going)
+    return 1 if isinstance(result, Exception) else int(result or 0)
+
+
+# ------------------------------------------------------------------------------------------
+# The language switch
+# ------------------------------------------------------------------------------------------
+
+def switch_target(pagename, chinese, suffix=".html"):
+    """The relative URL of page ``pagename`` in the other edition, from that page.
+
+    English ``chapters/01_x`` -> ``../zh_CN/chapters/01_x.html``; Chinese ``chapters/01_x``
+    (at ``zh_CN/chapters/01_x.html``) -> ``../../chapters/01_x.html``.
+    """
+    to_root = "../" * pagename.count("/")
+    if chinese:
+        return f"{to_root}../{pagename}{suffix}"
+    return f"{to_root}{SUBDIR}/{pagename}{suffix}"
+
+
+def add_language_switch(app, pagename, templatename, context, doctree):
+    chinese = is_chinese(app.config)
+    context["course_language_switch"] = {
+        "url": switch_target(pagename, chinese, context.get("file_suffix", ".html")),
+        "label": "English" if chinese else "中文",
+        "lang": "en" if chinese else "zh-CN",
+        "title": "Read this page in English" if chinese else "阅读本页的中文版",
+    }
+    if chinese and "body" in context:
+        context["body"] = point_at_root_archive(context["body"], pagename)
+
+
+def point_at_root_archive(body, pagename):
+    """Links to the download archive (``../nn-foundations-course.zip`` from a chapter) point at
+    the English site's root, where the one archive is, one folder above the Chinese root."""
+    to_root = "../" * pagename.count("/")
+    return re.sub(rf'href="{re.escape(to_root)}{re.escape(ARCHIVE_NAME)}"',
+                  f'href="{to_root}../{ARCHIVE_NAME}"', body)
+
+
+def register_switch(app, config):
+    """The switch's template goes at the end of the article header (next to the download and
+    search buttons), which the theme shows at every width."""
+    config.templates_path.append(str(TEMPLATES))
+    options = config.html_theme_options
+    items = options.get("article_header_end") or ["article-header-buttons.html"]
+    if isinstance(items, str):
+        items = [item.strip() for item in items.split(",") if item.strip()]
+    if "language-switch.html" not in items:
+        items = ["language-switch.html", *items]
+    options["article_header_end"] = items
+
+
+# ------------------------------------------------------------------------------------------
+# Chinese search
+# ------------------------------------------------------------------------------------------
+
+def glossary_terms(path=GLOSSARY):
+    """The Chinese terms of the glossary's 中文 column ("交叉熵损失", "反向传播", ...), each
+    alternative of a cell ("A / B", "A（B）") on its own."""
+    terms = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not re.search(r"[\u3400-\u9fff]", cells[1]):
+            continue
+        for part in re.split(r"[/／,，;；、()（）\s]+", cells[1]):
+            if re.fullmatch(r"[\u3400-\u9fff]{2,}", part):
+                terms.append(part)
+    return list(dict.fromkeys(terms))
+
+
+def write_search_dictionary(path):
+    """A jieba user dictionary of the glossary's terms (one word and a high count a line)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{term} 100000\n" for term in glossary_terms()), encoding="utf-8")
+    return path
+
+
+def configure_search(app, config):
+    if not is_chinese(config):
+        return
+    try:
+        import jieba
+    except ImportError:  # Sphinx then indexes whole runs of Chinese text: searches find little
+        from sphinx.util import logging as sphinx_logging
+
+        sphinx_logging.getLogger(__name__).warning(
+            "jieba is not installed: the Chinese edition's search cannot split words "
+            "(pip install -r requirements.txt)")
+        return
+    jieba.setLogLevel(logging.WARNING)
+    words = write_search_dictionary(Path(app.doctreedir) / "search_words.txt")
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(words)}
+
+
+# ------------------------------------------------------------------------------------------
+
+def translate_outputs(app, docname, source):
+    if not is_chinese(app.config) or not app.env.doc2path(docname).endswith(".ipynb"):
+        return
+    from . import zh_outputs
+
+    source[0], used = zh_outputs.translate_notebook_source(source[0], LANGUAGE)
+    for catalogue in used:  # a changed catalogue rebuilds the page
+        app.env.note_dependency(str(catalogue))
+
+
+def setup(app):
+    app.connect("config-inited", register_switch)
+    app.connect("config-inited", configure_search)
+    app.connect("source-read", translate_outputs)
+    app.connect("html-page-context", add_language_switch)
+    app.connect("build-finished", build_chinese_edition)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
