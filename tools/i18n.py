@@ -1,7 +1,18 @@
 """Catalogues of the course's translations (gettext ``.po`` files, edited by translators).
 
+    python -m tools.i18n update                        # all of the three below
+    python -m tools.i18n update-site                   # the website's pages (locale/zh_CN)
+    python -m tools.i18n update-outputs                # printed lines of the stored notebooks
     python -m tools.i18n update-messages [SOURCE...]   # the package's messages (checks, grader, quizzes)
     python -m tools.i18n check [PO_FILE...]            # every message translated and faithful
+
+The site's catalogues, ``locale/<lang>/LC_MESSAGES/<page>.po`` (one per page), come from Sphinx's
+gettext builder (``jupyter-book build . --builder custom --custom-builder gettext``, run here
+into a temporary folder); updating them merges each page's template into its catalogue the way
+``sphinx-intl update`` does (same Babel merge) and then gives an exercise page and its solution
+page the same translation of every paragraph they share (a translation made on either side
+fills the other's empty or fuzzy one). The printed lines of the notebooks' outputs go to
+``utils/locale/<lang>/LC_MESSAGES/outputs.po`` (see ``tools/zh_outputs.py``).
 
 Each source gets its own catalogue, ``utils/locale/<lang>/LC_MESSAGES/<name>.po``: a Python module
 ``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear.po`` (strings in ``_()`` and ``N_()``), a
@@ -76,20 +87,124 @@ def update(source, lang):
     for message in extract(source):
         template.add(message)
     path = PACKAGE / "locale" / lang / "LC_MESSAGES" / f"{catalogue_name(source)}.po"
+    return merge(template, path, lang)
+
+
+def merge(template, path, lang):
+    """Merge the messages of ``template`` (a Catalog) into the catalogue at ``path``: kept
+    translations, near matches fuzzy, gone messages dropped (like ``msgmerge``)."""
+    path = Path(path)
     if path.exists():
         with path.open("rb") as file:
             catalog = read_po(file, locale=lang)
-        catalog.update(template, update_header_comment=False)
+        catalog.update(template, update_header_comment=False, update_creation_date=False)
         catalog.obsolete.clear()
     else:
         catalog = Catalog(locale=lang, project="nn-foundations-course")
         for message in template:
             if message.id:
-                catalog.add(message.id)
+                catalog.add(message.id, locations=message.locations,
+                            auto_comments=message.auto_comments)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
         write_po(file, catalog, width=0, omit_header=False, sort_output=False)
     return path
+
+
+# ------------------------------------------------------------------------------------------
+# The website's catalogues (one per page) and the printed lines of the notebooks
+# ------------------------------------------------------------------------------------------
+
+SITE_LOCALE = ROOT / "locale"
+#: Pages whose exercise version (chapters/) and solution version (solutions/) share paragraphs.
+TWIN_FOLDERS = ("chapters", "solutions")
+
+
+def site_catalogue(page, lang):
+    """``chapters/01_linear_score_function`` -> ``locale/zh_CN/LC_MESSAGES/chapters/...po``."""
+    return SITE_LOCALE / lang / "LC_MESSAGES" / f"{page}.po"
+
+
+def site_templates(workdir):
+    """{page: Catalog of its English messages}, from Sphinx's gettext builder run on the book
+    into ``workdir`` (the same configuration as the site: ``_config.yml``, ``_toc.yml``)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    workdir = Path(workdir)
+    result = build_sphinx(
+        ROOT, workdir / "gettext", noconfig=True, path_config=ROOT / "_config.yml",
+        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(),
+                       "latex_individualpages": False},
+        doctreedir=workdir / "doctrees", builder="gettext", quiet=True)
+    if isinstance(result, Exception) or result:
+        raise RuntimeError(f"the gettext build of the site failed ({result!r})")
+    templates = {}
+    for pot in sorted((workdir / "gettext").rglob("*.pot")):
+        page = pot.relative_to(workdir / "gettext").with_suffix("").as_posix()
+        if page == "sphinx":  # the themes' own words: their packages translate them
+            continue
+        with pot.open("rb") as file:
+            templates[page] = read_po(file)
+    return templates
+
+
+def update_site(lang, workdir=None):
+    """Merge every page's current English messages into its catalogue, then share the
+    translations of an exercise page and its solution page. Returns the catalogues' paths."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        templates = site_templates(workdir or tmp)
+        paths = [merge(template, site_catalogue(page, lang), lang)
+                 for page, template in templates.items()]
+    share_twin_translations(lang)
+    return paths
+
+
+def _read(path):
+    with Path(path).open("rb") as file:
+        return read_po(file)
+
+
+def _write(catalog, path):
+    with Path(path).open("wb") as file:
+        write_po(file, catalog, width=0, omit_header=False, sort_output=False)
+
+
+def share_twin_translations(lang, folder=None):
+    """Fill each empty or fuzzy translation of a chapter page from its solution page's
+    translation of the same paragraph, and the other way round. Returns how many were filled."""
+    folder = Path(folder or SITE_LOCALE / lang / "LC_MESSAGES")
+    filled = 0
+    for exercise_path in sorted((folder / TWIN_FOLDERS[0]).glob("*.po")):
+        solution_path = folder / TWIN_FOLDERS[1] / exercise_path.name
+        if not solution_path.exists():
+            continue
+        pair = [_read(exercise_path), _read(solution_path)]
+        changed = [False, False]
+        for side in (0, 1):
+            done = {m.id: m.string for m in pair[1 - side]
+                    if m.id and m.string and not m.fuzzy}
+            for message in pair[side]:
+                if message.id and (not message.string or message.fuzzy) and message.id in done:
+                    message.string = done[message.id]
+                    message.flags.discard("fuzzy")
+                    changed[side] = True
+                    filled += 1
+        for catalog, path, was_changed in zip(pair, (exercise_path, solution_path), changed):
+            if was_changed:
+                _write(catalog, path)
+    return filled
+
+
+def update_outputs(lang):
+    """Extract the printed lines with words of every stored notebook into ``outputs.po``."""
+    from tools.zh_outputs import all_readable_lines, outputs_catalogue_path
+
+    template = Catalog(locale=lang, project="nn-foundations-course")
+    for line, notebooks in all_readable_lines().items():
+        template.add(line, auto_comments=notebooks)
+    return merge(template, outputs_catalogue_path(lang), lang)
 
 
 # What a translation must keep from its English message.
@@ -148,20 +263,36 @@ def check(path):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.i18n", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("update", help="update every catalogue (site, outputs, messages)")
+    commands.add_parser("update-site", help="update the website's catalogues (locale/)")
+    commands.add_parser("update-outputs", help="update the catalogue of printed output lines")
     messages = commands.add_parser("update-messages", help="update the package's catalogues")
     messages.add_argument("sources", nargs="*", type=Path, help="default: every source")
     checking = commands.add_parser("check", help="report untranslated or unfaithful messages")
     checking.add_argument("files", nargs="*", type=Path, help="default: every catalogue")
     args = parser.parse_args(argv)
     if args.command == "check":
-        files = args.files or sorted((ROOT / "locale").rglob("*.po")) + sorted(
-            (PACKAGE / "locale").rglob("*.po"))
+        files = args.files or all_catalogues()
         report = [line for path in files for line in check(path)]
         print("\n".join(report) or f"OK: {len(files)} catalogue(s)")
         return 1 if report else 0
-    for source in args.sources or message_sources():
-        for lang in TRANSLATED:
-            print(update(source, lang).relative_to(ROOT), file=sys.stderr)
+    for lang in TRANSLATED:
+        written = []
+        if args.command in ("update", "update-site"):
+            written += update_site(lang)
+        if args.command in ("update", "update-outputs"):
+            written.append(update_outputs(lang))
+        if args.command in ("update", "update-messages"):
+            written += [update(source, lang)
+                        for source in getattr(args, "sources", None) or message_sources()]
+        for path in written:
+            print(Path(path).relative_to(ROOT), file=sys.stderr)
+    return 0
+
+
+def all_catalogues():
+    """Every catalogue of the course: the site's pages and the package's."""
+    return sorted(SITE_LOCALE.rglob("*.po")) + sorted((PACKAGE / "locale").rglob("*.po"))
 
 
 if __name__ == "__main__":
