@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The edition built second, and the folder of the site it is written to.
 LANGUAGE = "zh_CN"
 SUBDIR = "zh_CN"
-GLOSSARY = ROOT / "appendices" / "glossary.md"
 TEMPLATES = Path(__file__).resolve().with_name("templates")
 ARCHIVE_NAME = "nn-foundations-course.zip"
 
@@ -160,25 +159,29 @@ def register_switch(app, config):
 # Chinese search
 # ------------------------------------------------------------------------------------------
 
-def glossary_terms(path=GLOSSARY):
-    """The Chinese terms of the glossary's 中文 column ("交叉熵损失", "反向传播", ...), each
-    alternative of a cell ("A / B", "A（B）") on its own."""
-    terms = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not re.search(r"[\u3400-\u9fff]", cells[1]):
-            continue
-        for part in re.split(r"[/／,，;；、()（）\s]+", cells[1]):
-            if re.fullmatch(r"[\u3400-\u9fff]{2,}", part):
-                terms.append(part)
-    return list(dict.fromkeys(terms))
+#: Head nouns that Chinese text often leaves out (交叉熵损失 is also just 交叉熵): a glossary
+#: term ending in one is also a word without it.
+HEAD_NOUNS = ("损失", "函数", "矩阵", "网络", "方法", "技巧")
+
+
+def search_words():
+    """The glossary's Chinese terms, and each without its head noun (交叉熵损失 -> 交叉熵)."""
+    from .glossary import chinese_terms
+
+    words = []
+    for term in chinese_terms():
+        words.append(term)
+        for head in HEAD_NOUNS:
+            if term.endswith(head) and len(term) - len(head) >= 2:
+                words.append(term[:-len(head)])
+    return list(dict.fromkeys(words))
 
 
 def write_search_dictionary(path):
-    """A jieba user dictionary of the glossary's terms (one word and a high count a line)."""
+    """A jieba user dictionary of :func:`search_words` (one word and a high count a line)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{term} 100000\n" for term in glossary_terms()), encoding="utf-8")
+    path.write_text("".join(f"{word} 100000\n" for word in search_words()), encoding="utf-8")
     return path
 
 
