@@ -17,7 +17,8 @@ edition (``templates/language-switch.html``). In the Chinese build only:
   looked up in ``utils/locale/zh_CN/LC_MESSAGES/outputs.po``. The notebooks are not changed;
 - search splits Chinese text into words with jieba, which learns the glossary's Chinese terms
   first (so 反向传播 is one word, not 反向 + 传播);
-- links to the download archive point at the one archive at the root of the site.
+- links to the download archive point at the one archive at the root of the site;
+- links to a heading of another page keep working although the heading is translated.
 """
 import argparse
 import logging
@@ -214,7 +215,18 @@ def translate_outputs(app, docname, source):
         app.env.note_dependency(str(catalogue))
 
 
+def keep_english_heading_slugs(app, doctree):
+    """Links between pages (``solutions/01_x.ipynb#exercise-11-linear_scores``) name headings by
+    the slugs of their English text. Sphinx translates a heading by parsing its translation
+    as a small document of its own, and MyST then replaces the page's slug table
+    (``env.metadata[page]["myst_slugs"]``) with that one heading's: restore the page's own."""
+    slugs = getattr(doctree, "myst_slugs", None)
+    if is_chinese(app.config) and slugs:
+        app.env.metadata[app.env.docname]["myst_slugs"] = slugs
+
+
 def setup(app):
+    app.connect("doctree-read", keep_english_heading_slugs)
     app.connect("config-inited", register_switch)
     app.connect("config-inited", configure_search)
     app.connect("source-read", translate_outputs)
