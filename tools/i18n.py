@@ -138,7 +138,7 @@ def site_templates(workdir):
         doctreedir=workdir / "doctrees", builder="gettext", quiet=True)
     if isinstance(result, Exception) or result:
         raise RuntimeError(f"the gettext build of the site failed ({result!r})")
-    templates = {}
+    templates = {"_toc": toc_template()}
     for pot in sorted((workdir / "gettext").rglob("*.pot")):
         page = pot.relative_to(workdir / "gettext").with_suffix("").as_posix()
         if page == "sphinx":  # the themes' own words: their packages translate them
@@ -146,6 +146,18 @@ def site_templates(workdir):
         with pot.open("rb") as file:
             templates[page] = read_po(file)
     return templates
+
+
+def toc_template(path=ROOT / "_toc.yml"):
+    """The sidebar's part captions of ``_toc.yml`` ("Chapters", ...), catalogue ``_toc.po``.
+    (The titles ``_toc.yml`` gives to pages are their pages' titles, translated there.)"""
+    import yaml
+
+    template = Catalog(project="nn-foundations-course")
+    for part in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("parts", []):
+        if part.get("caption"):
+            template.add(part["caption"])
+    return template
 
 
 def update_site(lang, workdir=None):

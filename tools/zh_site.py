@@ -18,7 +18,8 @@ edition (``templates/language-switch.html``). In the Chinese build only:
 - search splits Chinese text into words with jieba, which learns the glossary's Chinese terms
   first (so 反向传播 is one word, not 反向 + 传播);
 - links to the download archive point at the one archive at the root of the site;
-- links to a heading of another page keep working although the heading is translated.
+- links to a heading of another page keep working although the heading is translated;
+- the sidebar's part captions and page titles from ``_toc.yml`` are translated.
 """
 import argparse
 import logging
@@ -225,7 +226,35 @@ def keep_english_heading_slugs(app, doctree):
         app.env.metadata[app.env.docname]["myst_slugs"] = slugs
 
 
+def _po_table(path):
+    from babel.messages.pofile import read_po
+
+    if not Path(path).exists():
+        return {}
+    with open(path, "rb") as file:
+        return {m.id: m.string for m in read_po(file) if m.id and m.string and not m.fuzzy}
+
+
+def translate_toc(app, config):
+    """The sidebar's words: part captions from ``locale/zh_CN/LC_MESSAGES/_toc.po``, and the
+    titles ``_toc.yml`` gives to pages ("Solutions 1: ...") from those pages' catalogues."""
+    site_map = getattr(config, "external_site_map", None)
+    if not is_chinese(config) or site_map is None:
+        return
+    folder = Path(app.srcdir) / "locale" / LANGUAGE / "LC_MESSAGES"
+    captions = _po_table(folder / "_toc.po")
+    for docname in list(site_map):
+        document = site_map[docname]
+        if document.title:
+            document.title = _po_table(folder / f"{docname}.po").get(document.title,
+                                                                    document.title)
+        for tree in document.subtrees:
+            if tree.caption:
+                tree.caption = captions.get(tree.caption, tree.caption)
+
+
 def setup(app):
+    app.connect("config-inited", translate_toc, priority=950)  # after sphinx-external-toc's
     app.connect("doctree-read", keep_english_heading_slugs)
     app.connect("config-inited", register_switch)
     app.connect("config-inited", configure_search)
