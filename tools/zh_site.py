@@ -187,6 +187,35 @@ def write_search_dictionary(path):
     return path
 
 
+class _Terms(set):
+    """A set with the list method Sphinx's Chinese search calls (``extend``)."""
+
+    def extend(self, words):
+        self.update(words)
+
+
+def chinese_search_language():
+    """Sphinx's Chinese search language (jieba), made fast: Sphinx 7.4 keeps its Latin words
+    in a list that grows with every text it splits and searches it for every word it stems
+    (15 of the Chinese build's 40 seconds); here a set, and each stem is computed once. Same
+    index, same words."""
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        def init(self, options):
+            super().init(options)
+            self.latin_terms = _Terms()
+            self._stems = {}
+
+        def stem(self, word):
+            key = (word, word in self.latin_terms)  # the two inputs of Sphinx's stem
+            if key not in self._stems:
+                self._stems[key] = super().stem(word)
+            return self._stems[key]
+
+    return ChineseSearch
+
+
 def configure_search(app, config):
     if not is_chinese(config):
         return
@@ -254,6 +283,7 @@ def translate_toc(app, config):
 
 
 def setup(app):
+    app.add_search_language(chinese_search_language())
     app.connect("config-inited", translate_toc, priority=950)  # after sphinx-external-toc's
     app.connect("doctree-read", keep_english_heading_slugs)
     app.connect("config-inited", register_switch)
