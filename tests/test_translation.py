@@ -189,6 +189,7 @@ def test_an_exercise_page_and_its_solution_share_their_translations(tmp_path):
     ("[ 0.6 -0.8]", False),
     ("<Figure size 688x128 with 10 Axes>", False),
     ("<IPython.core.display.Javascript object>", False),
+    ("    from utils.fashion_mnist import load_fashion_mnist; load_fashion_mnist()", False),
     ("interactive(children=(Dropdown(description='class', options=(0, 1, 2)", False),
     ("reg 0.0 W1: 2.1e-08  reg 0.0 b1: 4.2e-10", True),
     ("", False),

@@ -102,7 +102,7 @@ _NOT_PROSE = re.compile(
 
 def terms_used(msgid, glossary_terms):
     """The glossary terms that the English message uses, longer terms masking shorter ones."""
-    prose = _NOT_PROSE.sub(" ", msgid)
+    prose = _NOT_PROSE.sub(" ¤ ", msgid)  # ¤: words around code are not one phrase
     used = []
     for term in glossary_terms:  # longest first
         found = False

@@ -210,13 +210,73 @@ def share_twin_translations(lang, folder=None):
 
 
 def update_outputs(lang):
-    """Extract the printed lines with words of every stored notebook into ``outputs.po``."""
+    """Extract the printed lines with words of every stored notebook into ``outputs.po``; an
+    empty translation of a line that a package message prints is filled from that message's
+    translation (see :func:`translations_of_printed_messages`)."""
     from tools.zh_outputs import all_readable_lines, outputs_catalogue_path
 
     template = Catalog(locale=lang, project="nn-foundations-course")
     for line, notebooks in all_readable_lines().items():
         template.add(line, auto_comments=notebooks)
-    return merge(template, outputs_catalogue_path(lang), lang)
+    path = merge(template, outputs_catalogue_path(lang), lang)
+    catalog = _read(path)
+    filled = 0
+    for message in catalog:
+        if message.id and not message.string:
+            translation = translations_of_printed_messages(lang).get(message.id) or \
+                translate_printed_message(message.id, lang)
+            if translation:
+                message.string, filled = translation, filled + 1
+    if filled:
+        _write(catalog, path)
+    return path
+
+
+def _package_translations(lang):
+    """(English, translation) of every translated package message, outputs.po excepted."""
+    for path in sorted((PACKAGE / "locale" / lang / "LC_MESSAGES").glob("*.po")):
+        if path.name != "outputs.po":
+            yield from ((m.id, m.string) for m in _read(path)
+                        if m.id and m.string and not m.fuzzy)
+
+
+def translations_of_printed_messages(lang):
+    """{English: translation} of the package's messages without placeholders."""
+    return {english: chinese for english, chinese in _package_translations(lang)
+            if not _PLACEHOLDER.search(english)}
+
+
+def translate_printed_message(line, lang):
+    """The translation of ``line`` when it is a package message with its placeholders filled
+    in ("Note: your `softmax` is not written yet, ..." from "Note: your `{name}` ..."), else
+    None."""
+    def literal(english):
+        return re.sub(r"\{[A-Za-z_]\w*\}", "", english)
+
+    # templates with the most words of their own first; a template of placeholders joined by
+    # punctuation ("{diagnosis} {advice}") is no evidence of anything
+    templates = sorted(((e, c) for e, c in _package_translations(lang)
+                        if "{" in e and len(re.findall(r"[A-Za-z]{2,}", literal(e))) >= 3),
+                       key=lambda pair: -len(literal(pair[0])))
+    for english, chinese in templates:
+        pieces = re.split(r"(\{\{|\}\}|\{[A-Za-z_]\w*\})", english)
+        pattern, names = "", []
+        for piece in pieces:
+            if piece in ("{{", "}}"):
+                pattern += re.escape(piece[0])
+            elif re.fullmatch(r"\{[A-Za-z_]\w*\}", piece):
+                name = piece[1:-1]
+                pattern += f"(?P={name})" if name in names else f"(?P<{name}>.+?)"
+                names.append(name)
+            else:
+                pattern += re.escape(piece)
+        match = re.fullmatch(pattern, line)
+        if match:
+            try:
+                return chinese.format(**match.groupdict())
+            except (KeyError, IndexError, ValueError):
+                continue
+    return None
 
 
 # What a translation must keep from its English message.

@@ -31,13 +31,14 @@ _ARRAY = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _NOT_WORDS = {"inf", "nan", "True", "False", "None", "e", "x"}
 _REPR = re.compile(r"^(<[^>]*>|interactive\(.*)$")
+_PYTHON = re.compile(r"^(?:from\s+[\w.]+\s+import\s|import\s+[\w.]+)")  # a printed statement
 
 
 def readable(line):
     """Whether a printed line carries words for a reader ("validation accuracy 0.953") rather
     than only numbers, arrays, code or an object's repr ("X_ext: (360, 65)", "<Figure ...>")."""
     text = line.strip()
-    if not text or _REPR.match(text):
+    if not text or _REPR.match(text) or _PYTHON.match(text):
         return False
     prose = _CODE_TOKEN.sub(" ", _ARRAY.sub(" ", text))
     return any(word not in _NOT_WORDS for word in _WORD.findall(prose))
