@@ -148,12 +148,16 @@ def site_templates(workdir):
     return templates
 
 
-def toc_template(path=ROOT / "_toc.yml"):
-    """The sidebar's part captions of ``_toc.yml`` ("Chapters", ...), catalogue ``_toc.po``.
-    (The titles ``_toc.yml`` gives to pages are their pages' titles, translated there.)"""
+def toc_template(path=ROOT / "_toc.yml", config=ROOT / "_config.yml"):
+    """The site's title (``_config.yml``) and the sidebar's part captions of ``_toc.yml``
+    ("Chapters", ...): catalogue ``_toc.po``. (The titles ``_toc.yml`` gives to pages are their
+    pages' titles, translated in the pages' catalogues.)"""
     import yaml
 
     template = Catalog(project="nn-foundations-course")
+    title = yaml.safe_load(Path(config).read_text(encoding="utf-8")).get("title")
+    if title:
+        template.add(title)
     for part in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("parts", []):
         if part.get("caption"):
             template.add(part["caption"])

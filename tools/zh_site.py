@@ -265,13 +265,15 @@ def _po_table(path):
 
 
 def translate_toc(app, config):
-    """The sidebar's words: part captions from ``locale/zh_CN/LC_MESSAGES/_toc.po``, and the
-    titles ``_toc.yml`` gives to pages ("Solutions 1: ...") from those pages' catalogues."""
+    """The sidebar's words: the site's title (``_config.yml``) and the part captions from
+    ``locale/zh_CN/LC_MESSAGES/_toc.po``, and the titles ``_toc.yml`` gives to pages
+    ("Solutions 1: ...") from those pages' catalogues."""
     site_map = getattr(config, "external_site_map", None)
     if not is_chinese(config) or site_map is None:
         return
     folder = Path(app.srcdir) / "locale" / LANGUAGE / "LC_MESSAGES"
     captions = _po_table(folder / "_toc.po")
+    config.html_title = captions.get(config.html_title, config.html_title)  # the site's title
     for docname in list(site_map):
         document = site_map[docname]
         if document.title:
