@@ -14,6 +14,11 @@ from tools import glossary, i18n, zh_outputs, zh_site
 LANG = "zh_CN"
 
 
+def _po(path):
+    with open(path, "rb") as file:
+        return read_po(file)
+
+
 def _report(lines, limit=40):
     shown = "\n".join(lines[:limit])
     return f"{len(lines)} problem(s):\n{shown}" + ("\n..." if len(lines) > limit else "")
@@ -58,10 +63,10 @@ def test_the_completeness_check_names_the_file_and_each_bad_message(tmp_path):
 def test_a_real_catalogue_with_one_msgstr_emptied_is_reported(tmp_path):
     """Empty one translated message of a real catalogue: the check names it."""
     source = next((p for p in i18n.all_catalogues()
-                   if any(m.id and m.string for m in read_po(p.open("rb")))), None)
+                   if any(m.id and m.string for m in _po(p))), None)
     if source is None:
         pytest.skip("no catalogue has a translation yet")
-    catalog = read_po(source.open("rb"))
+    catalog = _po(source)
     victim = next(m for m in catalog if m.id and m.string)
     victim.string = ""
     copy_path = tmp_path / source.name
@@ -132,7 +137,7 @@ def test_the_glossary_check_reports_file_and_message(tmp_path):
 def test_the_outputs_catalogue_holds_exactly_the_printed_lines_of_the_notebooks():
     lines = zh_outputs.all_readable_lines()
     catalogue = zh_outputs.outputs_catalogue_path(LANG)
-    ids = {m.id for m in read_po(catalogue.open("rb")) if m.id}
+    ids = {m.id for m in _po(catalogue) if m.id}
     missing, gone = sorted(set(lines) - ids), sorted(ids - set(lines))
     assert (missing, gone) == ([], []), (
         f"{catalogue}: run `python -m tools.i18n update-outputs`; lines missing "
@@ -143,19 +148,24 @@ def test_the_outputs_catalogue_holds_exactly_the_printed_lines_of_the_notebooks(
 @pytest.mark.slow
 def test_the_site_catalogues_hold_exactly_the_messages_of_their_pages(tmp_path):
     templates = i18n.site_templates(tmp_path)
-    assert len(templates) >= 19
-    report = []
-    for page, template in templates.items():
-        path = i18n.site_catalogue(page, LANG)
-        if not path.exists():
-            report.append(f"{path}: missing (run `python -m tools.i18n update-site`)")
-            continue
-        expected = {m.id for m in template if m.id}
-        have = {m.id for m in read_po(path.open("rb")) if m.id}
-        report += [f"{path}: message missing: {m[:100]!r}" for m in sorted(expected - have)]
-        report += [f"{path}: message no longer on the page: {m[:100]!r}"
-                   for m in sorted(have - expected)]
+    assert len(templates) >= 20 and "_toc" in templates
+    report = i18n.site_drift(templates, LANG)
     assert report == [], _report(report)
+
+
+def test_the_drift_check_names_missing_and_stale_messages():
+    page = "chapters/01_linear_score_function"
+    catalogue = _po(i18n.site_catalogue(page, LANG))
+    template = Catalog()
+    kept = [m.id for m in catalogue if m.id][1:]            # the page lost its first message
+    for msgid in kept + ["A paragraph added to the page."]:
+        template.add(msgid)
+    report = i18n.site_drift({page: template, "chapters/99_new": Catalog()}, LANG)
+    first = next(m.id for m in catalogue if m.id)
+    assert any("message missing" in line and "A paragraph added" in line for line in report)
+    assert any("no longer on the page" in line and first[:60] in line for line in report)
+    assert any("99_new.po: missing" in line for line in report)
+    assert len(report) == 3
 
 
 def test_an_exercise_page_and_its_solution_share_their_translations(tmp_path):
@@ -167,8 +177,8 @@ def test_an_exercise_page_and_its_solution_share_their_translations(tmp_path):
         ("Shared paragraph.", "", False), ("Fuzzy here.", "新译文。", False),
         ("Solution only.", "只有解答页有。", False)])
     assert i18n.share_twin_translations(LANG, folder) == 2
-    exercise = {m.id: (m.string, m.fuzzy) for m in read_po((folder / "chapters/01_x.po").open("rb"))}
-    solution = {m.id: (m.string, m.fuzzy) for m in read_po((folder / "solutions/01_x.po").open("rb"))}
+    exercise = {m.id: (m.string, m.fuzzy) for m in _po((folder / "chapters/01_x.po"))}
+    solution = {m.id: (m.string, m.fuzzy) for m in _po((folder / "solutions/01_x.po"))}
     assert solution["Shared paragraph."] == ("共享的段落。", False)
     assert exercise["Fuzzy here."] == ("新译文。", False)
     assert exercise["Only here."] == ("", False) and "Solution only." not in exercise
@@ -363,3 +373,21 @@ def test_search_knows_the_glossarys_words(tmp_path):
     jieba = pytest.importorskip("jieba")
     jieba.load_userdict(str(zh_site.write_search_dictionary(tmp_path / "words.txt")))
     assert {"反向传播", "交叉熵"} <= set(jieba.cut_for_search("反向传播计算交叉熵损失的梯度"))
+
+
+def test_update_outputs_fills_printed_package_messages_from_their_translation(monkeypatch):
+    pairs = [("{diagnosis} {advice}", "{diagnosis}{advice}"),       # no words: never a match
+             ("Note: your `{name}` is not written yet, so the cells below use the course's "
+              "reference implementation (utils.reference.{name}) instead.",
+              "注意：你的 `{name}` 还没有写，因此下面的单元格改用课程的参考实现（utils.reference.{name}）。"),
+             ("All tests passed.", "全部测试通过。")]
+    monkeypatch.setattr(i18n, "_package_translations", lambda lang: iter(pairs))
+    line = ("Note: your `softmax` is not written yet, so the cells below use the course's "
+            "reference implementation (utils.reference.softmax) instead.")
+    assert i18n.translate_printed_message(line, LANG) == (
+        "注意：你的 `softmax` 还没有写，因此下面的单元格改用课程的参考实现（utils.reference.softmax）。")
+    # the same name twice, or the words differ: no translation
+    assert i18n.translate_printed_message(line.replace("reference.softmax", "reference.relu"),
+                                          LANG) is None
+    assert i18n.translate_printed_message("validation accuracy 0.953", LANG) is None
+    assert i18n.translations_of_printed_messages(LANG) == {"All tests passed.": "全部测试通过。"}

@@ -177,6 +177,24 @@ def update_site(lang, workdir=None):
     return paths
 
 
+def site_drift(templates, lang):
+    """Sentences naming each page catalogue that is missing, each message of a page that its
+    catalogue lacks and each message of a catalogue that its page no longer has."""
+    report = []
+    for page, template in templates.items():
+        path = site_catalogue(page, lang)
+        if not path.exists():
+            report.append(f"{path}: missing (run `python -m tools.i18n update-site`)")
+            continue
+        expected = {m.id for m in template if m.id}
+        have = {m.id for m in _read(path) if m.id}
+        report += [f"{path}: message missing (run `python -m tools.i18n update-site`): "
+                   f"{m[:100]!r}" for m in sorted(expected - have)]
+        report += [f"{path}: message no longer on the page: {m[:100]!r}"
+                   for m in sorted(have - expected)]
+    return report
+
+
 def _read(path):
     with Path(path).open("rb") as file:
         return read_po(file)
