@@ -60,7 +60,7 @@ def build_chinese_edition(app, exception):
     """``build-finished`` of the English HTML build: build ``outdir/zh_CN``, or fail."""
     if exception is not None or app.builder.name != "html" or is_chinese(app.config):
         return
-    if os.environ.get("COURSE_SKIP_ZH_SITE"):  # tests/test_site.py's English-only build
+    if os.environ.get("COURSE_SKIP_ZH_SITE"):  # a quick English-only build (see the README)
         return
     # Built beside the English site, then copied into it: MyST-NB writes a build's images
     # next to its output folder (``<outdir>/../jupyter_execute``), which must not be inside
@@ -236,7 +236,7 @@ def configure_search(app, config):
 # ------------------------------------------------------------------------------------------
 
 def translate_outputs(app, docname, source):
-    if not is_chinese(app.config) or not app.env.doc2path(docname).endswith(".ipynb"):
+    if not is_chinese(app.config) or not str(app.env.doc2path(docname)).endswith(".ipynb"):
         return
     from . import zh_outputs
 
