@@ -322,6 +322,19 @@ def test_links_between_pages_and_their_anchors_resolve(built_site, edition):
     assert broken == []
 
 
+def test_the_chinese_glossary_lists_the_chinese_term_first(built_site):
+    def first_cells(page):
+        html = page.read_text()
+        header = re.search(r"<thead>.*?<th[^>]*>(.*?)</th>", html, re.DOTALL).group(1)
+        row = re.search(r"<tbody>.*?<td[^>]*>(.*?)</td>", html, re.DOTALL).group(1)
+        return _visible_text(header).strip(), _visible_text(row).strip()
+
+    english = first_cells(built_site / "appendices" / "glossary.html")
+    chinese = first_cells(built_site / ZH / "appendices" / "glossary.html")
+    assert english == ("English", "absolute error")
+    assert chinese == ("中文", "绝对误差")
+
+
 def test_chinese_pages_link_the_one_download_archive(built_site):
     links = [(page, href) for page in (built_site / ZH).rglob("*.html")
              for href in re.findall(r'href="([^"]*nn-foundations-course\.zip)"', page.read_text())]

@@ -19,7 +19,8 @@ edition (``templates/language-switch.html``). In the Chinese build only:
   first (so 反向传播 is one word, not 反向 + 传播);
 - links to the download archive point at the one archive at the root of the site;
 - links to a heading of another page keep working although the heading is translated;
-- the sidebar's part captions and page titles from ``_toc.yml`` are translated.
+- the sidebar's part captions and page titles from ``_toc.yml`` are translated;
+- the glossary's table lists the Chinese term first.
 """
 import argparse
 import logging
@@ -284,8 +285,30 @@ def translate_toc(app, config):
                 tree.caption = captions.get(tree.caption, tree.caption)
 
 
+GLOSSARY_PAGE = "appendices/glossary"
+
+
+def glossary_chinese_first(app, doctree):
+    """The Chinese glossary lists the Chinese term first: its table's first two columns
+    (English | 中文) change places."""
+    from docutils import nodes
+
+    if not is_chinese(app.config) or app.env.docname != GLOSSARY_PAGE:
+        return
+    for table in doctree.findall(nodes.table):
+        for group in table.findall(nodes.tgroup):
+            specs = [child for child in group.children if isinstance(child, nodes.colspec)]
+            if len(specs) >= 2:
+                first, second = group.index(specs[0]), group.index(specs[1])
+                group.children[first], group.children[second] = specs[1], specs[0]
+        for row in table.findall(nodes.row):
+            if len(row.children) >= 2:
+                row.children[0], row.children[1] = row.children[1], row.children[0]
+
+
 def setup(app):
     app.add_search_language(chinese_search_language())
+    app.connect("doctree-read", glossary_chinese_first)
     app.connect("config-inited", translate_toc, priority=950)  # after sphinx-external-toc's
     app.connect("doctree-read", keep_english_heading_slugs)
     app.connect("config-inited", register_switch)
