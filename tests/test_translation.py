@@ -60,6 +60,16 @@ def test_the_completeness_check_names_the_file_and_each_bad_message(tmp_path):
     assert any("fuzzy" in line and "Three epochs were run." in line for line in report)
 
 
+def test_the_glossarys_english_column_may_stay_english(tmp_path):
+    rows = [("linear score function", "linear score function", False),    # the English column
+            ("the linear function of chapter 1", "the linear function of chapter 1", False)]
+    glossary_po = _write_catalogue(tmp_path / "appendices" / "glossary.po", rows)
+    other_po = _write_catalogue(tmp_path / "chapters" / "01_x.po", rows)
+    assert [line.split(": ")[-1] for line in i18n.check(glossary_po)] == [
+        "'the linear function of chapter 1'"]
+    assert len(i18n.check(other_po)) == 2
+
+
 def test_a_real_catalogue_with_one_msgstr_emptied_is_reported(tmp_path):
     """Empty one translated message of a real catalogue: the check names it."""
     source = next((p for p in i18n.all_catalogues()

@@ -337,6 +337,12 @@ def problems(msgid, msgstr):
     return found
 
 
+def _glossary_english_cells():
+    from tools.glossary import english_cells
+
+    return english_cells()
+
+
 def check(path):
     """Sentences naming every message of the ``.po`` file at ``path`` that is untranslated,
     fuzzy or unfaithful (see :func:`problems`)."""
@@ -349,6 +355,9 @@ def check(path):
         issues = problems(message.id, message.string)
         if message.fuzzy:
             issues.insert(0, "fuzzy")
+        if Path(path).name == "glossary.po" and message.id in _glossary_english_cells():
+            # the glossary's English column stays English next to the Chinese one
+            issues = [i for i in issues if not i.startswith("no Chinese")]
         for issue in issues:
             report.append(f"{path}: {issue}: {message.id[:100]!r}")
     return report
