@@ -260,3 +260,239 @@ def test_the_marker_hook_drops_only_marker_lines():
     hook.drop_solution_markers(None, tree)
     assert block.astext() == block.rawsource == (
         "def f(x):\n    y = x + 1  # not a marker: SOLUTION\n    return y\n")
+
+
+# ------------------------------------------------------------------------------------------
+# The Chinese edition (issue 17): built by the same command into _build/html/zh_CN
+# ------------------------------------------------------------------------------------------
+
+ZH = "zh_CN"
+LANG_ATTR = re.compile(r'<html[^>]*\blang="([^"]+)"')
+SWITCH = re.compile(r'<a class="btn btn-sm course-language-switch" href="([^"]+)"')
+
+
+def _pages(site):
+    """The site's pages (relative paths), the Chinese edition's and the redirect
+    ``index.html`` excluded."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in (ZH, "_static", "_sources")
+                  and p.name != "index.html")
+
+
+def test_both_editions_have_the_same_pages_each_in_its_language(built_site):
+    english, chinese = _pages(built_site), _pages(built_site / ZH)
+    assert len(english) >= 19 and chinese == english
+    assert (built_site / ZH / "index.html").exists()
+    for page in english:
+        assert LANG_ATTR.search((built_site / page).read_text()).group(1) == "en", page
+        assert LANG_ATTR.search((built_site / ZH / page).read_text()).group(1) == "zh-CN", page
+    # one download archive, at the root; the Chinese build keeps its images to itself
+    assert (built_site / "nn-foundations-course.zip").exists()
+    assert not (built_site / ZH / "nn-foundations-course.zip").exists()
+    assert not (built_site / "jupyter_execute").exists()
+
+
+def test_every_page_of_both_editions_switches_to_the_same_page_in_the_other(built_site):
+    for page in _pages(built_site):
+        for here, there in ((built_site, built_site / ZH), (built_site / ZH, built_site)):
+            found = SWITCH.findall((here / page).read_text())
+            assert len(found) == 1, f"{here / page}: {len(found)} language switches"
+            target = ((here / page).parent / found[0]).resolve()
+            assert target == (there / page).resolve(), (here / page, found[0])
+
+
+def _local_links(page):
+    """(target file, fragment) of each relative link of a page."""
+    for href in re.findall(r'<a [^>]*href="([^"#:?]*\.html)(?:#([^"]*))?"', page.read_text()):
+        yield (page.parent / href[0]).resolve(), href[1]
+
+
+@pytest.mark.parametrize("edition", ["", ZH])
+def test_links_between_pages_and_their_anchors_resolve(built_site, edition):
+    """Exercise and solution pages link each other's headings; in the Chinese edition the
+    headings are translated, and the anchors must still be there."""
+    site = built_site / edition if edition else built_site
+    broken = []
+    for page in CHAPTER_PAGES + ["intro.html"]:
+        for target, fragment in _local_links(site / page):
+            if not target.exists():
+                broken.append(f"{page} -> {target.name} (no such page)")
+            elif fragment and f'id="{fragment}"' not in target.read_text():
+                broken.append(f"{page} -> {target.name}#{fragment}")
+    assert broken == []
+
+
+def test_the_chinese_glossary_lists_the_chinese_term_first(built_site):
+    def first_cells(page):
+        html = page.read_text()
+        header = re.search(r"<thead>.*?<th[^>]*>(.*?)</th>", html, re.DOTALL).group(1)
+        row = re.search(r"<tbody>.*?<td[^>]*>(.*?)</td>", html, re.DOTALL).group(1)
+        return _visible_text(header).strip(), _visible_text(row).strip()
+
+    english = first_cells(built_site / "appendices" / "glossary.html")
+    chinese = first_cells(built_site / ZH / "appendices" / "glossary.html")
+    assert english == ("English", "absolute error")
+    assert chinese == ("中文", "绝对误差")
+
+
+def test_chinese_pages_link_the_one_download_archive(built_site):
+    links = [(page, href) for page in (built_site / ZH).rglob("*.html")
+             for href in re.findall(r'href="([^"]*nn-foundations-course\.zip)"', page.read_text())]
+    assert len(links) >= 15  # the home page and every notebook's banner
+    missing = [(p.name, h) for p, h in links
+               if (p.parent / h).resolve() != (built_site / "nn-foundations-course.zip").resolve()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_the_language_switch_opens_the_same_page_in_the_browser(built_site, browser, width):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(width, 900)
+    page = "solutions/05_backpropagation.html"
+    browser.get((built_site / page).as_uri())
+    for lang, expected in (("zh-CN", built_site / ZH / page), ("en", built_site / page)):
+        switch = browser.find_element(By.CSS_SELECTOR, ".course-language-switch")
+        box = browser.execute_script(
+            "const b = arguments[0].getBoundingClientRect();"
+            "return [b.left, b.top, b.right, b.bottom, innerWidth, getComputedStyle("
+            "arguments[0]).visibility];", switch)
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= box[4] and box[3] > box[1], box
+        assert box[5] == "visible" and switch.is_displayed()
+        switch.click()
+        assert browser.current_url == expected.as_uri()
+        assert browser.execute_script("return document.documentElement.lang") == lang
+
+
+def _search(browser, site, query):
+    """The pages the site's own search lists for ``query`` (offline, from file://)."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{(site / 'search.html').as_uri()}?q={quote(query)}")
+    # the summary stays empty until the search has listed every result
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
+        "const summary = document.querySelector('#search-results .search-summary');"
+        "return !!summary && summary.innerText.trim() !== ''"))
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+        ".map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("edition, query, chapter", [
+    (ZH, "反向传播", "05_backpropagation"),
+    (ZH, "交叉熵", "02_svm_vs_softmax"),
+    ("", "backpropagation", "05_backpropagation"),
+    ("", "cross-entropy", "02_svm_vs_softmax"),
+])
+def test_search_finds_the_chapter_offline(built_site, browser, edition, query, chapter):
+    site = built_site / edition if edition else built_site
+    found = _search(browser, site, query)
+    assert any(f"chapters/{chapter}.html" in href for href in found), (query, found[:10])
+
+
+def test_search_of_a_word_no_page_has_finds_nothing(built_site, browser):
+    assert _search(browser, built_site / ZH, "量子色动力学") == []
+
+
+CJK_FONT_INSTALLED = bool(shutil.which("fc-list")) and bool(
+    subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip())
+
+GLYPHS_JS = """
+const font = getComputedStyle(arguments[0]).fontFamily;
+const draw = (ch) => {
+  const canvas = document.createElement('canvas'); canvas.width = canvas.height = 64;
+  const context = canvas.getContext('2d'); context.font = '48px ' + font;
+  context.fillText(ch, 4, 52); return canvas.toDataURL();
+};
+const text = Array.from(new Set(Array.from(arguments[1])));
+const drawn = text.map(draw);
+const tofu = [draw('\\u0378'), draw('\\u0379'), draw('\\u0380')];
+return {font: font, distinct: new Set(drawn).size, count: drawn.length,
+        tofu: drawn.filter(d => tofu.includes(d)).length, blank: drawn.includes(draw(' '))};
+"""
+
+
+def _glyph_probe(browser, element, text):
+    return browser.execute_script(GLYPHS_JS, element, text)
+
+
+@pytest.mark.skipif(not CJK_FONT_INSTALLED, reason="no CJK font is installed (fc-list :lang=zh "
+                    "finds none; Debian: apt-get install fonts-wqy-microhei or fonts-noto-cjk), "
+                    "so Chinese cannot render on this machine")
+def test_chinese_heading_renders_with_real_glyphs(built_site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get((built_site / ZH / "chapters" / "05_backpropagation.html").as_uri())
+    heading = browser.find_element(By.CSS_SELECTOR, "main h1")
+    chinese = "".join(re.findall(r"[\u3400-\u9fff]", heading.text))[:8] or "搜索目录"
+    probe = _glyph_probe(browser, heading, chinese)
+    assert probe["count"] >= 2 and probe["distinct"] == probe["count"], probe
+    assert probe["tofu"] == 0 and not probe["blank"], probe
+    # the CJK stack of course.css is the font of the Chinese edition
+    assert "WenQuanYi Micro Hei" in probe["font"] or "Noto Sans CJK SC" in probe["font"]
+
+
+@pytest.mark.skipif(not CJK_FONT_INSTALLED, reason="no CJK font is installed")
+def test_the_glyph_probe_sees_tofu(built_site, browser):
+    """The probe above can fail: code points no font has all draw the same box."""
+    from selenium.webdriver.common.by import By
+
+    browser.get((built_site / ZH / "intro.html").as_uri())
+    heading = browser.find_element(By.CSS_SELECTOR, "main h1")
+    probe = _glyph_probe(browser, heading, "\u0378\u0379\u0380")
+    assert probe["distinct"] < probe["count"] or probe["tofu"] == probe["count"], probe
+
+
+def test_chinese_chapter_typesets_math_offline(built_site, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get((built_site / ZH / "chapters" / "02_svm_vs_softmax.html").as_uri())
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
+        "return !!(window.MathJax && MathJax.startup && MathJax.startup.promise)"))
+    browser.execute_async_script("const done = arguments[arguments.length - 1];"
+                                 "MathJax.startup.promise.then(() => done(true));")
+    assert browser.execute_script("return document.querySelectorAll('mjx-container').length") >= 20
+    assert browser.execute_script("return document.querySelectorAll('mjx-merror').length") == 0
+    remote = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))")
+    assert remote == []
+
+
+def test_chinese_pages_show_the_translated_quiz_and_printed_lines(built_site):
+    import html
+    import json
+
+    from tools.zh_outputs import output_translations
+    from utils.quiz import load_questions
+
+    page = (built_site / ZH / "chapters" / "01_linear_score_function.html").read_text()
+    english = (built_site / "chapters" / "01_linear_score_function.html").read_text()
+    for question in load_questions(1, ZH):  # the catalogue's words (English where untranslated)
+        assert json.dumps(question["question"])[1:-1] in page
+    for question in load_questions(1):
+        assert json.dumps(question["question"])[1:-1] in english
+    lines = {en: zh for en, zh in output_translations(ZH).items()
+             if html.escape(en, quote=False) in english}
+    if not lines:
+        pytest.skip("outputs.po translates no line of chapter 1 yet")
+    missing = [zh for zh in lines.values() if html.escape(zh, quote=False) not in page]
+    assert missing == []
+
+
+def test_the_english_edition_does_not_depend_on_the_catalogues(built_site, tmp_path):
+    """Built from a copy without locale/, the English pages are byte for byte the same."""
+    copy = tmp_path / "book"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".venv*", "_build", ".git", "locale", "__pycache__", "*.egg-info"))
+    env = {**__import__("os").environ, "COURSE_SKIP_ZH_SITE": "1"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(copy), "-W", "-n",
+         "--keep-going"], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for page in ["intro.html", "chapters/01_linear_score_function.html",
+                 "solutions/05_backpropagation.html", "appendices/glossary.html"]:
+        assert (copy / "_build" / "html" / page).read_bytes() == (built_site / page).read_bytes()
+    assert not (copy / "_build" / "html" / ZH).exists()

@@ -25,7 +25,8 @@ def add_launch_buttons(app, config):
 
 
 def write_archive(app, exception):
-    if exception is None and app.builder.format == "html":
+    # One archive, at the root of the English site (the Chinese edition links to it there).
+    if exception is None and app.builder.format == "html" and app.config.language in (None, "en"):
         download_archive.build(Path(app.outdir) / download_archive.ARCHIVE_NAME)
 
 
