@@ -2,6 +2,7 @@
 
     python -m tools.i18n update-messages [SOURCE...]   # the package's messages (checks, grader, quizzes)
     python -m tools.i18n check [PO_FILE...]            # every message translated and faithful
+    python -m tools.i18n update-figures [NN...]        # figure text + Chinese twins of the figures
 
 Each source gets its own catalogue, ``utils/locale/<lang>/LC_MESSAGES/<name>.po``: a Python module
 ``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear.po`` (strings in ``_()`` and ``N_()``), a
@@ -164,7 +165,12 @@ def main(argv=None):
     messages.add_argument("sources", nargs="*", type=Path, help="default: every source")
     checking = commands.add_parser("check", help="report untranslated or unfaithful messages")
     checking.add_argument("files", nargs="*", type=Path, help="default: every catalogue")
+    figures = commands.add_parser("update-figures", help="execute the solution notebooks in "
+                                  "Chinese: figure text into figures.po, the figures' twins")
+    figures.add_argument("prefixes", nargs="*", help="notebook name prefixes, e.g. 01 (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "update-figures":
+        return update_figures(args.prefixes)
     if args.command == "check":
         files = args.files or sorted((ROOT / "locale").rglob("*.po")) + sorted(
             (PACKAGE / "locale").rglob("*.po"))
@@ -174,6 +180,22 @@ def main(argv=None):
     for source in args.sources or message_sources():
         for lang in TRANSLATED:
             print(update(source, lang).relative_to(ROOT), file=sys.stderr)
+
+
+def update_figures(prefixes):
+    """Regenerate the Chinese twins of the figures (tools/zh_figures.py); 1 when some figure
+    text has no translation yet (the twins then show it in English)."""
+    from tools.zh_figures import catalogue_path, update_figures as update
+
+    for lang in TRANSLATED:
+        untranslated = update(prefixes, lang)
+        path = catalogue_path(lang).relative_to(ROOT)
+        if untranslated:
+            print(f"{path}: {len(untranslated)} figure text(s) to translate, then run again:\n  "
+                  + "\n  ".join(map(repr, untranslated)), file=sys.stderr)
+            return 1
+        print(f"{path}: every figure text translated", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
