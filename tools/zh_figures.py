@@ -285,8 +285,9 @@ def merge_catalogue(seen, lang=LANG):
                 order.append(message_id)
                 drawn_by[message_id], examples[message_id] = [], []
             drawn_by[message_id].append(stem)
-            if text != message_id:
-                examples[message_id] = [f"{EXAMPLE_COMMENT}{text!r}"]
+            if text != message_id:  # a template: one text it stands for (short, on one line)
+                example = repr(text if len(text) <= 60 else text[:57] + "...")
+                examples[message_id] = [f"{EXAMPLE_COMMENT}{example}"]
     catalog = Catalog(locale=lang, project="nn-foundations-course")
     if path.exists():
         catalog.mime_headers = old.mime_headers
