@@ -109,6 +109,11 @@ def test_the_exact_message_wins_over_a_template():
 
 # --- the matplotlib hook ------------------------------------------------------------------------
 
+needs_cjk_font = pytest.mark.skipif(figure_text.cjk_font() is None,
+                                    reason="no CJK font installed (e.g. fonts-noto-cjk)")
+
+
+@needs_cjk_font
 def test_chinese_figures_draw_the_translation_but_keep_the_english_text(chinese):
     fig, ax = labelled_figure()
     png_of(fig)
@@ -121,6 +126,7 @@ def test_chinese_figures_draw_the_translation_but_keep_the_english_text(chinese)
     assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", figure_text.cjk_font()]
 
 
+@needs_cjk_font
 def test_a_text_mixing_chinese_and_math_is_set_in_the_cjk_font(chinese, caplog):
     fig, ax = labelled_figure()
     with caplog.at_level(logging.WARNING, logger="matplotlib.mathtext"):
