@@ -267,7 +267,11 @@ def fake_figures(tmp_path, monkeypatch):
             manifest[f"{folder}/01_x/c1-{n}"] = {"english": zh_figures.digest(png),
                                                  "png": f"01_x/c1-{n}.png"}
     monkeypatch.setattr(zh_figures, "figures_dir", lambda lang=None: figures)
+    catalogue = tmp_path / "figures.po"
+    monkeypatch.setattr(zh_figures, "catalogue_path", lambda lang=None: catalogue)
+    zh_figures.merge_catalogue({"01_x": {"epoch": "epoch"}})
     zh_figures.write_manifest(manifest)
+    zh_figures.record_translations(["01_x"])
     return tmp_path, figures, notebook
 
 
@@ -303,6 +307,22 @@ def test_a_figure_no_notebook_stores_any_more_is_named(fake_figures):
     nbformat.write(shorter, root / "solutions" / "01_x.ipynb")
     assert zh_figures.twin_problems(root=root) == [
         "solutions/01_x/c1-1: a Chinese twin of a figure no notebook stores"]
+
+
+def test_a_translation_edited_without_regenerating_the_twins_is_named(fake_figures):
+    from babel.messages.pofile import read_po, write_po
+
+    root, _, _ = fake_figures
+    path = zh_figures.catalogue_path()
+    catalog = read_po(path.open("rb"))
+    catalog["epoch"].string = "轮"
+    with path.open("wb") as file:
+        write_po(file, catalog, width=0, omit_header=False)
+    assert zh_figures.twin_problems(root=root) == [
+        "01_x: the translations of its figure text in figures.po changed since its Chinese "
+        "twins were made"]
+    zh_figures.record_translations(["01_x"])  # what update-figures does after its run
+    assert zh_figures.twin_problems(root=root) == []
 
 
 def test_the_site_replaces_each_figure_by_its_twin_unless_stale(fake_figures):

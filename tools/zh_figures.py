@@ -11,7 +11,9 @@ draws every text through ``utils/locale/zh_CN/LC_MESSAGES/figures.po``) and
   figures are drawn by the reference code, so the same; when one differs, the exercise notebook
   is executed too and its twins go to ``<stem>/exercises/``);
 - adds every drawn text with words that has no translation to ``figures.po`` (extraction by
-  running: numbers become ``{n1}``, ``{n2}`` placeholders), and drops messages no figure draws.
+  running: numbers become ``{n1}``, ``{n2}`` placeholders), and drops messages no figure draws;
+- records in ``translations.json`` a hash of the translations each notebook's figures use, so
+  that editing a translation without regenerating the twins is noticed too.
 
 A character missing from the fonts fails the run (no box is ever stored), and so does a cell
 whose number of figures differs from the stored English notebook's. The Chinese site
@@ -143,6 +145,11 @@ def twin_problems(lang=LANG, root=ROOT):
                                 f"({entry['png']}) was made")
     problems += [f"{key}: a Chinese twin of a figure no notebook stores" for key in manifest
                  if key not in current]
+    digests = read_translation_digests(lang)
+    for stem in sorted({key.split("/")[1] for key in current}):
+        if digests.get(stem) != translations_digest(stem, lang):
+            problems.append(f"{stem}: the translations of its figure text in figures.po changed "
+                            "since its Chinese twins were made")
     return problems
 
 
@@ -244,6 +251,35 @@ def write_manifest(manifest, lang=LANG):
     path.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n", encoding="utf-8")
 
 
+def translations_path(lang=LANG):
+    return figures_dir(lang) / "translations.json"
+
+
+def translations_digest(stem, lang=LANG):
+    """SHA-256 of the (message, translation) pairs of ``figures.po`` that notebook ``stem``'s
+    figures draw: when it changes, that notebook's twins show outdated words."""
+    path = catalogue_path(lang)
+    pairs = []
+    if path.exists():
+        with path.open("rb") as file:
+            pairs = sorted((m.id, m.string, m.fuzzy) for m in read_po(file)
+                           if m.id and NOTEBOOK_COMMENT + stem in m.auto_comments)
+    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()
+
+
+def read_translation_digests(lang=LANG):
+    path = translations_path(lang)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def record_translations(stems, lang=LANG):
+    """Store the :func:`translations_digest` of each notebook whose twins were just made."""
+    digests = read_translation_digests(lang)
+    digests.update({stem: translations_digest(stem, lang) for stem in stems})
+    translations_path(lang).write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n",
+                                       encoding="utf-8")
+
+
 def read_log(path):
     """{message: first example text} and the untranslated messages of a text log."""
     found, untranslated = {}, set()
@@ -320,4 +356,5 @@ def update_figures(prefixes=(), lang=LANG):
             seen[path.stem], missing = read_log(log)
             untranslated |= missing
     merge_catalogue(seen, lang)
+    record_translations(seen, lang)
     return sorted(untranslated)
