@@ -404,3 +404,19 @@ def test_stored_twins_are_real_chinese_pngs():
     for entry in manifest.values():
         assert (zh_figures.figures_dir() / entry["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (ROOT / "locale" / "zh_CN" / "figures" / "manifest.json") == zh_figures.manifest_path()
+
+
+def test_a_cell_raising_a_missing_glyph_fails_the_generation_with_the_glyph_named(
+        monkeypatch, tmp_path):
+    from nbclient.exceptions import CellExecutionError
+
+    def run_raising(nb, folder):
+        raise CellExecutionError("Traceback ...\n\x1b[31mUserWarning\x1b[39m: Glyph 57344 "
+                                 "(\\ue000) missing from font(s) DejaVu Sans.\n",
+                                 "UserWarning", "Glyph 57344")
+
+    monkeypatch.setattr(zh_figures.notebooks, "execute", run_raising)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", id="c")])
+    with pytest.raises(zh_figures.FigureGenerationError,
+                       match=r"zh_CN: UserWarning: Glyph 57344 \(\\ue000\) missing"):
+        zh_figures.execute_in(notebook, tmp_path, "zh_CN", tmp_path / "log")

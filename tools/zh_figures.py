@@ -24,6 +24,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from pathlib import Path
 import nbformat
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+from nbclient.exceptions import CellExecutionError
 
 from utils import figure_text
 
@@ -41,6 +43,7 @@ ROOT = notebooks.ROOT
 LANG = "zh_CN"
 NOTEBOOK_DIRS = ("solutions", "chapters")
 PNG = "image/png"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def figures_dir(lang=LANG):
@@ -183,7 +186,12 @@ def execute_in(notebook, folder, lang, log):
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     with _environment(COURSE_LANG=lang, PYTHONHASHSEED="0", PYTHONPATH=path,
                       **{figure_text.LOG_VAR: str(log), figure_text.STRICT_VAR: "1"}):
-        notebooks.execute(executed, folder)
+        try:
+            notebooks.execute(executed, folder)
+        except CellExecutionError as error:  # e.g. "Glyph 57344 (\ue000) missing from font(s)"
+            lines = [line for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
+            raise FigureGenerationError(
+                f"a cell failed in {lang}: {lines[-1] if lines else error}") from error
     for cell in executed.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error" or (output.output_type == "stream"
