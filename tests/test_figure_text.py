@@ -237,7 +237,6 @@ def test_the_twins_are_the_size_of_the_english_figures():
     narrower than the English one, so the tight bounding box may shrink, never grow much)."""
     from PIL import Image
 
-    manifest = zh_figures.read_manifest()
     for path in zh_figures.stored_notebooks():
         for cell_id, n, png in zh_figures.image_outputs(nbformat.read(path, as_version=4)):
             english = Image.open(io.BytesIO(png)).size
