@@ -5,6 +5,7 @@
     python -m tools.i18n update-outputs                # printed lines of the stored notebooks
     python -m tools.i18n update-messages [SOURCE...]   # the package's messages (checks, grader, quizzes)
     python -m tools.i18n check [PO_FILE...]            # every message translated and faithful
+    python -m tools.i18n update-figures [NN...]        # figure text + Chinese twins of the figures
 
 The site's catalogues, ``locale/<lang>/LC_MESSAGES/<page>.po`` (one per page), come from Sphinx's
 gettext builder (``jupyter-book build . --builder custom --custom-builder gettext``, run here
@@ -385,7 +386,12 @@ def main(argv=None):
     messages.add_argument("sources", nargs="*", type=Path, help="default: every source")
     checking = commands.add_parser("check", help="report untranslated or unfaithful messages")
     checking.add_argument("files", nargs="*", type=Path, help="default: every catalogue")
+    figures = commands.add_parser("update-figures", help="execute the solution notebooks in "
+                                  "Chinese: figure text into figures.po, the figures' twins")
+    figures.add_argument("prefixes", nargs="*", help="notebook name prefixes, e.g. 01 (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "update-figures":
+        return update_figures(args.prefixes)
     if args.command == "check":
         files = args.files or all_catalogues()
         report = [line for path in files for line in check(path)]
@@ -408,6 +414,22 @@ def main(argv=None):
 def all_catalogues():
     """Every catalogue of the course: the site's pages and the package's."""
     return sorted(SITE_LOCALE.rglob("*.po")) + sorted((PACKAGE / "locale").rglob("*.po"))
+
+
+def update_figures(prefixes):
+    """Regenerate the Chinese twins of the figures (tools/zh_figures.py); 1 when some figure
+    text has no translation yet (the twins then show it in English)."""
+    from tools.zh_figures import catalogue_path, update_figures as update
+
+    for lang in TRANSLATED:
+        untranslated = update(prefixes, lang)
+        path = catalogue_path(lang).relative_to(ROOT)
+        if untranslated:
+            print(f"{path}: {len(untranslated)} figure text(s) to translate, then run again:\n  "
+                  + "\n  ".join(map(repr, untranslated)), file=sys.stderr)
+            return 1
+        print(f"{path}: every figure text translated", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ LANGUAGES = ("en", "zh_CN")
 _ALIASES = {"zh": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN", "chinese": "zh_CN", "": "en"}
 
 _chosen = None
+#: Catalogues read by their own module, not by :func:`_`: figure text (utils/figure_text.py),
+#: whose short labels ("loss") may be rendered differently in a sentence of a hint.
+SEPARATE_CATALOGUES = ("figures.po",)
 
 
 def normalize(lang):
@@ -70,6 +73,8 @@ def catalogue(lang):
         return {}
     table = {}
     for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        if path.name in SEPARATE_CATALOGUES:
+            continue
         with path.open("rb") as file:
             for message in read_po(file):
                 if message.id and message.string and not message.fuzzy:

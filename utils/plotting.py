@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from . import figure_text
+
 STYLE = Path(__file__).with_name("course.mplstyle")
 #: the site's text column in inches at the style's 80 dpi (690 px): a wider figure is shrunk,
 #: and its labels with it
@@ -18,8 +20,11 @@ CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9
 
 
 def use_course_style():
-    """Apply the course style to every figure that follows."""
+    """Apply the course style to every figure that follows; in Chinese (``COURSE_LANG=zh_CN``
+    or ``utils.i18n.set_language("zh_CN")`` before this call) figure text is drawn in Chinese
+    (:mod:`utils.figure_text`)."""
     plt.style.use(str(STYLE))
+    figure_text.install()
 
 
 def _axes(ax):
