@@ -154,3 +154,26 @@ def test_stored_titles_say_which_version_it_is(solution):
     assert notebooks.read(solution).cells[0].source.startswith(f"# Solutions {number}:")
     chapter = notebooks.read(notebooks.chapter_path(solution))
     assert chapter.cells[0].source.startswith(f"# Chapter {number}:")
+
+
+#: The site's text column at full width, in pixels (the course's figures are drawn at 80 dpi,
+#: utils/course.mplstyle): a wider figure is shrunk and its labels fall below the body text size.
+COLUMN_PIXELS = 690
+
+
+def _png_width(data):
+    import base64
+    import struct
+
+    return struct.unpack(">I", base64.b64decode(data)[16:20])[0]
+
+
+@pytest.mark.parametrize("path", [*SOLUTIONS, *sorted(notebooks.CHAPTERS.glob("[0-9]*.ipynb"))],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_stored_figure_fits_the_text_column(path):
+    nb = nbformat.read(str(path), as_version=4)
+    wide = [f"cell {cell.get('id')}: {_png_width(out.data['image/png'])} px"
+            for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.outputs if "image/png" in out.get("data", {})
+            if _png_width(out.data["image/png"]) > COLUMN_PIXELS]
+    assert not wide, f"figures wider than the {COLUMN_PIXELS}-px column: {wide}"

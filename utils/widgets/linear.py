@@ -90,7 +90,8 @@ def draw_linear_classifier(X, y, W, b, ax=None, title=None, legend=True):
 def linear_classifier_grid(X, y, W, b, cls=0, angles=(-60, 0, 60), biases=(-2.0, 0.0, 2.0)):
     """Static version of the widget's rotation and bias: rows rotate class ``cls``'s weight vector by
     ``angles`` (degrees), columns set its bias to ``biases``. Returns the figure."""
-    fig, axes = plt.subplots(len(angles), len(biases), figsize=(3.2 * len(biases), 3.2 * len(angles)))
+    size = min(3.2, (COLUMN_WIDTH - 0.4) / len(biases))  # panels shrink to fit the text column
+    fig, axes = plt.subplots(len(angles), len(biases), figsize=(size * len(biases), size * len(angles)))
     for r, (row, angle) in enumerate(zip(axes, angles)):
         for c, (ax, bias) in enumerate(zip(row, biases)):
             W2, b2 = _moved(W, b, cls, angle, bias)

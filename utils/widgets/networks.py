@@ -91,7 +91,8 @@ def spiral_capacity_grid(X, y, hidden_dims=(3, 10, 100), dropouts=(0.0,), num_ep
     """Static version of the widget: one panel per (dropout, hidden size), each trained from
     seed 0. Returns (figure, {(dropout, hidden): training accuracy})."""
     fig, axes = plt.subplots(len(dropouts), len(hidden_dims),
-                             figsize=(3.2 * len(hidden_dims), 3.2 * len(dropouts)), squeeze=False)
+                             figsize=(min(2.8 * len(hidden_dims), COLUMN_WIDTH - 0.4),
+                                      2.8 * len(dropouts)), squeeze=False)
     accs = {}
     for row, p in zip(axes, dropouts):
         for ax, H in zip(row, hidden_dims):

@@ -7,6 +7,7 @@ training: it shows the state a network starts from.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..plotting import COLUMN_WIDTH
 from ..reference.losses import sigmoid, softmax_loss
 from ..reference.practice import init_weights
 
@@ -61,14 +62,20 @@ def plot_activation_histograms(X, activation="tanh", init="xavier", depth=8, wid
     Returns the axes."""
     dims = [X.shape[1]] + [width] * depth
     outs = stack_forward(X, stack_weights(dims, INITS.get(init, init), seed), activation)
-    if axes is None:
-        _, axes = plt.subplots(1, depth, figsize=(1.6 * depth, 1.9), sharey=True)
+    if axes is None:  # rows of at most 4 panels, so the figure fits the text column
+        columns = min(depth, 4)
+        rows = -(-depth // columns)
+        _, axes = plt.subplots(rows, columns, figsize=(min(2.1 * columns, COLUMN_WIDTH - 0.4),
+                                                       2.1 * rows), sharey=True, squeeze=False)
+        for ax in axes.ravel()[depth:]:
+            ax.remove()
     limits = (-1, 1) if activation == "tanh" else (0, 1) if activation == "sigmoid" else None
     for layer, (ax, h) in enumerate(zip(np.ravel(axes), outs), start=1):
         ax.hist(h.ravel(), bins=30, range=limits, color="C0")
-        ax.set_title(f"layer {layer}\nstd {h.std():.2g}", fontsize=8)
-        ax.tick_params(labelsize=6)
+        ax.set_title(f"layer {layer}\nstd {h.std():.2g}", fontsize=9)
+        ax.tick_params(labelsize=8)
         ax.set_yticks([])
+    np.ravel(axes)[0].figure.tight_layout()  # titles of the second row clear the first's ticks
     return axes
 
 
@@ -76,7 +83,8 @@ def plot_activation_grid(X, activations=("tanh", "relu"), inits=tuple(INITS), de
                          seed=0):
     """Static figure of the widget: the standard deviation of each layer's activations, one panel
     per activation, one line per initialization. Returns (figure, {(activation, init): stds})."""
-    fig, axes = plt.subplots(1, len(activations), figsize=(4.6 * len(activations), 3.4))
+    fig, axes = plt.subplots(1, len(activations),
+                             figsize=(min(4.3 * len(activations), COLUMN_WIDTH - 0.4), 3.4))
     stds = {}
     dims = [X.shape[1]] + [width] * depth
     for ax, act in zip(np.ravel(axes), activations):
