@@ -401,3 +401,39 @@ def test_update_outputs_fills_printed_package_messages_from_their_translation(mo
                                           LANG) is None
     assert i18n.translate_printed_message("validation accuracy 0.953", LANG) is None
     assert i18n.translations_of_printed_messages(LANG) == {"All tests passed.": "全部测试通过。"}
+
+
+# --- one rendering of what recurs ------------------------------------------------------------
+
+
+def _page_translations():
+    """{English message: {translation: [catalogue names]}} over every page catalogue except the
+    glossary (whose English column keeps its English on purpose)."""
+    found = {}
+    for path in sorted((ROOT / "locale" / "zh_CN" / "LC_MESSAGES").rglob("*.po")):
+        if path.name == "glossary.po":
+            continue
+        with path.open("rb") as file:
+            for message in read_po(file):
+                if message.id and message.string:
+                    name = path.relative_to(ROOT / "locale").as_posix()
+                    found.setdefault(message.id, {}).setdefault(message.string, []).append(name)
+    return found
+
+
+def test_a_message_on_several_pages_is_translated_the_same_way_everywhere():
+    """Page furniture ("Concept check", "Common pitfalls", the quiz instructions) recurs on
+    every chapter: a reader should not meet 概念自测 on one page and 概念检查 on the next."""
+    differing = {english: renderings for english, renderings in _page_translations().items()
+                 if len(renderings) > 1}
+    assert not differing, "\n".join(
+        f"{english[:60]!r}: " + "; ".join(f"{zh[:30]!r} in {pages[0]}" for zh, pages in r.items())
+        for english, r in list(differing.items())[:10])
+
+
+def test_solution_pages_are_titled_alike():
+    titles = {english: next(iter(r)) for english, r in _page_translations().items()
+              if english.startswith("Solutions ") and english[10:11].isdigit()}
+    assert len(titles) == 7
+    for english, chinese in titles.items():
+        assert chinese.startswith(f"第 {english[10]} 章解答："), (english, chinese)

@@ -178,10 +178,17 @@ def translate_notebook(notebook, lang):
     return used
 
 
-def translate_notebook_source(source, lang):
-    """The JSON text of a notebook with its outputs in ``lang``; and the catalogues used."""
+def translate_notebook_source(source, lang, path=None):
+    """The JSON text of a notebook with its outputs in ``lang``; and the catalogues used. With
+    the stored notebook's ``path``, its figures are replaced by their translated twins too
+    (``tools/zh_figures.py``)."""
     notebook = nbformat.reads(source, as_version=4)
     used = translate_notebook(notebook, lang)
+    if path is not None:
+        from . import zh_figures
+
+        zh_figures.substitute_figures(notebook, path, lang)
+        used = {*used, zh_figures.manifest_path(lang)}
     return nbformat.writes(notebook), used
 
 

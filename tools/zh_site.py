@@ -241,7 +241,8 @@ def translate_outputs(app, docname, source):
         return
     from . import zh_outputs
 
-    source[0], used = zh_outputs.translate_notebook_source(source[0], LANGUAGE)
+    source[0], used = zh_outputs.translate_notebook_source(source[0], LANGUAGE,
+                                                          app.env.doc2path(docname))
     for catalogue in used:  # a changed catalogue rebuilds the page
         app.env.note_dependency(str(catalogue))
 
