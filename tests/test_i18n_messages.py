@@ -172,3 +172,18 @@ def test_status_words_and_gradescope_leads_are_translated(chinese):
     assert result["tests"][0]["name"] == "练习 1.3：accuracy（尚未作答）"
     assert result["tests"][0]["output"].startswith("尚未作答：函数仍然抛出")
     assert translate("not reached") == "未执行到"
+
+
+def test_the_gradebook_says_what_went_wrong_in_the_learners_language(chinese):
+    """The CSV's header and status keys stay English (a learning platform imports them); the
+    sentences in its `problem` column follow the language."""
+    from utils.gradebook import gradebook_rows
+
+    document = {"notebook": "ada.ipynb", "chapter": 1, "score": 0, "max_score": 1,
+                "error": None, "stopped_early": "评分被中止（终止信号）",
+                "exercises": [{"name": "accuracy", "number": "1.3", "status": "failed",
+                               "score": 0, "max_score": 1, "message": ""}]}
+    header, rows = gradebook_rows(["ada"], [document])
+    assert header[-2:] == ["not passed", "problem"]
+    assert rows[0][-2] == "accuracy: failed"
+    assert rows[0][-1] == "提前停止：评分被中止（终止信号）"

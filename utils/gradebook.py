@@ -20,6 +20,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from .i18n import _
+
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # the folder that holds `utils`
 #: Seconds a grading process may run beyond the notebook's time limit (imports, kernel start).
 SLACK = 120
@@ -68,7 +70,8 @@ def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None, one_
             env.setdefault(name, "1")
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
-    overdue = f"grading did not finish within {time_limit + SLACK} s and was stopped"
+    overdue = _("grading did not finish within {seconds} s and was stopped",
+                seconds=time_limit + SLACK)
     timed_out = False
     try:
         out, err = process.communicate(timeout=time_limit + SLACK)
@@ -87,11 +90,12 @@ def grade_submission(path, cell_timeout=120, time_limit=1800, chapter=None, one_
         if timed_out:
             return error_document(path, overdue)
         lines = [line for line in err.splitlines() if line.strip()]
-        why = lines[-1].strip() if lines else f"exit code {process.returncode}"
-        return error_document(path, f"the grader failed: {why}")
+        why = lines[-1].strip() if lines else _("exit code {code}", code=process.returncode)
+        return error_document(path, _("the grader failed: {why}", why=why))
     if document.get("error") is None and document.get("stopped_early") is None \
             and process.returncode not in (0, 1):
-        document["stopped_early"] = f"the grader exited with code {process.returncode}"
+        document["stopped_early"] = _("the grader exited with code {code}",
+                                      code=process.returncode)
     return document
 
 
@@ -114,7 +118,8 @@ def gradebook_rows(learners, documents):
         row += [by_name[n]["score"] if graded and n in by_name else "" for n in exercises]
         row.append("; ".join(f"{ex['name']}: {ex['status']}" for ex in document["exercises"]
                              if graded and ex["status"] != "passed"))
-        row.append(document["error"] or (f"stopped early: {document['stopped_early']}"
+        row.append(document["error"] or (_("stopped early: {reason}",
+                                           reason=document["stopped_early"])
                                          if document["stopped_early"] else ""))
         rows.append(row)
     return header, rows
@@ -136,10 +141,12 @@ def grade_many(paths, jobs=1, cell_timeout=120, time_limit=1800, chapter=None, s
         for done, future in enumerate(as_completed(futures), start=1):
             i = futures[future]
             document = documents[i] = future.result()
-            outcome = (f"not graded ({document['error']})" if document["error"] else
-                       f"{document['score']:g}/{document['max_score']:g} points")
-            print(f"[{done}/{len(paths)}] {learners[i]}: {outcome} "
-                  f"({time.monotonic() - started:.0f} s so far)", file=stream, flush=True)
+            outcome = (_("not graded ({error})", error=document["error"]) if document["error"]
+                       else _("{score}/{max_score} points", score=f"{document['score']:g}",
+                              max_score=f"{document['max_score']:g}"))
+            print(_("[{done}/{total}] {learner}: {outcome} ({seconds} s so far)", done=done,
+                    total=len(paths), learner=learners[i], outcome=outcome,
+                    seconds=f"{time.monotonic() - started:.0f}"), file=stream, flush=True)
     return learners, documents
 
 
@@ -157,16 +164,18 @@ def grade_to_csv(args):
     """``python -m utils.grade ... --csv FILE``: grade, write the gradebook, print a summary."""
     paths = expand(args.notebooks)
     if not paths:
-        print("error: no notebooks to grade (the folders given hold no .ipynb file)",
+        print(_("error: no notebooks to grade (the folders given hold no .ipynb file)"),
               file=sys.stderr)
         return 2
-    print(f"Grading {len(paths)} notebook{'s' * (len(paths) != 1)}, {args.jobs} at a time",
-          file=sys.stderr)
+    print(_("Grading {count} notebook{s_}, {jobs} at a time", count=len(paths),
+            s_="s" * (len(paths) != 1), jobs=args.jobs), file=sys.stderr)
     started = time.monotonic()
     learners, documents = grade_many(paths, args.jobs, args.cell_timeout, args.time_limit,
                                      args.chapter)
     write_gradebook(args.csv, learners, documents)
     problems = sum(bool(d["error"] or d["stopped_early"]) for d in documents)
-    print(f"Wrote {args.csv}: {len(paths)} rows in {time.monotonic() - started:.1f} s"
-          + (f"; {problems} with a problem (see its `problem` column)" if problems else ""))
+    note = (_("; {count} with a problem (see its `problem` column)", count=problems)
+            if problems else "")
+    print(_("Wrote {path}: {count} rows in {seconds} s", path=args.csv, count=len(paths),
+            seconds=f"{time.monotonic() - started:.1f}") + note)
     return 0
