@@ -110,6 +110,11 @@ def test_the_check_tool_rejects_unfaithful_translations():
     assert "no Chinese" in catalogues.problems("This is an English sentence.",
                                                "This is an English sentence.")[0]
     assert catalogues.problems("{what} {is_} None.", "{what}是 None。") == [], "grammar may go"
+    assert catalogues.problems("The scores, then the loss.", "得分,然后是损失.")[0].startswith(
+        "half-width punctuation")
+    assert catalogues.problems("Use X (the data).", "使用 X (数据)。")[0].startswith("half-width")
+    assert catalogues.problems("still p(correct) < 0.01", "仍有 p(正确类别) < 0.01") == [], \
+        "a function's parentheses stay ASCII"
     assert catalogues.problems("Use `np.argmax` on $s_j$ (650 weights).",
                                "对 $s_j$ 使用 `np.argmax`（650 个权重）。") == []
 

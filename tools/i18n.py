@@ -347,7 +347,22 @@ def problems(msgid, msgstr):
         found.append(f"numbers missing: {sorted((numbers_en - numbers_zh).elements())}")
     if _WORDS.search(re.sub(r"\[[^\]]*\]\([^)]*\)|<[^>]+>", "", prose)) and not _CJK.search(msgstr):
         found.append("no Chinese in the translation of an English sentence")
+    half_width = _HALF_WIDTH.findall(_not_prose(msgstr))
+    if half_width:
+        found.append(f"half-width punctuation in Chinese text: {half_width[:3]} (use ，；：？！（）)")
     return found
+
+
+# ASCII punctuation touching a Chinese character: Chinese text takes full-width ，；：？！（）
+# (an opening parenthesis that follows a name or a brace is a call, as in p(正确类别): it stays)
+_HALF_WIDTH = re.compile(r"[\u3400-\u9fff][,;:?!(]|[,;:?!)](?=[\u3400-\u9fff])"
+                         r"|[\u3400-\u9fff]\.(?=\s|$)|(?<![\w\\{|])\((?=[\u3400-\u9fff])")
+
+
+def _not_prose(text):
+    """``text`` without what keeps its ASCII punctuation: math, code, links, HTML, URLs."""
+    text = _CODE.sub(" ", _MATH.sub(" ", text))
+    return re.sub(r"\]\([^)]*\)|<[^>]+>|https?://\S+|`[^`]*`", " ", text)
 
 
 def _glossary_english_cells():
