@@ -1,13 +1,17 @@
-"""Shared fixtures, and the test session's Matplotlib setup (helpers are in tests/helpers.py)."""
+"""Shared fixtures, and the test session's Matplotlib setup (helpers are in
+tests/helpers.py)."""
+
 import sys
 
 import matplotlib
 import pytest
 
-# Figures are drawn off screen in every test; set once here, before any test imports pyplot.
+# Figures are drawn off screen in every test; set once here, before any test imports
+# pyplot.
 matplotlib.use("Agg")
 
-# Re-exported for test modules that still import them from here; new code imports tests.helpers.
+# Re-exported for test modules that still import them from here; new code imports
+# tests.helpers.
 from tests.helpers import ROOT, assert_rejected  # noqa: E402,F401
 
 
@@ -27,4 +31,5 @@ def short_time_limit(monkeypatch):
 
     def shrink(name, seconds=0.5):
         monkeypatch.setattr(REGISTRY[name], "time_limit", seconds)
+
     return shrink

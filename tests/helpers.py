@@ -1,24 +1,27 @@
-"""Helpers shared by the tests: the repository's paths, and assertions on what a check says.
+"""Helpers shared by the tests: the repository's paths, and assertions on what a check
+says.
 
-Import them from here (``from tests.helpers import assert_rejected, SOLUTIONS``); fixtures live
-in ``tests/conftest.py``.
+Import them from here (``from tests.helpers import assert_rejected, SOLUTIONS``);
+fixtures live in ``tests/conftest.py``.
 
-A hint is *generic* when it names no cause: the checker's last-resort value comparison (a
-failure of kind "mismatch", "you got X, expected Y") or a learner's error passed on with no advice
-(kind "raised"). ``generic_share`` measures them over a table of mistakes.
+A hint is *generic* when it names no cause: the checker's last-resort value comparison
+(a failure of kind "mismatch", "you got X, expected Y") or a learner's error passed on
+with no advice (kind "raised"). ``generic_share`` measures them over a table of
+mistakes.
 """
+
 import json
 from pathlib import Path
 
 from utils.checks import run_check
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Paths
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"   # the source notebooks (solved exercises)
-CHAPTERS = ROOT / "chapters"     # the generated exercise notebooks
+SOLUTIONS = ROOT / "solutions"  # the source notebooks (solved exercises)
+CHAPTERS = ROOT / "chapters"  # the generated exercise notebooks
 QUIZZES = ROOT / "utils" / "quizzes"
 
 
@@ -39,17 +42,20 @@ def quiz(chapter):
     return json.loads((QUIZZES / f"ch{chapter:02d}.json").read_text(encoding="utf-8"))
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # What a check says
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 GENERIC_KINDS = ("mismatch", "raised")
 
 
 def assert_rejected(result, hint_fragment):
-    """The check ran the learner's code, failed it, and the first message carries the hint."""
+    """The check ran the learner's code, failed it, and the first message carries the
+    hint."""
     assert result.attempted, result.messages
-    assert not result.passed, f"a wrong implementation passed; messages: {result.messages}"
+    assert not result.passed, (
+        f"a wrong implementation passed; messages: {result.messages}"
+    )
     assert hint_fragment.lower() in result.messages[0].lower(), result.messages[0]
 
 
@@ -60,8 +66,8 @@ def assert_accepted(name, fn):
 
 
 def generic_share(rows):
-    """For rows ``(exercise, wrong_fn, hint_fragment)``: (number of generic hints, number of
-    rejected mistakes, the generic rows' messages)."""
+    """For rows ``(exercise, wrong_fn, hint_fragment)``: (number of generic hints,
+    number of rejected mistakes, the generic rows' messages)."""
     generic = []
     for name, fn, _ in rows:
         result = run_check(fn, exercise=name)
@@ -80,8 +86,9 @@ _RESULTS = {}
 
 
 def checked_once(fn, exercise):
-    """run_check, once per (function, exercise) in this process: a chapter's hint-share test
-    reads the same results as its rejection tests (``fn`` is kept alive, so its id stays unique)."""
+    """run_check, once per (function, exercise) in this process: a chapter's hint-share
+    test reads the same results as its rejection tests (``fn`` is kept alive, so its id
+    stays unique)."""
     key = (id(fn), exercise)
     if key not in _RESULTS:
         _RESULTS[key] = (fn, run_check(fn, exercise=exercise))

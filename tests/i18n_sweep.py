@@ -1,10 +1,10 @@
-"""A pytest plugin (``-p tests.i18n_sweep``) that runs every failing check a second time in
-Chinese and records what a Chinese-reading learner would still read in English.
+"""A pytest plugin (``-p tests.i18n_sweep``) that runs every failing check a second time
+in Chinese and records what a Chinese-reading learner would still read in English.
 
-Loaded by tests/test_i18n_checks.py around the chapters' check tests (which feed the checks
-hundreds of wrong implementations); it writes its findings as JSON to the file named by
-``COURSE_I18N_SWEEP``. A finding is a message looked up without a translation, or a hint with no
-Chinese in it (a message that was never marked with ``_``).
+Loaded by tests/test_i18n_checks.py around the chapters' check tests (which feed the
+checks hundreds of wrong implementations); it writes its findings as JSON to the file
+named by ``COURSE_I18N_SWEEP``. A finding is a message looked up without a translation,
+or a hint with no Chinese in it (a message that was never marked with ``_``).
 """
 
 import json
@@ -22,7 +22,8 @@ findings = {"missing": set(), "english": {}, "checked": 0}
 
 
 _PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
-# what the learner's own code raised is quoted as Python wrote it: "抛出了 ValueError：<text>（..."
+# what the learner's own code raised is quoted as Python wrote it: "抛出了
+# ValueError：<text>（..."
 _QUOTED_ERROR = re.compile(r"抛出了 [\w.]+：[^（）。]*")
 
 
@@ -31,9 +32,11 @@ def _without_code(text):
 
 
 def _is_prose(message):
-    """Whether a message missing from the catalogue reads as English words (not a code label
-    such as ``grads['W1']`` or a fragment that is already Chinese)."""
-    return not _CJK.search(message) and _PROSE.search(_without_code(message)) is not None
+    """Whether a message missing from the catalogue reads as English words (not a code
+    label such as ``grads['W1']`` or a fragment that is already Chinese)."""
+    return (
+        not _CJK.search(message) and _PROSE.search(_without_code(message)) is not None
+    )
 
 
 def run_check_twice(fn, exercise=None):
@@ -65,5 +68,13 @@ def pytest_sessionfinish(session, exitstatus):
     target = os.environ.get("COURSE_I18N_SWEEP")
     if target:
         with open(target, "w", encoding="utf-8") as file:
-            json.dump({"missing": sorted(findings["missing"]), "english": findings["english"],
-                       "checked": findings["checked"]}, file, ensure_ascii=False, indent=1)
+            json.dump(
+                {
+                    "missing": sorted(findings["missing"]),
+                    "english": findings["english"],
+                    "checked": findings["checked"],
+                },
+                file,
+                ensure_ascii=False,
+                indent=1,
+            )

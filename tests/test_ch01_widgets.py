@@ -1,4 +1,6 @@
-"""Chapter 1's widget geometry: zero-score lines, borders between classes, and the numbers the prose quotes."""
+"""Chapter 1's widget geometry: zero-score lines, borders between classes, and the
+numbers the prose quotes."""
+
 import numpy as np
 import pytest
 
@@ -13,10 +15,12 @@ B_BLOBS = np.array([-0.5, -0.5, -0.5])
 def test_stretching_w_alone_moves_the_line_and_stretching_w_and_b_does_not():
     assert np.isclose(w.zero_line_distance(W_BLOBS, B_BLOBS, 0), 0.5)
     W3, b3 = w.scaled(W_BLOBS, B_BLOBS, 0, 3.0)
-    assert round(w.zero_line_distance(W3, b3, 0), 3) == 0.167          # quoted in the prose
+    assert round(w.zero_line_distance(W3, b3, 0), 3) == 0.167  # quoted in the prose
     W3, b3 = w.scaled(W_BLOBS, B_BLOBS, 0, 3.0, scale_bias=True)
     assert np.isclose(w.zero_line_distance(W3, b3, 0), 0.5)
-    assert np.array_equal(W_BLOBS[:, 1:], W3[:, 1:]) and np.array_equal(B_BLOBS[1:], b3[1:])
+    assert np.array_equal(W_BLOBS[:, 1:], W3[:, 1:]) and np.array_equal(
+        B_BLOBS[1:], b3[1:]
+    )
 
 
 def test_borders_are_where_two_scores_tie_for_the_top():
@@ -30,7 +34,8 @@ def test_borders_are_where_two_scores_tie_for_the_top():
                 s = (p + t * (q - p)) @ W + b
                 assert np.isclose(s[j], s[k]) and s[j] >= s.max() - 1e-9
                 assert np.all(np.abs(p + t * (q - p)) <= 3 + 1e-9)
-        # every change of the argmax along a random horizontal line lies on a drawn border
+        # every change of the argmax along a random horizontal line lies on a drawn
+        # border
         xs = np.linspace(-3, 3, 2001)
         y0 = rng.uniform(-3, 3)
         labels = np.argmax(np.column_stack([xs, np.full_like(xs, y0)]) @ W + b, axis=1)
@@ -41,10 +46,15 @@ def test_borders_are_where_two_scores_tie_for_the_top():
 
 def test_the_blob_borders_meet_where_the_prose_says():
     def meet(W, b):
-        return np.linalg.solve(np.stack([W[:, 0] - W[:, 1], W[:, 1] - W[:, 2]]),
-                               -np.array([b[0] - b[1], b[1] - b[2]]))
+        return np.linalg.solve(
+            np.stack([W[:, 0] - W[:, 1], W[:, 1] - W[:, 2]]),
+            -np.array([b[0] - b[1], b[1] - b[2]]),
+        )
+
     assert np.allclose(meet(W_BLOBS, B_BLOBS), 0)
-    assert np.allclose(meet(*w.scaled(W_BLOBS, B_BLOBS, 0, 3.0, scale_bias=True)), [2 / 7, 0])
+    assert np.allclose(
+        meet(*w.scaled(W_BLOBS, B_BLOBS, 0, 3.0, scale_bias=True)), [2 / 7, 0]
+    )
     assert np.allclose(W_BLOBS[:, 0] - W_BLOBS[:, 1], [1.5, -np.sqrt(3) / 2])
 
 

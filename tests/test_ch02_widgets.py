@@ -1,4 +1,5 @@
 """Chapter 2's figures and widgets build without errors and show the right numbers."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -15,8 +16,8 @@ def test_static_figures_draw():
     fig, ax = plt.subplots()
     w.plot_losses_vs_correct_score([3.2, 5.1, -1.7], correct=0, ax=ax)
     hinge_line, ce_line = ax.get_lines()[:2]
-    assert hinge_line.get_ydata()[-1] == 0.0            # margin met at the right end
-    assert np.all(np.diff(ce_line.get_ydata()) < 0)      # cross-entropy keeps decreasing
+    assert hinge_line.get_ydata()[-1] == 0.0  # margin met at the right end
+    assert np.all(np.diff(ce_line.get_ydata()) < 0)  # cross-entropy keeps decreasing
     w.plot_softmax_temperatures([3.2, 5.1, -1.7])
     w.draw_loss_panels([3.2, 5.1, -1.7], 0)
     fig, ax = plt.subplots()
@@ -34,7 +35,7 @@ def test_positive_example_loss_figure_marks_both_points():
     fig, ax = plt.subplots()
     w.plot_positive_example_loss((0.4, 0.98), ax=ax)
     curve, first, second = ax.get_lines()
-    assert np.all(np.diff(curve.get_ydata()) < 0)                  # -ln p falls as p rises
+    assert np.all(np.diff(curve.get_ydata()) < 0)  # -ln p falls as p rises
     assert round(float(first.get_ydata()[0]), 3) == 0.916
     assert round(float(second.get_ydata()[0]), 2) == 0.02
 

@@ -1,4 +1,5 @@
-"""Chapter 4's checks: the references pass, stubs are "not attempted", correct code in other styles
+"""Chapter 4's checks: the references pass, stubs are "not attempted", correct code in
+other styles
 passes, and each classic mistake is rejected with a hint that names it.
 
 Every rule of each exercise statement and the test that holds the check to it:
@@ -39,7 +40,8 @@ exercise in another style than the reference (they must pass); every mistake tab
 `_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
 `test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
 checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
-"""
+"""  # noqa: E501 (a table of rules and tests, kept on one line per row)
+
 import numpy as np
 import pytest
 
@@ -51,9 +53,11 @@ from utils.gradient_check import eval_numerical_gradient, rel_error
 from utils.reference import losses
 
 
-# ---------------------------------------------------------------------------------------------
-# Reference values (published in cs231n's assignment 2 optim tests) and reference unit tests
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# Reference values (published in cs231n's assignment 2 optim tests) and reference unit
+# tests
+# --------------------------------------------------------------------------------------
+
 
 def _cs231n_arrays():
     N, D = 4, 5
@@ -65,22 +69,47 @@ def _cs231n_arrays():
 def test_reference_momentum_matches_published_values():
     w, dw, N, D = _cs231n_arrays()
     v = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
-    next_w, config = reference.sgd_momentum(w, dw, {"learning_rate": 1e-3, "velocity": v})
-    assert rel_error(next_w[0], [0.1406, 0.20738947, 0.27417895, 0.34096842, 0.40775789]) < 1e-7
-    assert rel_error(config["velocity"][0],
-                     [0.5406, 0.55475789, 0.56891579, 0.58307368, 0.59723158]) < 1e-7
+    next_w, config = reference.sgd_momentum(
+        w, dw, {"learning_rate": 1e-3, "velocity": v}
+    )
+    assert (
+        rel_error(next_w[0], [0.1406, 0.20738947, 0.27417895, 0.34096842, 0.40775789])
+        < 1e-7
+    )
+    assert (
+        rel_error(
+            config["velocity"][0],
+            [0.5406, 0.55475789, 0.56891579, 0.58307368, 0.59723158],
+        )
+        < 1e-7
+    )
 
 
 def test_reference_adam_matches_published_values():
     w, dw, N, D = _cs231n_arrays()
     m = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
     v = np.linspace(0.7, 0.5, num=N * D).reshape(N, D)
-    next_w, config = reference.adam(w, dw, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5})
-    assert rel_error(next_w[0], [-0.40094747, -0.34836187, -0.29577703, -0.24319299,
-                                 -0.19060977]) < 1e-7
-    assert rel_error(config["v"][0], [0.69966, 0.68908382, 0.67851319, 0.66794809,
-                                      0.65738853]) < 1e-7
-    assert rel_error(config["m"][0], [0.48, 0.49947368, 0.51894737, 0.53842105, 0.55789474]) < 1e-7
+    next_w, config = reference.adam(
+        w, dw, {"learning_rate": 1e-2, "m": m, "v": v, "t": 5}
+    )
+    assert (
+        rel_error(
+            next_w[0], [-0.40094747, -0.34836187, -0.29577703, -0.24319299, -0.19060977]
+        )
+        < 1e-7
+    )
+    assert (
+        rel_error(
+            config["v"][0], [0.69966, 0.68908382, 0.67851319, 0.66794809, 0.65738853]
+        )
+        < 1e-7
+    )
+    assert (
+        rel_error(
+            config["m"][0], [0.48, 0.49947368, 0.51894737, 0.53842105, 0.55789474]
+        )
+        < 1e-7
+    )
     assert config["t"] == 6
 
 
@@ -88,12 +117,24 @@ def test_reference_rmsprop_matches_published_values():
     w, dw, N, D = _cs231n_arrays()
     cache = np.linspace(0.6, 0.9, num=N * D).reshape(N, D)
     next_w, _ = reference.rmsprop(w, dw, {"learning_rate": 1e-2, "cache": cache})
-    assert rel_error(next_w[0], [-0.39223849, -0.34037513, -0.28849239, -0.23659121,
-                                 -0.18467247]) < 1e-7
+    assert (
+        rel_error(
+            next_w[0], [-0.39223849, -0.34037513, -0.28849239, -0.23659121, -0.18467247]
+        )
+        < 1e-7
+    )
 
 
-@pytest.mark.parametrize("rule, lr", [("sgd", 1e-2), ("sgd_momentum", 1e-2), ("adagrad", 1e-2),
-                                      ("rmsprop", 1e-2), ("adam", 1e-3)])
+@pytest.mark.parametrize(
+    "rule, lr",
+    [
+        ("sgd", 1e-2),
+        ("sgd_momentum", 1e-2),
+        ("adagrad", 1e-2),
+        ("rmsprop", 1e-2),
+        ("adam", 1e-3),
+    ],
+)
 def test_reference_defaults(rule, lr):
     _, config = getattr(reference, rule)(np.zeros(3), np.ones(3))
     assert config["learning_rate"] == lr
@@ -107,7 +148,11 @@ def test_adam_first_step_moves_each_weight_by_learning_rate():
 @pytest.mark.parametrize("name", ["linear_svm_loss", "linear_softmax_loss"])
 def test_reference_linear_loss_gradients(name):
     rng = np.random.default_rng(0)
-    W, X, y = rng.standard_normal((6, 4)), rng.standard_normal((9, 6)), rng.integers(0, 4, 9)
+    W, X, y = (
+        rng.standard_normal((6, 4)),
+        rng.standard_normal((9, 6)),
+        rng.integers(0, 4, 9),
+    )
     loss_fn = getattr(reference, name)
     loss, dW = loss_fn(W, X, y, 0.7)
     numeric = eval_numerical_gradient(lambda w: loss_fn(w, X, y, 0.7)[0], W.copy())
@@ -119,7 +164,7 @@ def test_numerical_gradient_restores_x_exactly():
     rng = np.random.default_rng(1)
     x = rng.standard_normal((3, 4))
     before = x.copy()
-    grad = eval_numerical_gradient(lambda z: float(np.sum(z ** 2)), x)
+    grad = eval_numerical_gradient(lambda z: float(np.sum(z**2)), x)
     assert np.array_equal(x, before)
     assert rel_error(grad, 2 * before) < 1e-8
 
@@ -130,17 +175,28 @@ def test_minibatch_sgd_reference_does_not_modify_W0_and_lowers_loss():
     y = np.argmax(X @ rng.standard_normal((5, 3)), axis=1)  # linearly separable labels
     W0 = np.zeros((5, 3))
     W, history = reference.minibatch_sgd(
-        lambda W, Xb, yb: reference.linear_softmax_loss(W, Xb, yb, 0.0), W0, X, y, 0.5, 10, 60)
+        lambda W, Xb, yb: reference.linear_softmax_loss(W, Xb, yb, 0.0),
+        W0,
+        X,
+        y,
+        0.5,
+        10,
+        60,
+    )
     assert np.all(W0 == 0) and len(history) == 60
     assert np.mean(history[-6:]) < 0.5 * history[0]
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # numerical_gradient: wrong implementations
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
-def _num_grad(step, restore="old", divide=2.0, sign=1.0, all_at_once=False, fixed_h=None):
+
+def _num_grad(
+    step, restore="old", divide=2.0, sign=1.0, all_at_once=False, fixed_h=None
+):
     """Build a numerical gradient with one deliberate flaw."""
+
     def numerical_gradient(f, x, h=1e-5):
         h = fixed_h if fixed_h is not None else h
         grad = np.zeros_like(x)
@@ -165,8 +221,13 @@ def _num_grad(step, restore="old", divide=2.0, sign=1.0, all_at_once=False, fixe
                 x[ix] = old
             elif restore == "incremental":
                 x[ix] = x[ix] + h
-            grad[ix] = sign * (plus - minus) / (divide * h if step == "centered" else divide / 2 * h)
+            grad[ix] = (
+                sign
+                * (plus - minus)
+                / (divide * h if step == "centered" else divide / 2 * h)
+            )
         return grad
+
     return numerical_gradient
 
 
@@ -244,9 +305,10 @@ def test_numerical_gradient_rejects(wrong, hint):
     assert_rejected(_checked(wrong, exercise="numerical_gradient"), hint)
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # linear_svm_loss and linear_softmax_loss: wrong implementations
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def _svm_scores_grad(S, y, variant="right", delta=1.0):
     N = S.shape[0]
@@ -267,26 +329,32 @@ def _svm_scores_grad(S, y, variant="right", delta=1.0):
 
 def _linear(scores_grad, loss_mode="right", grad_mode="right"):
     """A linear loss built from a (loss, dscores) function, with one deliberate flaw."""
+
     def fn(W, X, y, reg):
         N = X.shape[0]
         data, dS = scores_grad(X @ W, y)
-        loss = {"right": data + 0.5 * reg * np.sum(W * W),
-                "no_half": data + reg * np.sum(W * W),
-                "no_reg": data,
-                "summed": data * N + 0.5 * reg * np.sum(W * W),
-                "all_summed": (data + 0.5 * reg * np.sum(W * W)) * N}[loss_mode]
-        dW = {"right": X.T @ dS + reg * W,
-              "no_reg": X.T @ dS,
-              "two_reg": X.T @ dS + 2 * reg * W,
-              "sign": -(X.T @ dS + reg * W),
-              "data_sign": -(X.T @ dS) + reg * W,
-              "reg_sign": X.T @ dS - reg * W,
-              "not_averaged": X.T @ dS * N + reg * W,
-              "not_averaged_all": (X.T @ dS + reg * W) * N,
-              "averaged_twice": X.T @ dS / N + reg * W,
-              "transposed": (X.T @ dS + reg * W).T,
-              "scaled": 1.1 * (X.T @ dS) + reg * W}[grad_mode]
+        loss = {
+            "right": data + 0.5 * reg * np.sum(W * W),
+            "no_half": data + reg * np.sum(W * W),
+            "no_reg": data,
+            "summed": data * N + 0.5 * reg * np.sum(W * W),
+            "all_summed": (data + 0.5 * reg * np.sum(W * W)) * N,
+        }[loss_mode]
+        dW = {
+            "right": X.T @ dS + reg * W,
+            "no_reg": X.T @ dS,
+            "two_reg": X.T @ dS + 2 * reg * W,
+            "sign": -(X.T @ dS + reg * W),
+            "data_sign": -(X.T @ dS) + reg * W,
+            "reg_sign": X.T @ dS - reg * W,
+            "not_averaged": X.T @ dS * N + reg * W,
+            "not_averaged_all": (X.T @ dS + reg * W) * N,
+            "averaged_twice": X.T @ dS / N + reg * W,
+            "transposed": (X.T @ dS + reg * W).T,
+            "scaled": 1.1 * (X.T @ dS) + reg * W,
+        }[grad_mode]
         return float(loss), dW
+
     return fn
 
 
@@ -315,6 +383,7 @@ def _softmax_log(base):
     def scores_grad(S, y):
         loss, d = losses.softmax_loss(S, y)
         return loss / np.log(base), d
+
     return scores_grad
 
 
@@ -335,9 +404,11 @@ def _loss_only(W, X, y, reg):
 
 def _fixed_size(name):
     """Right on the first case only (as if it used a fixed N = 8 somewhere)."""
+
     def fn(W, X, y, reg):
         loss, dW = getattr(reference, name)(W, X, y, reg)
         return (loss, dW) if X.shape[0] == 8 else (loss + 1.0, dW)
+
     return fn
 
 
@@ -359,10 +430,15 @@ COMMON_LINEAR = [
 ]
 
 
-COMMON_LINEAR_CASES = [(name, _linear(_svm() if name == "linear_svm_loss" else losses.softmax_loss,
-                                      **kwargs), hint)
-                       for name in ("linear_svm_loss", "linear_softmax_loss")
-                       for kwargs, hint in COMMON_LINEAR]
+COMMON_LINEAR_CASES = [
+    (
+        name,
+        _linear(_svm() if name == "linear_svm_loss" else losses.softmax_loss, **kwargs),
+        hint,
+    )
+    for name in ("linear_svm_loss", "linear_softmax_loss")
+    for kwargs, hint in COMMON_LINEAR
+]
 
 
 @pytest.mark.parametrize("name, wrong, hint", COMMON_LINEAR_CASES)
@@ -401,9 +477,10 @@ def test_linear_softmax_loss_rejects(wrong, hint):
     assert_rejected(_checked(wrong, exercise="linear_softmax_loss"), hint)
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Update rules: wrong implementations
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def _momentum(variant):
     def sgd_momentum(w, dw, config=None):
@@ -453,15 +530,22 @@ def _momentum_default(lr_default):
     def sgd_momentum(w, dw, config=None):
         config = {} if config is None else dict(config)
         lr = config.get("learning_rate", lr_default)
-        v = config.get("momentum", 0.9) * config.get("velocity", np.zeros_like(w)) - lr * dw
+        v = (
+            config.get("momentum", 0.9) * config.get("velocity", np.zeros_like(w))
+            - lr * dw
+        )
         config["velocity"] = v
         return w + v, config
+
     return sgd_momentum
 
 
 def _momentum_in_place(w, dw, config=None):
     config = {} if config is None else config
-    v = 0.9 * config.get("velocity", np.zeros_like(w)) - config.get("learning_rate", 1e-2) * dw
+    v = (
+        0.9 * config.get("velocity", np.zeros_like(w))
+        - config.get("learning_rate", 1e-2) * dw
+    )
     config["velocity"] = v
     w += v
     return w, config
@@ -497,8 +581,9 @@ def _adagrad(variant, lr_default=1e-2):
         config.setdefault("epsilon", 1e-8)
         lr, eps = config["learning_rate"], config["epsilon"]
         old = config.get("cache", np.zeros_like(w))
-        cache = {"replace": dw * dw, "rmsprop": 0.99 * old + 0.01 * dw * dw}.get(variant,
-                                                                                 old + dw * dw)
+        cache = {"replace": dw * dw, "rmsprop": 0.99 * old + 0.01 * dw * dw}.get(
+            variant, old + dw * dw
+        )
         if variant != "no_store":
             config["cache"] = cache
         if variant == "eps_inside":
@@ -512,6 +597,7 @@ def _adagrad(variant, lr_default=1e-2):
         if variant == "hard_lr":
             return w - 1e-1 * dw / (np.sqrt(cache) + eps), config
         return w - lr * dw / (np.sqrt(cache) + eps), config
+
     return adagrad
 
 
@@ -547,8 +633,11 @@ def _adam(variant, lr_default=1e-3):
         if variant == "swapped":
             b1, b2 = b2, b1
         eps, lr = config["epsilon"], config["learning_rate"]
-        m, v, t = (config.get("m", np.zeros_like(w)), config.get("v", np.zeros_like(w)),
-                   config.get("t", 0))
+        m, v, t = (
+            config.get("m", np.zeros_like(w)),
+            config.get("v", np.zeros_like(w)),
+            config.get("t", 0),
+        )
         if variant != "t_after":
             t = t + 1
         m_new = b1 * m + (1 - b1) * dw
@@ -556,10 +645,14 @@ def _adam(variant, lr_default=1e-3):
         mm, vv = (m, v) if variant == "stale" else (m_new, v_new)
         if variant != "no_correction":
             with np.errstate(all="ignore"):
-                mm, vv = mm / (1 - b1 ** t), vv / (1 - b2 ** t)
+                mm, vv = mm / (1 - b1**t), vv / (1 - b2**t)
         if variant == "t_after":
             t = t + 1
-        step = lr * mm / ((np.sqrt(vv + eps)) if variant == "eps_inside" else (np.sqrt(vv) + eps))
+        step = (
+            lr
+            * mm
+            / ((np.sqrt(vv + eps)) if variant == "eps_inside" else (np.sqrt(vv) + eps))
+        )
         if variant == "no_store":
             return w - step, config
         config["m"], config["v"] = m_new, v_new
@@ -567,6 +660,7 @@ def _adam(variant, lr_default=1e-3):
         if variant == "hard_lr":
             step = step / lr * 1e-3
         return (w + step if variant == "ascent" else w - step), config
+
     return adam
 
 
@@ -595,9 +689,10 @@ def test_adam_rejects(wrong, hint):
     assert_rejected(_checked(wrong, exercise="adam"), hint)
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # minibatch_sgd: wrong implementations
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def _sgd(variant):
     def minibatch_sgd(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
@@ -620,12 +715,15 @@ def _sgd(variant):
         for it in range(num_iters):
             if variant == "straddle":
                 if cursor + batch_size > len(order):
-                    order, cursor = np.concatenate([order[cursor:], rng.permutation(N)]), 0
+                    order, cursor = (
+                        np.concatenate([order[cursor:], rng.permutation(N)]),
+                        0,
+                    )
             elif cursor + batch_size > N:
                 cursor = 0
                 if variant not in ("no_shuffle", "same_order"):
                     order = rng.permutation(N)
-            idx = order[cursor:cursor + batch_size]
+            idx = order[cursor : cursor + batch_size]
             cursor += batch_size
             if variant == "replacement":
                 idx = rng.choice(N, batch_size)
@@ -649,6 +747,7 @@ def _sgd(variant):
         if variant == "history_after":
             history = history[1:] + history[-1:]
         return W, history
+
     return minibatch_sgd
 
 
@@ -706,26 +805,31 @@ def test_minibatch_sgd_accepts_the_stated_rules_written_another_way():
             while True:
                 order = rng.permutation(N)
                 for k in range(N // batch_size):
-                    yield order[k * batch_size:(k + 1) * batch_size]
+                    yield order[k * batch_size : (k + 1) * batch_size]
+
         for _, idx in zip(range(num_iters), batches()):
             loss, dW = loss_fn(W, X[idx], y[idx])
             history += [loss]
             W = W - learning_rate * dW
         return W, history
+
     result = run_check(minibatch_sgd)
     assert result.passed, result.messages
 
 
-def test_minibatch_sgd_that_reseeds_the_global_generator_is_rejected_and_leaves_it_alone():
+def test_minibatch_sgd_reseeding_the_global_generator_is_rejected_and_leaves_it_alone():
     np.random.seed(7)
     before = np.random.get_state()[1].copy()
-    assert_rejected(run_check(_sgd("reseed_global"), exercise="minibatch_sgd"), "global generator")
+    assert_rejected(
+        run_check(_sgd("reseed_global"), exercise="minibatch_sgd"), "global generator"
+    )
     assert np.array_equal(np.random.get_state()[1], before)
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Large scores: an overflow and a log of a rounded probability get different hints
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def linear_softmax_loss_as_stated(W, X, y, reg):
     """What the statement's words describe: shift by the row maximum, then log of p."""
@@ -751,17 +855,20 @@ def linear_softmax_loss_epsilon(W, X, y, reg):
 
 
 def linear_softmax_loss_logaddexp(W, X, y, reg):
-    """Right, in another style: no explicit shift, NumPy's logaddexp does the stable sum."""
+    """Right, in another style: no explicit shift, NumPy's logaddexp does the stable
+    sum."""
     N = X.shape[0]
     scores = X @ W
     lse = np.logaddexp.reduce(scores, axis=1)
-    loss = np.mean(lse - scores[np.arange(N), y]) + 0.5 * reg * (W ** 2).sum()
+    loss = np.mean(lse - scores[np.arange(N), y]) + 0.5 * reg * (W**2).sum()
     dS = np.exp(scores - lse[:, None])
     dS[np.arange(N), y] -= 1
     return loss, X.T @ (dS / N) + reg * W
 
 
-@pytest.mark.parametrize("wrong", [linear_softmax_loss_as_stated, linear_softmax_loss_epsilon])
+@pytest.mark.parametrize(
+    "wrong", [linear_softmax_loss_as_stated, linear_softmax_loss_epsilon]
+)
 def test_shifted_but_log_of_rounded_probability_gets_the_log_sum_exp_hint(wrong):
     result = run_check(wrong, exercise="linear_softmax_loss")
     assert_rejected(result, "subtracts each row's maximum, so np.exp cannot overflow")
@@ -778,17 +885,22 @@ def test_numerical_gradient_as_a_generator_is_not_called_a_single_number():
     def numerical_gradient(f, x, h=1e-5):
         for ix in np.ndindex(x.shape):
             yield 0.0
+
     result = run_check(numerical_gradient)
     assert_rejected(result, "generator")
     assert "single number" not in result.messages[0]
 
 
-# ---------------------------------------------------------------------------------------------
-# Rules of the statements that were not tested before, and classic mistakes named by issue 15
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before, and classic mistakes named by
+# issue 15
+# --------------------------------------------------------------------------------------
+
 
 def _svm_with_loops(bound="C"):
-    """The half-vectorized loop most learners write first; ``bound="C - 1"`` stops one class short."""
+    """The half-vectorized loop most learners write first; ``bound="C - 1"`` stops
+    one class short."""
+
     def linear_svm_loss(W, X, y, reg):
         N, C = X.shape[0], W.shape[1]
         loss, dW = 0.0, np.zeros_like(W)
@@ -803,6 +915,7 @@ def _svm_with_loops(bound="C"):
                     dW[:, j] += X[i]
                     dW[:, y[i]] -= X[i]
         return loss / N + 0.5 * reg * np.sum(W * W), dW / N + reg * W
+
     return linear_svm_loss
 
 
@@ -819,11 +932,15 @@ def _svm_grad_variant(variant):
         margins = np.maximum(0, S - S[rows, y][:, None] + 1)
         if variant != "plus_self":
             margins[rows, y] = 0
-        loss = margins[margins > 0].sum() / N if variant != "plus_self" else (
-            (margins.sum() - N) / N)
+        loss = (
+            margins[margins > 0].sum() / N
+            if variant != "plus_self"
+            else ((margins.sum() - N) / N)
+        )
         dS = ((margins >= 0) if variant == "ge" else (margins > 0)).astype(float)
         dS[rows, y] = -dS.sum(axis=1)
         return loss + 0.5 * reg * np.sum(W * W), X.T @ dS / N + reg * W
+
     return linear_svm_loss
 
 
@@ -843,6 +960,7 @@ def _softmax_variant(variant):
             dS[np.arange(N), y] -= 1
         dW = X.T @ dS / N + (0.5 * reg * W if variant == "half_reg_grad" else reg * W)
         return float(data + 0.5 * reg * np.sum(W * W)), dW
+
     return linear_softmax_loss
 
 
@@ -852,7 +970,11 @@ RULES_AND_NAMED_MISTAKES = [
     ("linear_svm_loss", _svm_grad_variant("ge"), "`margins >= 0` is true everywhere"),
     ("linear_svm_loss", _svm_grad_variant("plus_self"), "correct class is counted"),
     ("linear_svm_loss", _svm_times, "`*` multiplies entry by entry"),
-    ("linear_softmax_loss", _softmax_variant("columns"), "`dS[:, y] -= 1` selects every row"),
+    (
+        "linear_softmax_loss",
+        _softmax_variant("columns"),
+        "`dS[:, y] -= 1` selects every row",
+    ),
     ("linear_softmax_loss", _softmax_variant("half_reg_grad"), "copied the 1/2"),
     ("linear_softmax_loss", _softmax_variant("mean_twice"), "divided by n twice"),
 ]
@@ -863,10 +985,19 @@ def test_rules_and_named_mistakes_of_the_linear_losses(name, wrong, hint):
     assert_rejected(_checked(wrong, exercise=name), hint)
 
 
-def _adam_with(b_of_v="beta2", sqrt=True, correct=("m", "v"), store_hat=False, read_betas=True,
-               eps=True, none_ok=True, t_step=1):
-    """An Adam in another style than the reference (no setdefault, locals first), with one flaw
-    switched on by the arguments."""
+def _adam_with(
+    b_of_v="beta2",
+    sqrt=True,
+    correct=("m", "v"),
+    store_hat=False,
+    read_betas=True,
+    eps=True,
+    none_ok=True,
+    t_step=1,
+):
+    """An Adam in another style than the reference (no setdefault, locals first), with
+    one flaw switched on by the arguments."""
+
     def adam(w, dw, config=None):
         if none_ok:
             config = {} if config is None else config
@@ -876,14 +1007,19 @@ def _adam_with(b_of_v="beta2", sqrt=True, correct=("m", "v"), store_hat=False, r
         t = config.get("t", 0) + t_step
         m = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
         bv = b1 if b_of_v == "beta1" else b2
-        v = bv * config.get("v", np.zeros_like(w)) + (1 - bv) * dw ** 2
-        m_hat = m / (1 - b1 ** t) if "m" in correct else m
-        v_hat = v / (1 - b2 ** t) if "v" in correct else v
+        v = bv * config.get("v", np.zeros_like(w)) + (1 - bv) * dw**2
+        m_hat = m / (1 - b1**t) if "m" in correct else m
+        v_hat = v / (1 - b2**t) if "v" in correct else v
         with np.errstate(all="ignore"):
-            denom = (np.sqrt(v_hat) if sqrt else v_hat) + (config.get("epsilon", 1e-8) if eps else 0)
+            denom = (np.sqrt(v_hat) if sqrt else v_hat) + (
+                config.get("epsilon", 1e-8) if eps else 0
+            )
             next_w = w - lr * m_hat / denom
-        config["m"], config["v"], config["t"] = (m_hat, v_hat, t) if store_hat else (m, v, t)
+        config["m"], config["v"], config["t"] = (
+            (m_hat, v_hat, t) if store_hat else (m, v, t)
+        )
         return next_w, config
+
     return adam
 
 
@@ -891,8 +1027,12 @@ def _momentum_with(read_momentum=True, default_momentum=0.9):
     def sgd_momentum(w, dw, config=None):
         config = dict(config or {})
         mu = config.get("momentum", default_momentum) if read_momentum else 0.9
-        v = mu * config.get("velocity", np.zeros_like(w)) - config.get("learning_rate", 1e-2) * dw
+        v = (
+            mu * config.get("velocity", np.zeros_like(w))
+            - config.get("learning_rate", 1e-2) * dw
+        )
         return w + v, {**config, "velocity": v}
+
     return sgd_momentum
 
 
@@ -915,7 +1055,11 @@ RULE_MISTAKES = [
     ("adam", _adam_with(eps=False), "that is what epsilon is for"),
     ("adam", _adam_with(none_ok=False), "fails when config is none"),
     ("adagrad", _adagrad_no_eps, "that is what epsilon is for"),
-    ("sgd_momentum", _momentum_with(read_momentum=False), "ignores the momentum in config"),
+    (
+        "sgd_momentum",
+        _momentum_with(read_momentum=False),
+        "ignores the momentum in config",
+    ),
     ("sgd_momentum", _momentum_with(default_momentum=0.5), "default momentum is 0.5"),
     ("sgd_momentum", _momentum_with(default_momentum=0.99), "default momentum is 0.99"),
 ]
@@ -931,11 +1075,13 @@ def test_adam_written_another_way_passes():
     assert result.passed, result.messages
 
 
-# ---------------------------------------------------------------------------------------------
-# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
-# in another style than the reference, which must pass, and at least five classic mistakes,
-# which must fail with a hint that names them; and the share of generic hints over all of them.
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct
+# implementations in another style than the reference, which must pass, and at least
+# five classic mistakes, which must fail with a hint that names them; and the share of
+# generic hints over all of them.
+# --------------------------------------------------------------------------------------
+
 
 def numerical_gradient_on_copies(f, x, h=1e-5):
     """nditer with multi_index, a fresh copy per evaluation: x is never touched."""
@@ -974,20 +1120,25 @@ def linear_svm_loss_one_hot(W, X, y, reg):
     margins = np.maximum(0, S - correct + 1) * (1 - Y)
     active = (margins > 0).astype(float)
     dS = active - Y * active.sum(axis=1, keepdims=True)
-    return margins.sum() / N + reg / 2 * (W ** 2).sum(), X.T.dot(dS) / N + reg * W
+    return margins.sum() / N + reg / 2 * (W**2).sum(), X.T.dot(dS) / N + reg * W
 
 
 def linear_svm_loss_einsum(W, X, y, reg):
-    """einsum for the products, take_along_axis for the correct scores, np.where for the mask."""
+    """einsum for the products, take_along_axis for the correct scores, np.where for
+    the mask."""
     N = len(y)
     S = np.einsum("nd,dc->nc", X, W)
     s_y = np.take_along_axis(S, y[:, None], axis=1)
-    margins = np.where(np.arange(W.shape[1])[None, :] == y[:, None], 0.0,
-                       np.maximum(0.0, S - s_y + 1.0))
+    margins = np.where(
+        np.arange(W.shape[1])[None, :] == y[:, None],
+        0.0,
+        np.maximum(0.0, S - s_y + 1.0),
+    )
     dS = np.where(margins > 0, 1.0, 0.0)
     np.put_along_axis(dS, y[:, None], -dS.sum(axis=1, keepdims=True), axis=1)
-    return float(np.sum(margins) / N + 0.5 * reg * np.einsum("dc,dc->", W, W)), \
-        np.einsum("nd,nc->dc", X, dS) / N + reg * W
+    return float(
+        np.sum(margins) / N + 0.5 * reg * np.einsum("dc,dc->", W, W)
+    ), np.einsum("nd,nc->dc", X, dS) / N + reg * W
 
 
 def linear_softmax_loss_one_hot(W, X, y, reg):
@@ -1001,16 +1152,21 @@ def linear_softmax_loss_one_hot(W, X, y, reg):
     return loss, X.T @ ((np.exp(log_p) - Y) / N) + reg * W
 
 
-def minibatch_sgd_batch_list(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
-    """A list of the epoch's full batches, refilled from a new permutation; in-place steps on a
-    copy of W0."""
+def minibatch_sgd_batch_list(
+    loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0
+):
+    """A list of the epoch's full batches, refilled from a new permutation; in-place
+    steps on a copy of W0."""
     rng = np.random.default_rng(seed)
     N = len(y)
     W, history, batches = np.array(W0, dtype=float), [], []
     for _ in range(num_iters):
         if not batches:
             order = rng.permutation(N)
-            batches = [order[k:k + batch_size] for k in range(0, N - batch_size + 1, batch_size)]
+            batches = [
+                order[k : k + batch_size]
+                for k in range(0, N - batch_size + 1, batch_size)
+            ]
         idx = batches.pop(0)
         loss, dW = loss_fn(W, X[idx], y[idx])
         history.append(loss)
@@ -1018,14 +1174,16 @@ def minibatch_sgd_batch_list(loss_fn, W0, X, y, learning_rate, batch_size, num_i
     return W, history
 
 
-def minibatch_sgd_while(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
+def minibatch_sgd_while(
+    loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0
+):
     rng = np.random.default_rng(seed)
     N, it, W, history = X.shape[0], 0, W0, []
     while it < num_iters:
         order = rng.permutation(N)
         start = 0
         while start + batch_size <= N and it < num_iters:
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             loss, dW = loss_fn(W, X[idx], y[idx])
             history.append(float(loss))
             W = W - learning_rate * dW
@@ -1053,24 +1211,29 @@ def adagrad_in_place_cache(w, dw, config=None):
 
 def adagrad_new_dict(w, dw, config=None):
     old = dict(config) if config else {}
-    cache = old.get("cache", 0 * w) + dw ** 2
+    cache = old.get("cache", 0 * w) + dw**2
     lr, eps = old.get("learning_rate", 1e-2), old.get("epsilon", 1e-8)
-    return w - lr * dw / (cache ** 0.5 + eps), {**old, "cache": cache}
+    return w - lr * dw / (cache**0.5 + eps), {**old, "cache": cache}
 
 
 def adam_kingma_form(w, dw, config=None):
-    """Algorithm 1's last lines in Kingma and Ba's efficient form: the corrections folded into
-    the step size (epsilon then sits slightly differently, which the tolerance accepts)."""
+    """Algorithm 1's last lines in Kingma and Ba's efficient form: the corrections
+    folded into the step size (epsilon then sits slightly differently, which the
+    tolerance accepts)."""
     config = {} if config is None else config
-    for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999),
-                       ("epsilon", 1e-8)):
+    for key, value in (
+        ("learning_rate", 1e-3),
+        ("beta1", 0.9),
+        ("beta2", 0.999),
+        ("epsilon", 1e-8),
+    ):
         config.setdefault(key, value)
     b1, b2 = config["beta1"], config["beta2"]
     config["t"] = config.get("t", 0) + 1
     t = config["t"]
     config["m"] = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
     config["v"] = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw * dw
-    lr_t = config["learning_rate"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    lr_t = config["learning_rate"] * np.sqrt(1 - b2**t) / (1 - b1**t)
     return w - lr_t * config["m"] / (np.sqrt(config["v"]) + config["epsilon"]), config
 
 
@@ -1094,7 +1257,9 @@ CORRECT = [
 ]
 
 
-@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT])
+@pytest.mark.parametrize(
+    "name, fn", CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT]
+)
 def test_correct_code_in_another_style_passes(name, fn):
     result = run_check(fn, exercise=name)
     assert result.passed, result.messages
@@ -1114,8 +1279,9 @@ def _softmax_whole_batch(W, X, y, reg):
     p = e / e.sum()  # no axis
     dS = p.copy()
     dS[np.arange(N), y] -= 1
-    return float(-np.mean(np.log(p[np.arange(N), y])) + 0.5 * reg * np.sum(W * W)), \
-        X.T @ dS / N + reg * W
+    return float(
+        -np.mean(np.log(p[np.arange(N), y])) + 0.5 * reg * np.sum(W * W)
+    ), X.T @ dS / N + reg * W
 
 
 def _softmax_loop_short(W, X, y, reg):
@@ -1156,22 +1322,35 @@ def _catalogue():
     return rows + RULES_AND_NAMED_MISTAKES + RULE_MISTAKES + MORE_MISTAKES
 
 
-#: Fragments of the checks' catch-all messages: they say that a value is wrong (a formula, the
-#: numbers, a relative error) without naming a cause.
-GENERIC = ["differs from the centered difference", "is not within 1e-7", "; expected",
-           "is not its gradient", "next_w differs from", "after three steps", "after two steps",
-           "should use the defaults", "should change by exactly", "not the ones the rules give",
-           "your next_w differs from adam's", "next_w should be w + v"]
+#: Fragments of the checks' catch-all messages: they say that a value is wrong (a
+#: formula, the numbers, a relative error) without naming a cause.
+GENERIC = [
+    "differs from the centered difference",
+    "is not within 1e-7",
+    "; expected",
+    "is not its gradient",
+    "next_w differs from",
+    "after three steps",
+    "after two steps",
+    "should use the defaults",
+    "should change by exactly",
+    "not the ones the rules give",
+    "your next_w differs from adam's",
+    "next_w should be w + v",
+]
 
 
 def generic_share(rows, checked, generic=GENERIC):
     """(number of generic first messages, number of rows) over a catalogue."""
-    count = sum(any(g in checked(w, n).messages[0].lower() for g in generic) for n, w, _ in rows)
+    count = sum(
+        any(g in checked(w, n).messages[0].lower() for g in generic) for n, w, _ in rows
+    )
     return count, len(rows)
 
 
 def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
     from utils.checks.core import REGISTRY
+
     chapter = sorted(n for n, e in REGISTRY.items() if e.chapter == 4)
     rows = _catalogue()
     for name in chapter:
@@ -1184,32 +1363,46 @@ def test_generic_hint_share_is_below_five_percent():
     print(f"chapter 4: {generic} generic hints out of {total} mistakes")
     assert generic / total < 0.05, (generic, total)
     rows = _catalogue()
-    # and by the failure's kind: the last-resort comparison ("mismatch") or an error passed on
-    # with no advice ("raised")
+    # and by the failure's kind: the last-resort comparison ("mismatch") or an error
+    # passed on with no advice ("raised")
     by_kind = [n for n, w, _ in rows if _checked(w, exercise=n).kind in GENERIC_KINDS]
     assert len(by_kind) / len(rows) < 0.05, by_kind
 
 
 def test_robust_code_that_silences_warnings_is_judged_by_its_values():
-    """np.errstate hides warnings; the large-score cases compare values, so silenced overflow is
-    still rejected and right code inside np.errstate still passes (issue 15, item 6)."""
+    """np.errstate hides warnings; the large-score cases compare values, so silenced
+    overflow is still rejected and right code inside np.errstate still passes (issue 15,
+    item 6)."""
+
     def linear_softmax_loss(W, X, y, reg):
         with np.errstate(all="ignore"):
             return linear_softmax_loss_logaddexp(W, X, y, reg)
+
     assert run_check(linear_softmax_loss).passed
-    assert_rejected(run_check(_linear(_softmax_naive), exercise="linear_softmax_loss"),
-                    "Subtract each row's maximum")
+    assert_rejected(
+        run_check(_linear(_softmax_naive), exercise="linear_softmax_loss"),
+        "Subtract each row's maximum",
+    )
     assert_rejected(run_check(_adagrad_no_eps, exercise="adagrad"), "0 / 0")
 
 
 # One-line diagnoses: (exercise, wrong code, the hint it must get)
 DIAGNOSED = [
-    ("numerical_gradient", _num_grad("centered", fixed_h=1e-2), "differs"),  # default h ignored
-    ("linear_softmax_loss", _linear(_softmax_naive),
-     "Subtract each row's maximum score before np.exp"),                   # no shift at all
+    (
+        "numerical_gradient",
+        _num_grad("centered", fixed_h=1e-2),
+        "differs",
+    ),  # default h ignored
+    (
+        "linear_softmax_loss",
+        _linear(_softmax_naive),
+        "Subtract each row's maximum score before np.exp",
+    ),  # no shift at all
 ]
 
 
-@pytest.mark.parametrize("name, wrong, hint", DIAGNOSED, ids=[n for n, _, _ in DIAGNOSED])
+@pytest.mark.parametrize(
+    "name, wrong, hint", DIAGNOSED, ids=[n for n, _, _ in DIAGNOSED]
+)
 def test_diagnosed(name, wrong, hint):
     assert_rejected(run_check(wrong, exercise=name), hint)

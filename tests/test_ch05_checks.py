@@ -1,4 +1,5 @@
-"""Chapter 5's checks: the references pass, stubs are "not attempted", correct code in other styles
+"""Chapter 5's checks: the references pass, stubs are "not attempted", correct code in
+other styles
 passes, and every classic backpropagation mistake is rejected with a hint that names it.
 
 Every rule of each exercise statement and the test that holds the check to it:
@@ -29,7 +30,8 @@ exercise in another style than the reference (they must pass); every mistake tab
 `_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
 `test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
 checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
-"""
+"""  # noqa: E501 (a table of rules and tests, kept on one line per row)
+
 import math
 from collections import deque
 
@@ -46,13 +48,15 @@ def test_value_stub_class_not_attempted():
     class Value:
         def __init__(self, data):
             raise NotImplementedError
+
     result = run_check(Value)
     assert not result.attempted and not result.passed
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # A learner-style Value whose mistakes are switched on by flags
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def make_value(**bug):
     """A micrograd-style Value class with the mistakes named in ``bug`` switched on."""
@@ -78,6 +82,7 @@ def make_value(**bug):
                 def _backward():
                     self._acc(out.grad)
                     other.grad += out.grad  # fails: other is a number
+
                 out._backward = _backward
                 return out
             other = other if isinstance(other, Value) else Value(other)
@@ -90,6 +95,7 @@ def make_value(**bug):
                 else:
                     self._acc(out.grad)
                     other._acc(out.grad)
+
             out._backward = _backward
             return out
 
@@ -105,19 +111,21 @@ def make_value(**bug):
                 else:
                     self._acc(other.data * up)
                     other._acc(self.data * up)
+
             out._backward = _backward
             return out
 
         def __pow__(self, n):
-            out = Value(self.data ** n, (self,))
+            out = Value(self.data**n, (self,))
 
             def _backward():
                 if on("pow_no_factor"):
                     self._acc(self.data ** (n - 1) * out.grad)
                 elif on("pow_no_lower"):
-                    self._acc(n * self.data ** n * out.grad)
+                    self._acc(n * self.data**n * out.grad)
                 else:
                     self._acc(n * self.data ** (n - 1) * out.grad)
+
             out._backward = _backward
             return out
 
@@ -127,6 +135,7 @@ def make_value(**bug):
             def _backward():
                 local = {"input": self.data, "one": 1.0}.get(on("exp_grad"), out.data)
                 self._acc(local * out.grad)
+
             out._backward = _backward
             return out
 
@@ -138,6 +147,7 @@ def make_value(**bug):
                 x = self.data
                 local = {"input": 1 - x * x, "t": t}.get(on("tanh_grad"), 1 - t * t)
                 self._acc(local * out.grad)
+
             out._backward = _backward
             return out
 
@@ -147,8 +157,11 @@ def make_value(**bug):
 
             def _backward():
                 x = self.data
-                local = {"input": x * (1 - x), "s": s}.get(on("sigmoid_grad"), s * (1 - s))
+                local = {"input": x * (1 - x), "s": s}.get(
+                    on("sigmoid_grad"), s * (1 - s)
+                )
                 self._acc(local * out.grad)
+
             out._backward = _backward
             return out
 
@@ -163,6 +176,7 @@ def make_value(**bug):
                 else:
                     local = float(self.data > 0)
                 self._acc(local * out.grad)
+
             out._backward = _backward
             return out
 
@@ -177,26 +191,30 @@ def make_value(**bug):
                 def _backward():
                     self._acc(out.grad)
                     other._acc(out.grad)  # the sign is missing
+
                 out._backward = _backward
                 return out
             return self + (-other)
 
         def __truediv__(self, other):
             other = other if isinstance(other, Value) else Value(other)
-            return self * other ** -1
+            return self * other**-1
 
         def __radd__(self, other):
             return self + other
 
         if not on("no_rmul"):
+
             def __rmul__(self, other):
                 return self * other
 
         if not on("no_rsub"):
+
             def __rsub__(self, other):
                 return self - other if on("rsub_swapped") else (-self) + other
 
         if not on("no_rtruediv"):
+
             def __rtruediv__(self, other):
                 if on("rtruediv_swapped"):
                     return self / other
@@ -210,11 +228,15 @@ def make_value(**bug):
                 self.grad = 0.0
             else:
                 self.grad = 1.0
-            if how == "recursive":  # each node passes on, then recurses: no topological sort
+            if (
+                how == "recursive"
+            ):  # each node passes on, then recurses: no topological sort
+
                 def rec(node):
                     node._backward()
                     for child in node._prev:
                         rec(child)
+
                 rec(self)
                 return
             if how == "only_self":  # no traversal: only the output's own gate
@@ -231,7 +253,7 @@ def make_value(**bug):
                             queue.append(child)
                 return
             order = autograd.topological_order(self)
-            for node in (order if how == "not_reversed" else reversed(order)):
+            for node in order if how == "not_reversed" else reversed(order):
                 node._backward()
 
     return Value
@@ -302,19 +324,23 @@ def test_value_mistake_is_rejected(wrong, hint):
 
 def test_value_backward_that_hangs_is_stopped(short_time_limit):
     short_time_limit("Value", 0.5)
-    assert_rejected(run_check(make_value(order="hang"), exercise="Value"), "did not finish")
+    assert_rejected(
+        run_check(make_value(order="hang"), exercise="Value"), "did not finish"
+    )
 
 
 def test_value_method_stub_is_a_diagnosis():
     class Value(autograd.Value):
         def relu(self):
             raise NotImplementedError
+
     assert_rejected(run_check(Value), "notimplementederror")
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Layers and the loss
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def _flat(x):
     return x.reshape(x.shape[0], -1)
@@ -351,9 +377,17 @@ WRONG = {
         (lambda x, w, b: (x @ w + b, (x, w, b)), "reshape"),
         (lambda x, w, b: (_flat(x) @ w, (x, w, b)), "left out the bias"),
         (lambda x, w, b: (_flat(x) @ w.T + b, (x, w, b)), "w transposed"),
-        (lambda x, w, b: (_flat(x) @ w + (b[:, None] if x.shape[0] == b.shape[0] else b),
-                          (x, w, b)), "wrong axis"),
-        (lambda x, w, b: (x.reshape(-1, x.shape[0]).T @ w + b, (x, w, b)), "mixes numbers"),
+        (
+            lambda x, w, b: (
+                _flat(x) @ w + (b[:, None] if x.shape[0] == b.shape[0] else b),
+                (x, w, b),
+            ),
+            "wrong axis",
+        ),
+        (
+            lambda x, w, b: (x.reshape(-1, x.shape[0]).T @ w + b, (x, w, b)),
+            "mixes numbers",
+        ),
         (lambda x, w, b: (_flat(x) @ w + b, (_flat(x), w, b)), "flattened x"),
         (lambda x, w, b: (_flat(x) @ w + b, (w, x, b)), "exactly (x, w, b)"),
         (lambda x, w, b: (_flat(x) @ w + b, x), "cache should be the tuple"),
@@ -361,31 +395,87 @@ WRONG = {
     ],
     "affine_backward": [
         (lambda d, c: (d @ c[1].T, _flat(c[0]).T @ d, d.sum(0)), "reshape(x.shape)"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(1)),
-         "wrong axis"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, d.mean(0)),
-         "averages dout"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d,
-                       d.sum(0, keepdims=True)), "keepdims"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), d.T @ _flat(c[0]), d.sum(0)),
-         "dw is transposed"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), (_flat(c[0]).T @ d).T, d.sum(0)),
-         "dw is transposed"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d / len(d), d.sum(0)),
-         "divided by n"),
-        (lambda d, c: ((d @ c[1]).reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(0)),
-         "without transposing"),
-        (lambda d, c: ((d @ c[1].T).T.reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(0)),
-         "wrong places"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d), "3 values"),
-        (lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d, 2 * d.sum(0)),
-         "2 times the right one"),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                _flat(c[0]).T @ d,
+                d.sum(1),
+            ),
+            "wrong axis",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                _flat(c[0]).T @ d,
+                d.mean(0),
+            ),
+            "averages dout",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                _flat(c[0]).T @ d,
+                d.sum(0, keepdims=True),
+            ),
+            "keepdims",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                d.T @ _flat(c[0]),
+                d.sum(0),
+            ),
+            "dw is transposed",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                (_flat(c[0]).T @ d).T,
+                d.sum(0),
+            ),
+            "dw is transposed",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                _flat(c[0]).T @ d / len(d),
+                d.sum(0),
+            ),
+            "divided by n",
+        ),
+        (
+            lambda d, c: ((d @ c[1]).reshape(c[0].shape), _flat(c[0]).T @ d, d.sum(0)),
+            "without transposing",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).T.reshape(c[0].shape),
+                _flat(c[0]).T @ d,
+                d.sum(0),
+            ),
+            "wrong places",
+        ),
+        (
+            lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d),
+            "3 values",
+        ),
+        (
+            lambda d, c: (
+                (d @ c[1].T).reshape(c[0].shape),
+                _flat(c[0]).T @ d,
+                2 * d.sum(0),
+            ),
+            "2 times the right one",
+        ),
     ],
     "relu_forward": [
         (lambda x: (np.minimum(0, x), x), "keeps the negative"),
         (lambda x: (np.abs(x), x), "absolute value"),
         (lambda x: ((x > 0).astype(float), x), "mask"),
-        (lambda x: (np.maximum(0, x), np.maximum(0, x) + 1), "cache should be the input"),
+        (
+            lambda x: (np.maximum(0, x), np.maximum(0, x) + 1),
+            "cache should be the input",
+        ),
         (lambda x: np.maximum(0, x), "return out, cache"),
         (lambda x: (np.clip(x, 0, 1), x), "caps the outputs at 1"),
     ],
@@ -399,43 +489,100 @@ WRONG = {
         (lambda d, x: np.where(x > 0, d, 0.0).reshape(-1), "shape"),
     ],
     "softmax_loss": [
-        (lambda s, y: (-np.log(_softmax(s)[np.arange(len(y)), y]).sum(),
-                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "sum over the batch"),
-        (lambda s, y: (-np.log10(_softmax(s)[np.arange(len(y)), y]).mean(),
-                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "base 10"),
-        (lambda s, y: (-_sm_loss(s, y), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
-         "wrong sign"),
-        (lambda s, y: (_sm_loss(s, y), _softmax(s) / len(y)), "subtract 1 at the correct class"),
+        (
+            lambda s, y: (
+                -np.log(_softmax(s)[np.arange(len(y)), y]).sum(),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "sum over the batch",
+        ),
+        (
+            lambda s, y: (
+                -np.log10(_softmax(s)[np.arange(len(y)), y]).mean(),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "base 10",
+        ),
+        (
+            lambda s, y: (
+                -_sm_loss(s, y),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "wrong sign",
+        ),
+        (
+            lambda s, y: (_sm_loss(s, y), _softmax(s) / len(y)),
+            "subtract 1 at the correct class",
+        ),
         (lambda s, y: (_sm_loss(s, y), (_softmax(s) - 1) / len(y)), "from every entry"),
         (lambda s, y: (_sm_loss(s, y), _cols(s, y)), "whole columns"),
-        (lambda s, y: (_sm_loss(s, y), _softmax(s) - _onehot(y, s.shape[1])), "batch size"),
-        (lambda s, y: (_sm_loss(s, y), (_onehot(y, s.shape[1]) - _softmax(s)) / len(y)),
-         "wrong sign"),
-        (lambda s, y: (_sm_loss(s, y), (_softmax(s, 0) - _onehot(y, s.shape[1])) / len(y)),
-         "wrong axis"),
-        (lambda s, y: (float(-np.log(_naive_softmax(s)[np.arange(len(y)), y]).mean()),
-                       (_naive_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "row's maximum"),
-        (lambda s, y: (float(-np.log(np.maximum(_softmax(s)[np.arange(len(y)), y], 1e-300))
-                             .mean()), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
-         "log-sum-exp"),
-        (lambda s, y: (float(-np.log(_softmax(s)[:, y]).mean()),
-                       (_softmax(s) - _onehot(y, s.shape[1])) / len(y)), "whole columns"),
+        (
+            lambda s, y: (_sm_loss(s, y), _softmax(s) - _onehot(y, s.shape[1])),
+            "batch size",
+        ),
+        (
+            lambda s, y: (
+                _sm_loss(s, y),
+                (_onehot(y, s.shape[1]) - _softmax(s)) / len(y),
+            ),
+            "wrong sign",
+        ),
+        (
+            lambda s, y: (
+                _sm_loss(s, y),
+                (_softmax(s, 0) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "wrong axis",
+        ),
+        (
+            lambda s, y: (
+                float(-np.log(_naive_softmax(s)[np.arange(len(y)), y]).mean()),
+                (_naive_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "row's maximum",
+        ),
+        (
+            lambda s, y: (
+                float(
+                    -np.log(
+                        np.maximum(_softmax(s)[np.arange(len(y)), y], 1e-300)
+                    ).mean()
+                ),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "log-sum-exp",
+        ),
+        (
+            lambda s, y: (
+                float(-np.log(_softmax(s)[:, y]).mean()),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "whole columns",
+        ),
         (lambda s, y: (_sm_loss(s, y),), "return loss, dscores"),
-        (lambda s, y: (np.array([_sm_loss(s, y)]), (_softmax(s) - _onehot(y, s.shape[1])) / len(y)),
-         "single number"),
+        (
+            lambda s, y: (
+                np.array([_sm_loss(s, y)]),
+                (_softmax(s) - _onehot(y, s.shape[1])) / len(y),
+            ),
+            "single number",
+        ),
     ],
 }
 
 
-@pytest.mark.parametrize("name, wrong, hint",
-                         [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases])
+@pytest.mark.parametrize(
+    "name, wrong, hint", [(n, fn, h) for n, cases in WRONG.items() for fn, h in cases]
+)
 def test_mistake_is_rejected_with_its_hint(name, wrong, hint):
     assert_rejected(_checked(wrong, exercise=name), hint)
 
 
 def test_relu_with_greater_equal_is_accepted():
     assert run_check(lambda d, x: d * (x >= 0), exercise="relu_backward").passed
-    assert run_check(lambda x: (np.where(x >= 0, x, 0.0), x), exercise="relu_forward").passed
+    assert run_check(
+        lambda x: (np.where(x >= 0, x, 0.0), x), exercise="relu_forward"
+    ).passed
 
 
 def relu_backward_in_place(dout, cache):
@@ -445,7 +592,9 @@ def relu_backward_in_place(dout, cache):
 
 def softmax_loss_shifting_in_place(scores, y):
     scores -= scores.max(axis=1, keepdims=True)
-    return _sm_loss(scores, y), (_softmax(scores) - _onehot(y, scores.shape[1])) / len(y)
+    return _sm_loss(scores, y), (_softmax(scores) - _onehot(y, scores.shape[1])) / len(
+        y
+    )
 
 
 def affine_forward_reshaping_x_in_place(x, w, b):
@@ -461,19 +610,31 @@ def softmax_loss_without_shift(scores, y):
     return loss, p / len(y)
 
 
-# (exercise, wrong code, hint it must get, a hint it must not get: the fix already applied)
+# (exercise, wrong code, hint it must get, a hint it must not get: the fix already
+# applied)
 DIAGNOSED = [
     ("relu_backward", relu_backward_in_place, "in place", None),
     ("softmax_loss", softmax_loss_shifting_in_place, "in place", None),
-    ("affine_forward", affine_forward_reshaping_x_in_place,
-     "changed the shape of its input `x` in place", "Flatten each example first"),
-    ("softmax_loss", softmax_loss_without_shift,
-     "Subtract each row's maximum score before np.exp", None),
+    (
+        "affine_forward",
+        affine_forward_reshaping_x_in_place,
+        "changed the shape of its input `x` in place",
+        "Flatten each example first",
+    ),
+    (
+        "softmax_loss",
+        softmax_loss_without_shift,
+        "Subtract each row's maximum score before np.exp",
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, wrong, hint, not_hint", DIAGNOSED,
-                         ids=[f"{n}-{w.__name__}" for n, w, _, _ in DIAGNOSED])
+@pytest.mark.parametrize(
+    "name, wrong, hint, not_hint",
+    DIAGNOSED,
+    ids=[f"{n}-{w.__name__}" for n, w, _, _ in DIAGNOSED],
+)
 def test_changed_inputs_and_overflow_are_diagnosed(name, wrong, hint, not_hint):
     result = run_check(wrong, exercise=name)
     assert_rejected(result, hint)
@@ -484,14 +645,19 @@ def test_affine_backward_with_einsum_is_accepted():
     def affine_backward(dout, cache):
         x, w, _ = cache
         xf = x.reshape(len(x), -1)
-        return (np.einsum("nm,dm->nd", dout, w).reshape(x.shape), np.einsum("nd,nm->dm", xf, dout),
-                dout.sum(axis=0))
+        return (
+            np.einsum("nm,dm->nd", dout, w).reshape(x.shape),
+            np.einsum("nd,nm->dm", xf, dout),
+            dout.sum(axis=0),
+        )
+
     assert run_check(affine_backward).passed
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The reference engine on the chapter's worked examples (the numbers the prose quotes)
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def test_reference_value_worked_examples():
     V = autograd.Value
@@ -503,15 +669,20 @@ def test_reference_value_worked_examples():
     out = 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())
     out.backward()
     assert round(out.data, 2) == 0.73
-    assert np.allclose([w0.grad, x0.grad, w1.grad, x1.grad, w2.grad],
-                       [-0.20, 0.39, -0.39, -0.59, 0.20], atol=0.005)
+    assert np.allclose(
+        [w0.grad, x0.grad, w1.grad, x1.grad, w2.grad],
+        [-0.20, 0.39, -0.39, -0.59, 0.20],
+        atol=0.005,
+    )
     x, y, z, w = V(3.0), V(-4.0), V(2.0), V(-1.0)
-    f = 2 * (x * y + z.relu() + (w - z).relu())  # max(z, w) = relu(z) + relu(w - z) for z > 0
+    f = 2 * (
+        x * y + z.relu() + (w - z).relu()
+    )  # max(z, w) = relu(z) + relu(w - z) for z > 0
     f.backward()
     assert (f.data, x.grad, y.grad, z.grad, w.grad) == (-20.0, -8.0, 6.0, 2.0, 0.0)
     inv = V(1.37) ** -1
     a = V(1.37)
-    g = a ** -1
+    g = a**-1
     g.backward()
     assert round(a.grad, 2) == -0.53 and np.isclose(inv.data, 1 / 1.37)
 
@@ -569,6 +740,7 @@ def test_affine_forward_flattening_with_a_new_name_passes():
     def affine_forward(x, w, b):
         rows = np.reshape(x, (len(x), np.prod(x.shape[1:], dtype=int)))
         return np.dot(rows, w) + b, (x, w, b)
+
     assert run_check(affine_forward).passed
 
 
@@ -581,13 +753,16 @@ def test_sys_exit_in_a_value_method_is_diagnosed():
 
         def __add__(self, other):
             sys.exit(1)
+
     result = run_check(Value)
     assert_rejected(result, "called sys.exit(1)")
 
 
 def _value_from_reference(*replacements):
-    """The reference Value, its source edited: e.g. the graph kept under another name."""
+    """The reference Value, its source edited: e.g. the graph kept under another
+    name."""
     import inspect
+
     source = inspect.getsource(autograd)
     for old, new in replacements:
         assert old in source
@@ -597,28 +772,56 @@ def _value_from_reference(*replacements):
     return namespace["Value"]
 
 
-@pytest.mark.parametrize("replacements, hint", [
-    ([("self._prev = tuple(_children)", "self._kids = tuple(_children)"),
-      ("node._prev", "node._kids")], "no attribute `._prev`"),
-    ([("self._prev = tuple(_children)", "self._kids = tuple(_children); self._prev = ()"),
-      ("node._prev", "node._kids")], "x * y"),
-    ([("self._prev = tuple(_children)",
-       "self._kids = tuple(_children); self._prev = tuple(c.data for c in _children)"),
-      ("node._prev", "node._kids")], "the two values x and y themselves"),
-])
+@pytest.mark.parametrize(
+    "replacements, hint",
+    [
+        (
+            [
+                ("self._prev = tuple(_children)", "self._kids = tuple(_children)"),
+                ("node._prev", "node._kids"),
+            ],
+            "no attribute `._prev`",
+        ),
+        (
+            [
+                (
+                    "self._prev = tuple(_children)",
+                    "self._kids = tuple(_children); self._prev = ()",
+                ),
+                ("node._prev", "node._kids"),
+            ],
+            "x * y",
+        ),
+        (
+            [
+                (
+                    "self._prev = tuple(_children)",
+                    "self._kids = tuple(_children); self._prev = tuple(c.data for c in "
+                    "_children)",
+                ),
+                ("node._prev", "node._kids"),
+            ],
+            "the two values x and y themselves",
+        ),
+    ],
+)
 def test_value_prev_is_checked(replacements, hint):
     assert_rejected(run_check(_value_from_reference(*replacements)), hint)
 
 
 def test_value_with_prev_as_a_set_passes():
-    Value = _value_from_reference(("self._prev = tuple(_children)", "self._prev = set(_children)"))
+    Value = _value_from_reference(
+        ("self._prev = tuple(_children)", "self._prev = set(_children)")
+    )
     result = run_check(Value)
     assert result.passed, result.messages
 
 
-# ---------------------------------------------------------------------------------------------
-# Rules of the statements that were not tested before, and raw NumPy errors given their cause
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# Rules of the statements that were not tested before, and raw NumPy errors given their
+# cause
+# --------------------------------------------------------------------------------------
+
 
 def relu_forward_np_max(x):
     return np.max(0, x), x
@@ -639,9 +842,17 @@ def affine_forward_star(x, w, b):
 
 
 STATED_RULES = [
-    ("relu_forward", relu_forward_np_max, "`np.maximum(0, x)`, which compares entry by entry"),
+    (
+        "relu_forward",
+        relu_forward_np_max,
+        "`np.maximum(0, x)`, which compares entry by entry",
+    ),
     ("relu_forward", relu_forward_builtin_max, "python's `max` compares whole arrays"),
-    ("affine_backward", affine_backward_reshapes_cache, "changed the shape of the cached x"),
+    (
+        "affine_backward",
+        affine_backward_reshapes_cache,
+        "changed the shape of the cached x",
+    ),
     ("affine_forward", affine_forward_star, "multiplies entry by entry"),
 ]
 
@@ -652,20 +863,24 @@ def test_stated_rules_and_raw_numpy_errors(name, wrong, hint):
 
 
 def test_value_backward_function_is_checked():
-    """The statement names `_backward`; a Value that keeps it under another name is told so."""
+    """The statement names `_backward`; a Value that keeps it under another name is
+    told so."""
     Value = _value_from_reference(("_backward", "_pass_back"))
     assert_rejected(run_check(Value), "no callable `._backward`")
 
 
-# ---------------------------------------------------------------------------------------------
-# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
-# in another style than the reference, which must pass, and at least five classic mistakes,
-# which must fail with a hint that names them; and the share of generic hints over all of them.
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct
+# implementations in another style than the reference, which must pass, and at least
+# five classic mistakes, which must fail with a hint that names them; and the share of
+# generic hints over all of them.
+# --------------------------------------------------------------------------------------
+
 
 class ValueWithHelpers:
-    """Another design: one helper builds every unary gate from (f, f'), - and / have their own
-    gates, an iterative topological sort, and backward() zeroes every .grad before it starts."""
+    """Another design: one helper builds every unary gate from (f, f'), - and / have
+    their own gates, an iterative topological sort, and backward() zeroes every .grad
+    before it starts."""
 
     def __init__(self, data, _children=()):
         self.data, self.grad = float(data), 0.0
@@ -681,6 +896,7 @@ class ValueWithHelpers:
 
         def _backward():
             self.grad += local * out.grad
+
         out._backward = _backward
         return out
 
@@ -690,6 +906,7 @@ class ValueWithHelpers:
         def _backward():
             self.grad += d_self * out.grad
             other.grad += d_other * out.grad
+
         out._backward = _backward
         return out
 
@@ -707,7 +924,7 @@ class ValueWithHelpers:
 
     def __truediv__(self, other):
         o = self._wrap(other)
-        return self._binary(o, self.data / o.data, 1 / o.data, -self.data / o.data ** 2)
+        return self._binary(o, self.data / o.data, 1 / o.data, -self.data / o.data**2)
 
     def __radd__(self, other):
         return self._wrap(other) + self
@@ -725,7 +942,7 @@ class ValueWithHelpers:
         return self * -1
 
     def __pow__(self, n):
-        return self._unary(self.data ** n, n * self.data ** (n - 1))
+        return self._unary(self.data**n, n * self.data ** (n - 1))
 
     def exp(self):
         e = math.exp(self.data)
@@ -733,10 +950,12 @@ class ValueWithHelpers:
 
     def tanh(self):
         t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
-        return self._unary(t, 1 - t ** 2)
+        return self._unary(t, 1 - t**2)
 
     def relu(self):
-        return self._unary(self.data if self.data > 0 else 0.0, 1.0 if self.data > 0 else 0.0)
+        return self._unary(
+            self.data if self.data > 0 else 0.0, 1.0 if self.data > 0 else 0.0
+        )
 
     def sigmoid(self):
         s = 0.5 * (1 + math.tanh(self.data / 2))
@@ -769,8 +988,11 @@ def affine_forward_einsum(x, w, b):
 def affine_backward_tensordot(dout, cache):
     x, w, b = cache
     flat = np.reshape(x, (x.shape[0], w.shape[0]))
-    return (np.dot(dout, w.T).reshape(*x.shape), np.tensordot(flat, dout, axes=([0], [0])),
-            np.sum(dout, axis=0))
+    return (
+        np.dot(dout, w.T).reshape(*x.shape),
+        np.tensordot(flat, dout, axes=([0], [0])),
+        np.sum(dout, axis=0),
+    )
 
 
 def relu_forward_mask(x):
@@ -792,7 +1014,8 @@ def relu_backward_copy(dout, cache):
 
 
 def softmax_loss_rows(scores, y):
-    """One example at a time (the statement allows loops), each row with its own log-sum-exp."""
+    """One example at a time (the statement allows loops), each row with its own
+    log-sum-exp."""
     N = len(y)
     total, dscores = 0.0, np.zeros_like(scores, dtype=float)
     for i in range(N):
@@ -807,14 +1030,26 @@ def softmax_loss_rows(scores, y):
 CORRECT = [
     ("Value", make_value()),
     ("Value", ValueWithHelpers),
-    ("Value", _value_from_reference(("self._prev = tuple(_children)",
-                                     "self._prev = set(_children)"))),
+    (
+        "Value",
+        _value_from_reference(
+            ("self._prev = tuple(_children)", "self._prev = set(_children)")
+        ),
+    ),
     ("affine_forward", affine_forward_einsum),
-    ("affine_forward", lambda x, w, b: (np.dot(np.reshape(x, (len(x), -1)), w) + b, (x, w, b))),
+    (
+        "affine_forward",
+        lambda x, w, b: (np.dot(np.reshape(x, (len(x), -1)), w) + b, (x, w, b)),
+    ),
     ("affine_backward", affine_backward_tensordot),
-    ("affine_backward", lambda d, c: (np.einsum("nm,dm->nd", d, c[1]).reshape(c[0].shape),
-                                      np.einsum("nd,nm->dm", c[0].reshape(len(c[0]), -1), d),
-                                      d.sum(axis=0))),
+    (
+        "affine_backward",
+        lambda d, c: (
+            np.einsum("nm,dm->nd", d, c[1]).reshape(c[0].shape),
+            np.einsum("nd,nm->dm", c[0].reshape(len(c[0]), -1), d),
+            d.sum(axis=0),
+        ),
+    ),
     ("relu_forward", relu_forward_mask),
     ("relu_forward", relu_forward_clip),
     ("relu_forward", lambda x: (np.where(x >= 0, x, 0.0), x)),
@@ -826,7 +1061,9 @@ CORRECT = [
 ]
 
 
-@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+@pytest.mark.parametrize(
+    "name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)]
+)
 def test_correct_code_in_another_style_passes(name, fn):
     result = run_check(fn, exercise=name)
     assert result.passed, result.messages
@@ -834,15 +1071,21 @@ def test_correct_code_in_another_style_passes(name, fn):
 
 def _value_no_attach():
     """The multiply's _backward written but never attached to its result."""
-    return _value_from_reference(("            other.grad += self.data * out.grad\n\n"
-                                  "        out._backward = _backward\n",
-                                  "            other.grad += self.data * out.grad\n\n"))
+    return _value_from_reference(
+        (
+            "            other.grad += self.data * out.grad\n\n"
+            "        out._backward = _backward\n",
+            "            other.grad += self.data * out.grad\n\n",
+        )
+    )
 
 
 def softmax_log_of_mean(scores, y):
     N = len(y)
     p = _softmax(scores)
-    return float(-np.log(p[np.arange(N), y].mean())), (p - _onehot(y, scores.shape[1])) / N
+    return float(-np.log(p[np.arange(N), y].mean())), (
+        p - _onehot(y, scores.shape[1])
+    ) / N
 
 
 def affine_backward_db_scalar(dout, cache):
@@ -870,12 +1113,19 @@ def _catalogue():
 
 
 #: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
-GENERIC = ["; expected", "differs from", "differ from the numerical gradient",
-           "is wrong on a 3-d input", "expected f = -12", "expected 0.73"]
+GENERIC = [
+    "; expected",
+    "differs from",
+    "differ from the numerical gradient",
+    "is wrong on a 3-d input",
+    "expected f = -12",
+    "expected 0.73",
+]
 
 
 def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
     from utils.checks.core import REGISTRY
+
     rows = _catalogue()
     for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 5):
         assert sum(n == name for n, _ in CORRECT) >= 2, name
@@ -884,19 +1134,26 @@ def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
 
 def test_generic_hint_share_is_below_five_percent():
     rows = _catalogue()
-    generic = [(n, h) for n, w, h in rows
-               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
-    print(f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    generic = [
+        (n, h)
+        for n, w, h in rows
+        if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)
+    ]
+    print(
+        f"chapter 5: {len(generic)} generic hints out of {len(rows)} mistakes: "
+        f"{generic}"
+    )
     assert len(generic) / len(rows) < 0.05, generic
-    # and by the failure's kind: the last-resort comparison ("mismatch") or an error passed on
-    # with no advice ("raised")
+    # and by the failure's kind: the last-resort comparison ("mismatch") or an error
+    # passed on with no advice ("raised")
     by_kind = [n for n, w, _ in rows if _checked(w, exercise=n).kind in GENERIC_KINDS]
     assert len(by_kind) / len(rows) < 0.05, by_kind
 
 
 def test_robust_code_that_silences_warnings_is_judged_by_its_values():
-    """np.errstate hides warnings: silenced overflow is rejected by its values, right code inside
-    np.errstate passes (issue 15, item 6)."""
+    """np.errstate hides warnings: silenced overflow is rejected by its values, right
+    code inside np.errstate passes (issue 15, item 6)."""
+
     def softmax_loss(scores, y):
         with np.errstate(all="ignore"):
             return softmax_loss_logaddexp(scores, y)
@@ -907,6 +1164,8 @@ def test_robust_code_that_silences_warnings_is_judged_by_its_values():
             p = e / e.sum(axis=1, keepdims=True)
             loss = -np.log(p[np.arange(len(y)), y]).mean()
         return float(loss), (p - _onehot(y, scores.shape[1])) / len(y)
+
     assert run_check(softmax_loss).passed
-    assert_rejected(run_check(softmax_loss_naive_silenced, exercise="softmax_loss"),
-                    "row's maximum")
+    assert_rejected(
+        run_check(softmax_loss_naive_silenced, exercise="softmax_loss"), "row's maximum"
+    )

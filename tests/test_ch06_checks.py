@@ -26,7 +26,8 @@ exercise in another style than the reference (they must pass); every mistake tab
 `_catalogue()` (at least five distinct named mistakes per exercise, checked by a test), and
 `test_generic_hint_share_is_below_five_percent` counts the first messages that match one of the
 checks' catch-all fragments (`GENERIC`: a value is wrong, no cause named).
-"""
+"""  # noqa: E501 (a table of rules and tests, kept on one line per row)
+
 import numpy as np
 import pytest
 
@@ -34,7 +35,12 @@ from tests.helpers import GENERIC_KINDS, assert_rejected
 from tests.helpers import checked_once as _checked
 from utils import reference
 from utils.checks import run_check
-from utils.reference.layers import affine_backward, affine_forward, relu_backward, relu_forward
+from utils.reference.layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+)
 from utils.reference.losses import softmax_loss, svm_loss
 
 
@@ -42,17 +48,29 @@ def test_stub_class_not_attempted():
     class TwoLayerNet:
         def __init__(self, *args, **kwargs):
             raise NotImplementedError
+
     result = run_check(TwoLayerNet)
     assert not result.attempted and not result.passed
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # dropout_forward
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
-def make_forward(keep_is_p=False, scale="inverted", test="identity", seed="use", cache_mask="scaled",
-                 shared_mask=False, no_drop=False, strict_seed=False, fixed_default_seed=False):
+
+def make_forward(
+    keep_is_p=False,
+    scale="inverted",
+    test="identity",
+    seed="use",
+    cache_mask="scaled",
+    shared_mask=False,
+    no_drop=False,
+    strict_seed=False,
+    fixed_default_seed=False,
+):
     """A dropout_forward with one configurable mistake."""
+
     def dropout_forward(x, dropout_param):
         p, mode = dropout_param["p"], dropout_param["mode"]
         if mode == "test":
@@ -74,11 +92,18 @@ def make_forward(keep_is_p=False, scale="inverted", test="identity", seed="use",
         keep = rng.random(shape) < p if keep_is_p else rng.random(shape) >= p
         if no_drop:
             keep = np.ones(shape, dtype=bool)
-        factor = {"inverted": lambda: 1 / (1 - p), "none": lambda: 1.0, "times": lambda: 1 - p,
-                  "by_p": lambda: 1 / p}[scale]()
+        factor = {
+            "inverted": lambda: 1 / (1 - p),
+            "none": lambda: 1.0,
+            "times": lambda: 1 - p,
+            "by_p": lambda: 1 / p,
+        }[scale]()
         mask = keep * factor * np.ones(x.shape)
-        stored = {"scaled": mask, "boolean": keep * np.ones(x.shape), "none": None}[cache_mask]
+        stored = {"scaled": mask, "boolean": keep * np.ones(x.shape), "none": None}[
+            cache_mask
+        ]
         return x * mask, (dropout_param, stored)
+
     return dropout_forward
 
 
@@ -101,11 +126,24 @@ WRONG_FORWARD = [
     (make_forward(no_drop=True, scale="none"), "no unit was dropped"),
     (make_forward(cache_mask="boolean"), "with* its 1/(1 - p) scale"),
     (make_forward(cache_mask="none"), "cache's mask should be an array"),
-    (lambda x, param: x * (np.random.default_rng(param.get("seed")).random(x.shape) >= param["p"])
-     / (1 - param["p"]), "pair `(out, cache)`"),
+    (
+        lambda x, param: (
+            x
+            * (np.random.default_rng(param.get("seed")).random(x.shape) >= param["p"])
+            / (1 - param["p"])
+        ),
+        "pair `(out, cache)`",
+    ),
     (lambda x, param: (x, (param, None)), "no unit was dropped"),
-    (lambda x, param: (np.where(np.random.default_rng(param.get("seed")).random(x.shape) < 0.5, 0,
-                                2 * x), None), "dropped 50"),
+    (
+        lambda x, param: (
+            np.where(
+                np.random.default_rng(param.get("seed")).random(x.shape) < 0.5, 0, 2 * x
+            ),
+            None,
+        ),
+        "dropped 50",
+    ),
 ]
 
 
@@ -120,16 +158,21 @@ def dropout_forward_doubling_x(x, dropout_param):
     return out, cache
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # dropout_backward
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def new_mask_backward(dout, cache):
     param, mask = cache
     if mask is None:
         return dout.copy()
     p = param["p"]
-    return dout * (np.random.default_rng(param.get("seed")).random(dout.shape) >= p) / (1 - p)
+    return (
+        dout
+        * (np.random.default_rng(param.get("seed")).random(dout.shape) >= p)
+        / (1 - p)
+    )
 
 
 def new_mask_backward_global(dout, cache):
@@ -141,20 +184,46 @@ def new_mask_backward_global(dout, cache):
 
 WRONG_BACKWARD = [
     (lambda dout, cache: dout.copy(), "equals dout"),
-    (lambda dout, cache: dout * (cache[1] != 0) if cache[1] is not None else dout.copy(),
-     "misses the 1/(1 - p) scale"),
-    (lambda dout, cache: dout * cache[1] / (1 - cache[0]["p"]) if cache[1] is not None else dout.copy(),
-     "twice"),
+    (
+        lambda dout, cache: (
+            dout * (cache[1] != 0) if cache[1] is not None else dout.copy()
+        ),
+        "misses the 1/(1 - p) scale",
+    ),
+    (
+        lambda dout, cache: (
+            dout * cache[1] / (1 - cache[0]["p"])
+            if cache[1] is not None
+            else dout.copy()
+        ),
+        "twice",
+    ),
     (new_mask_backward, "new mask"),
     (new_mask_backward_global, "new mask"),
     (lambda dout, cache: dout * cache[1], "holds no mask (none)"),
-    (lambda dout, cache: dout * cache[1] if cache[1] is not None else dout * (1 - cache[0]["p"]),
-     "in test mode you scale the gradient"),
+    (
+        lambda dout, cache: (
+            dout * cache[1] if cache[1] is not None else dout * (1 - cache[0]["p"])
+        ),
+        "in test mode you scale the gradient",
+    ),
     (lambda dout, cache: (dout * cache[1] if cache[1] is not None else dout,), "tuple"),
-    (lambda dout, cache: dout * np.where(cache[1] == 0, 1 / (1 - cache[0]["p"]), 0)
-     if cache[1] is not None else dout.copy(), "inverted"),
-    (lambda dout, cache: dout * cache[1] * (np.abs(dout) > 0.1) if cache[1] is not None else dout.copy(),
-     "zero exactly where"),
+    (
+        lambda dout, cache: (
+            dout * np.where(cache[1] == 0, 1 / (1 - cache[0]["p"]), 0)
+            if cache[1] is not None
+            else dout.copy()
+        ),
+        "inverted",
+    ),
+    (
+        lambda dout, cache: (
+            dout * cache[1] * (np.abs(dout) > 0.1)
+            if cache[1] is not None
+            else dout.copy()
+        ),
+        "zero exactly where",
+    ),
 ]
 
 
@@ -163,35 +232,82 @@ def test_dropout_backward_mistakes(wrong, hint):
     assert_rejected(_checked(wrong, exercise="dropout_backward"), hint)
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # TwoLayerNet: one configurable implementation, one mistake at a time
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def make_net(**mistakes):
-    m = dict(relu=True, reg_loss=True, reg_half=True, reg_grad=1.0, reg_which=("W1", "W2"),
-             reg_bias=False, bias_zero=True, scale_applied=True, variance=False, uniform=False,
-             transpose_W1=False, seed_used=True, test_dropout=False, test_scale=False,
-             train_dropout=True, keep_is_p=False, train_scale=True, backward_mask=True,
-             backward_new_mask=False, fixed_mask=False, relu_backward=True, mean_loss=True,
-             svm=False, b1_used=True, b2_used=True, tuple_scores=False, tanh=False,
-             relu_on_scores=False, local_weights=False, bias_2d=False, b1_grad_wrong=False,
-             stay_in_train=False)
+    m = dict(
+        relu=True,
+        reg_loss=True,
+        reg_half=True,
+        reg_grad=1.0,
+        reg_which=("W1", "W2"),
+        reg_bias=False,
+        bias_zero=True,
+        scale_applied=True,
+        variance=False,
+        uniform=False,
+        transpose_W1=False,
+        seed_used=True,
+        test_dropout=False,
+        test_scale=False,
+        train_dropout=True,
+        keep_is_p=False,
+        train_scale=True,
+        backward_mask=True,
+        backward_new_mask=False,
+        fixed_mask=False,
+        relu_backward=True,
+        mean_loss=True,
+        svm=False,
+        b1_used=True,
+        b2_used=True,
+        tuple_scores=False,
+        tanh=False,
+        relu_on_scores=False,
+        local_weights=False,
+        bias_2d=False,
+        b1_grad_wrong=False,
+        stay_in_train=False,
+    )
     unknown = set(mistakes) - set(m)
     assert not unknown, unknown
     m.update(mistakes)
 
     class TwoLayerNet:
-        def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
-                     dropout=0.0, seed=None):
+        def __init__(
+            self,
+            input_dim,
+            hidden_dim,
+            num_classes,
+            weight_scale=1e-3,
+            reg=0.0,
+            dropout=0.0,
+            seed=None,
+        ):
             rng = np.random.default_rng(seed if m["seed_used"] else None)
             self.rng = np.random.default_rng(None if seed is None else seed + 1)
             self.reg, self.dropout, self.seed, self.mode = reg, dropout, seed, "test"
-            scale = weight_scale ** 2 if m["variance"] else (weight_scale if m["scale_applied"] else 1.0)
+            scale = (
+                weight_scale**2
+                if m["variance"]
+                else (weight_scale if m["scale_applied"] else 1.0)
+            )
             draw = rng.random if m["uniform"] else rng.standard_normal
-            shape1 = (hidden_dim, input_dim) if m["transpose_W1"] else (input_dim, hidden_dim)
+            shape1 = (
+                (hidden_dim, input_dim)
+                if m["transpose_W1"]
+                else (input_dim, hidden_dim)
+            )
             bias = np.zeros if m["bias_zero"] else (lambda n: 0.1 * np.ones(n))
-            self.params = {"W1": scale * draw(shape1), "b1": bias(hidden_dim),
-                           "W2": scale * draw((hidden_dim, num_classes)), "b2": bias(num_classes)}
+            self.params = {
+                "W1": scale * draw(shape1),
+                "b1": bias(hidden_dim),
+                "W2": scale * draw((hidden_dim, num_classes)),
+                "b2": bias(num_classes),
+            }
             if m["bias_2d"]:
                 self.params["b1"] = self.params["b1"][None, :]
             self._init = {k: v.copy() for k, v in self.params.items()}
@@ -247,13 +363,18 @@ def make_net(**mistakes):
                 else:
                     dh = dh * mask
             if m["relu_backward"] and (m["relu"] or m["tanh"]):
-                da = relu_backward(dh, rc) if not m["tanh"] else dh * (1 - h ** 2)
+                da = relu_backward(dh, rc) if not m["tanh"] else dh * (1 - h**2)
             else:
                 da = dh
             _, dW1, db1 = affine_backward(da, c1)
             if m["b1_grad_wrong"]:
                 db1 = 2 * db1
-            grads = {"W1": dW1.T if m["transpose_W1"] else dW1, "b1": db1, "W2": dW2, "b2": db2}
+            grads = {
+                "W1": dW1.T if m["transpose_W1"] else dW1,
+                "b1": db1,
+                "W2": dW2,
+                "b2": db2,
+            }
             for k in ("W1", "W2"):
                 if k in m["reg_which"]:
                     grads[k] = grads[k] + m["reg_grad"] * self.reg * P[k]
@@ -313,9 +434,13 @@ WRONG_NET = [
 NET_CASES = [make_net(**mistakes) for mistakes, _ in WRONG_NET]
 
 
-@pytest.mark.parametrize("index", range(len(WRONG_NET)), ids=[str(m) for m, _ in WRONG_NET])
+@pytest.mark.parametrize(
+    "index", range(len(WRONG_NET)), ids=[str(m) for m, _ in WRONG_NET]
+)
 def test_two_layer_net_mistakes(index):
-    assert_rejected(_checked(NET_CASES[index], exercise="TwoLayerNet"), WRONG_NET[index][1])
+    assert_rejected(
+        _checked(NET_CASES[index], exercise="TwoLayerNet"), WRONG_NET[index][1]
+    )
 
 
 class NetWithoutParams:
@@ -333,12 +458,14 @@ class NetWhoseLossRaises(reference.TwoLayerNet):
         return X @ self.params["W2"]
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The reference itself (chapter 6 owns models.py and training.py)
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def test_reference_gradients_match_numerical_with_dropout_mask_fixed():
     from utils.gradient_check import eval_numerical_gradient, rel_error
+
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((5, 4)), rng.integers(0, 3, 5)
     for reg in (0.0, 0.3):
@@ -352,21 +479,33 @@ def test_reference_gradients_match_numerical_with_dropout_mask_fixed():
 def test_reference_training_loop_is_deterministic_and_keeps_best_params():
     from utils.data import make_spirals
     from utils.training import evaluate_accuracy, train
+
     X, y = make_spirals(50, 3, seed=0)
     runs = []
     for _ in range(2):
         net = reference.TwoLayerNet(2, 20, 3, weight_scale=0.1, dropout=0.2, seed=0)
-        hist = train(net, X, y, X, y, update_rule="adam", optim_config={"learning_rate": 1e-2},
-                     num_epochs=5, batch_size=50, seed=0)
+        hist = train(
+            net,
+            X,
+            y,
+            X,
+            y,
+            update_rule="adam",
+            optim_config={"learning_rate": 1e-2},
+            num_epochs=5,
+            batch_size=50,
+            seed=0,
+        )
         runs.append((hist.loss, net.params["W1"].copy()))
         assert np.isclose(evaluate_accuracy(net, X, y), hist.best_val_acc)
         assert hist.val_acc[hist.best_epoch - 1] == hist.best_val_acc
     assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Correct alternatives must pass: the checks test behaviour, not one way of writing it
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def forward_with_global_seed(x, dropout_param):
     p, mode = dropout_param["p"], dropout_param["mode"]
@@ -393,7 +532,8 @@ def backward_by_mode(dout, cache):
 
 
 def forward_with_where(x, dropout_param):
-    """The stated draws, written another way: np.where and a test mode that copies by np.array."""
+    """The stated draws, written another way: np.where and a test mode that copies by
+    np.array."""
     if dropout_param["mode"] != "train":
         return np.array(x), (dropout_param, None)
     p = dropout_param["p"]
@@ -407,11 +547,13 @@ def test_dropout_forward_alternative_passes():
     assert result.passed, result.messages
 
 
-def test_dropout_forward_that_reseeds_the_global_generator_is_rejected_and_leaves_it_alone():
+def test_dropout_forward_reseeding_the_global_generator_is_rejected_and_undone():
     np.random.seed(11)
     before = np.random.get_state()[1].copy()
-    assert_rejected(run_check(forward_with_global_seed, exercise="dropout_forward"),
-                    "NumPy's global generator")
+    assert_rejected(
+        run_check(forward_with_global_seed, exercise="dropout_forward"),
+        "NumPy's global generator",
+    )
     assert np.array_equal(np.random.get_state()[1], before)
 
 
@@ -422,42 +564,62 @@ def test_dropout_backward_alternative_passes():
 
 def test_chapter_6_quiz_numeric_answers_are_computed():
     from utils.quiz import load_questions
+
     numeric = [q for q in load_questions(6) if q["type"] == "numeric"]
     correct = [next(a["value"] for a in q["answers"] if a["correct"]) for q in numeric]
     params = sum(v.size for v in reference.TwoLayerNet(64, 100, 10).params.values())
-    _, (_, mask) = reference.dropout_forward(np.ones((50, 50)), {"p": 0.2, "mode": "train", "seed": 0})
+    _, (_, mask) = reference.dropout_forward(
+        np.ones((50, 50)), {"p": 0.2, "mode": "train", "seed": 0}
+    )
     assert correct == [params, round(float(mask.max()), 3)]
 
 
 def test_chapter_6_quiz_sigmoid_answer():
     from utils.widgets.networks import ACTIVATIONS
+
     assert round(float(ACTIVATIONS["sigmoid"][1](6.0)), 4) == 0.0025
 
 
 def test_train_keep_best_false_keeps_the_final_parameters():
     from utils.data import make_spirals
     from utils.training import train
+
     X, y = make_spirals(30, 3, seed=1)
     finals = []
     for keep_best in (True, False):
         net = reference.TwoLayerNet(2, 10, 3, weight_scale=0.1, seed=0)
-        hist = train(net, X, y, X[:5], y[:5], update_rule="adam",
-                     optim_config={"learning_rate": 1e-2}, num_epochs=6, batch_size=30,
-                     keep_best=keep_best)
+        hist = train(
+            net,
+            X,
+            y,
+            X[:5],
+            y[:5],
+            update_rule="adam",
+            optim_config={"learning_rate": 1e-2},
+            num_epochs=6,
+            batch_size=30,
+            keep_best=keep_best,
+        )
         finals.append(net.params["W1"].copy())
-    # the same run: the final parameters differ from the best-epoch ones unless the best is the last
+    # the same run: the final parameters differ from the best-epoch ones unless the best
+    # is the last
     assert (hist.best_epoch == 6) == np.array_equal(finals[0], finals[1])
-    assert hist.best_epoch < 6  # with this 5-example "validation" set the best comes early
+    assert (
+        hist.best_epoch < 6
+    )  # with this 5-example "validation" set the best comes early
 
 
 def test_widgets_draw_and_build():
 
     from utils.data import make_spirals
     from utils.widgets import networks as w
+
     assert len(w.plot_activations().axes) == 8
     assert len(w.draw_thinned_networks(p=0.5, num_masks=2).axes) == 2
     X, y = make_spirals(20, 3, seed=0)
-    fig, accs = w.spiral_capacity_grid(X, y, hidden_dims=(2, 20), dropouts=(0.0, 0.5), num_epochs=5)
+    fig, accs = w.spiral_capacity_grid(
+        X, y, hidden_dims=(2, 20), dropouts=(0.0, 0.5), num_epochs=5
+    )
     assert set(accs) == {(0.0, 2), (0.0, 20), (0.5, 2), (0.5, 20)}
     assert all(0 <= a <= 1 for a in accs.values())
     widget = w.spiral_network_widget(X, y)
@@ -468,17 +630,28 @@ def test_spiral_numbers_of_the_chapter():
     from utils.data import make_spirals
     from utils.training import evaluate_accuracy, train
     from utils.widgets.networks import train_spiral_net
+
     X, y = make_spirals(100, 3, seed=0)
     linear = reference.LinearClassifier(2, 3, weight_scale=1e-2, reg=1e-3, seed=0)
-    train(linear, X, y, X, y, update_rule="sgd", optim_config={"learning_rate": 1.0},
-          num_epochs=200, batch_size=300)
+    train(
+        linear,
+        X,
+        y,
+        X,
+        y,
+        update_rule="sgd",
+        optim_config={"learning_rate": 1.0},
+        num_epochs=200,
+        batch_size=300,
+    )
     assert 0.4 <= evaluate_accuracy(linear, X, y) <= 0.6
     assert train_spiral_net(X, y, hidden_dim=100, num_epochs=300)[1] >= 0.97
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Rules of the statements that were not tested before
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def forward_returning_x_itself(x, dropout_param):
     if dropout_param["mode"] == "test":
@@ -492,24 +665,44 @@ def forward_2d_only(x, dropout_param):
     rng = np.random.default_rng(dropout_param.get("seed"))
     p = dropout_param["p"]
     mask = (rng.random((x.shape[0], x.shape[1])) >= p) / (1 - p)  # assumes x is 2-D
-    return x * mask.reshape(x.shape[0], x.shape[1], *([1] * (x.ndim - 2))), (dropout_param, mask)
+    return x * mask.reshape(x.shape[0], x.shape[1], *([1] * (x.ndim - 2))), (
+        dropout_param,
+        mask,
+    )
 
 
 def _net_subclass(init=None, dropout_seed=None):
     """The reference network with its weight draws or dropout seeds replaced."""
+
     class TwoLayerNet(reference.TwoLayerNet):
-        def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
-                     dropout=0.0, seed=None):
-            super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+        def __init__(
+            self,
+            input_dim,
+            hidden_dim,
+            num_classes,
+            weight_scale=1e-3,
+            reg=0.0,
+            dropout=0.0,
+            seed=None,
+        ):
+            super().__init__(
+                input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed
+            )
             if init == "global":
                 np.random.seed(0 if seed is None else seed)
-                self.params["W1"] = weight_scale * np.random.randn(input_dim, hidden_dim)
-                self.params["W2"] = weight_scale * np.random.randn(hidden_dim, num_classes)
+                self.params["W1"] = weight_scale * np.random.randn(
+                    input_dim, hidden_dim
+                )
+                self.params["W2"] = weight_scale * np.random.randn(
+                    hidden_dim, num_classes
+                )
             elif init == "two_generators":
-                self.params["W1"] = weight_scale * np.random.default_rng(seed).standard_normal(
-                    (input_dim, hidden_dim))
-                self.params["W2"] = weight_scale * np.random.default_rng(seed).standard_normal(
-                    (hidden_dim, num_classes))
+                self.params["W1"] = weight_scale * np.random.default_rng(
+                    seed
+                ).standard_normal((input_dim, hidden_dim))
+                self.params["W2"] = weight_scale * np.random.default_rng(
+                    seed
+                ).standard_normal((hidden_dim, num_classes))
             if dropout_seed == "global":
                 pass
             elif dropout_seed == "fresh":
@@ -524,6 +717,7 @@ def _net_subclass(init=None, dropout_seed=None):
                 finally:
                     self._dropout_rng = saved
             return super().loss(X, y)
+
     return TwoLayerNet
 
 
@@ -536,9 +730,21 @@ STATED_RULES = [
     ("dropout_forward", forward_returning_x_itself, "asks for a copy"),
     ("dropout_forward", forward_2d_only, "with seed 7 your mask is not the one"),
     ("TwoLayerNet", _net_subclass(init="global"), "global generator"),
-    ("TwoLayerNet", _net_subclass(init="two_generators"), "not the ones the statement's generator"),
-    ("TwoLayerNet", _net_subclass(dropout_seed="global"), "loss draws from (or reseeds) numpy's global"),
-    ("TwoLayerNet", _net_subclass(dropout_seed="fresh"), "masks are not the ones the statement names"),
+    (
+        "TwoLayerNet",
+        _net_subclass(init="two_generators"),
+        "not the ones the statement's generator",
+    ),
+    (
+        "TwoLayerNet",
+        _net_subclass(dropout_seed="global"),
+        "loss draws from (or reseeds) numpy's global",
+    ),
+    (
+        "TwoLayerNet",
+        _net_subclass(dropout_seed="fresh"),
+        "masks are not the ones the statement names",
+    ),
 ]
 
 
@@ -547,11 +753,13 @@ def test_stated_rules(name, wrong, hint):
     assert_rejected(_checked(wrong, exercise=name), hint)
 
 
-# ---------------------------------------------------------------------------------------------
-# The catalogue (issue 15, "done when"): for every exercise at least two correct implementations
-# in another style than the reference, which must pass, and at least five classic mistakes,
-# which must fail with a hint that names them; and the share of generic hints over all of them.
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# The catalogue (issue 15, "done when"): for every exercise at least two correct
+# implementations in another style than the reference, which must pass, and at least
+# five classic mistakes, which must fail with a hint that names them; and the share of
+# generic hints over all of them.
+# --------------------------------------------------------------------------------------
+
 
 def forward_where_scaled(x, dropout_param):
     p = dropout_param["p"]
@@ -568,17 +776,27 @@ def backward_multiply(dout, cache):
 
 
 class InlineTwoLayerNet:
-    """The whole network written out in NumPy, without the layer functions; dropout inline with
-    the seed the statement names."""
+    """The whole network written out in NumPy, without the layer functions; dropout
+    inline with the seed the statement names."""
 
-    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
-                 dropout=0.0, seed=None):
+    def __init__(
+        self,
+        input_dim,
+        hidden_dim,
+        num_classes,
+        weight_scale=1e-3,
+        reg=0.0,
+        dropout=0.0,
+        seed=None,
+    ):
         self.reg, self.dropout = reg, dropout
         self._mask_rng = np.random.default_rng(None if seed is None else seed + 1)
         rng = np.random.default_rng(seed)
         W1 = rng.normal(0.0, weight_scale, size=(input_dim, hidden_dim))
         W2 = rng.normal(0.0, weight_scale, size=(hidden_dim, num_classes))
-        self.params = dict(W1=W1, b1=np.zeros(hidden_dim), W2=W2, b2=np.zeros(num_classes))
+        self.params = dict(
+            W1=W1, b1=np.zeros(hidden_dim), W2=W2, b2=np.zeros(num_classes)
+        )
 
     def loss(self, X, y=None):
         P = self.params
@@ -605,21 +823,38 @@ class InlineTwoLayerNet:
         if mask is not None:
             dh *= mask
         da = dh * (a > 0)
-        return loss, {"W1": X.T @ da + self.reg * P["W1"], "b1": da.sum(axis=0),
-                      "W2": h.T @ dS + self.reg * P["W2"], "b2": dS.sum(axis=0)}
+        return loss, {
+            "W1": X.T @ da + self.reg * P["W1"],
+            "b1": da.sum(axis=0),
+            "W2": h.T @ dS + self.reg * P["W2"],
+            "b2": dS.sum(axis=0),
+        }
 
 
 InlineTwoLayerNet.__name__ = "TwoLayerNet"
 
 
 class W2FirstTwoLayerNet(InlineTwoLayerNet):
-    """Draws W2 before W1 from the same generator (the statement does not fix the order)."""
+    """Draws W2 before W1 from the same generator (the statement does not fix the
+    order)."""
 
-    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0,
-                 dropout=0.0, seed=None):
-        super().__init__(input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed)
+    def __init__(
+        self,
+        input_dim,
+        hidden_dim,
+        num_classes,
+        weight_scale=1e-3,
+        reg=0.0,
+        dropout=0.0,
+        seed=None,
+    ):
+        super().__init__(
+            input_dim, hidden_dim, num_classes, weight_scale, reg, dropout, seed
+        )
         rng = np.random.default_rng(seed)
-        self.params["W2"] = weight_scale * rng.standard_normal((hidden_dim, num_classes))
+        self.params["W2"] = weight_scale * rng.standard_normal(
+            (hidden_dim, num_classes)
+        )
         self.params["W1"] = weight_scale * rng.standard_normal((input_dim, hidden_dim))
 
 
@@ -634,7 +869,9 @@ CORRECT = [
 ]
 
 
-@pytest.mark.parametrize("name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)])
+@pytest.mark.parametrize(
+    "name, fn", CORRECT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CORRECT)]
+)
 def test_correct_code_in_another_style_passes(name, fn):
     result = run_check(fn, exercise=name)
     assert result.passed, result.messages
@@ -673,13 +910,20 @@ def _catalogue():
 
 
 #: Fragments of the checks' catch-all messages: a value is wrong, without a cause named.
-GENERIC = ["differs from the correct gradient", "disagrees with the numerical gradient",
-           "should be the mean softmax loss", "; yours is", "should have standard deviation",
-           "dx should be dout * mask", "must return x unchanged"]
+GENERIC = [
+    "differs from the correct gradient",
+    "disagrees with the numerical gradient",
+    "should be the mean softmax loss",
+    "; yours is",
+    "should have standard deviation",
+    "dx should be dout * mask",
+    "must return x unchanged",
+]
 
 
 def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
     from utils.checks.core import REGISTRY
+
     rows = _catalogue()
     for name in sorted(n for n, e in REGISTRY.items() if e.chapter == 6):
         assert sum(n == name for n, _ in CORRECT) >= 2, name
@@ -688,29 +932,39 @@ def test_every_exercise_has_two_correct_variants_and_five_named_mistakes():
 
 def test_generic_hint_share_is_below_five_percent():
     rows = _catalogue()
-    generic = [(n, h) for n, w, h in rows
-               if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)]
-    print(f"chapter 6: {len(generic)} generic hints out of {len(rows)} mistakes: {generic}")
+    generic = [
+        (n, h)
+        for n, w, h in rows
+        if any(g in _checked(w, exercise=n).messages[0].lower() for g in GENERIC)
+    ]
+    print(
+        f"chapter 6: {len(generic)} generic hints out of {len(rows)} mistakes: "
+        f"{generic}"
+    )
     assert len(generic) / len(rows) < 0.05, generic
-    # and by the failure's kind: the last-resort comparison ("mismatch") or an error passed on
-    # with no advice ("raised")
+    # and by the failure's kind: the last-resort comparison ("mismatch") or an error
+    # passed on with no advice ("raised")
     by_kind = [n for n, w, _ in rows if _checked(w, exercise=n).kind in GENERIC_KINDS]
     assert len(by_kind) / len(rows) < 0.05, by_kind
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # One-line diagnoses: (exercise, wrong code, the hint it must get)
 DIAGNOSED = [
     ("dropout_forward", dropout_forward_doubling_x, "changed its input"),
     ("TwoLayerNet", NetWithoutParams, "no dict attribute `params`"),
     ("TwoLayerNet", NetWithLossStub, "still raises notimplementederror"),
     ("TwoLayerNet", NetWhoseLossRaises, "raised valueerror"),
-    ("dropout_forward", forward_with_binomial,
-     "your mask is not the one the statement's generator gives"),
+    (
+        "dropout_forward",
+        forward_with_binomial,
+        "your mask is not the one the statement's generator gives",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, wrong, hint", DIAGNOSED,
-                         ids=[f"{n}-{w.__name__}" for n, w, _ in DIAGNOSED])
+@pytest.mark.parametrize(
+    "name, wrong, hint", DIAGNOSED, ids=[f"{n}-{w.__name__}" for n, w, _ in DIAGNOSED]
+)
 def test_diagnosed(name, wrong, hint):
     assert_rejected(run_check(wrong, exercise=name), hint)

@@ -1,5 +1,7 @@
-"""Chapter 6's optional Fashion-MNIST cell: skipped without the data (as on the build machine), and it
-runs through when the files are in the course's cache folder (tiny fake files here: no network)."""
+"""Chapter 6's optional Fashion-MNIST cell: skipped without the data (as on the build
+machine), and it runs through when the files are in the course's cache folder (tiny fake
+files here: no network)."""
+
 import contextlib
 import gzip
 import hashlib
@@ -18,8 +20,15 @@ SKIP = "Fashion-MNIST is not downloaded: this optional cell is skipped."
 
 
 def _cell(folder):
-    nb = nbformat.read(str(notebook(6, {"solutions": SOLUTIONS, "chapters": CHAPTERS}[folder])), as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "fashion_mnist_is_cached()" in c.source]
+    nb = nbformat.read(
+        str(notebook(6, {"solutions": SOLUTIONS, "chapters": CHAPTERS}[folder])),
+        as_version=4,
+    )
+    cells = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "fashion_mnist_is_cached()" in c.source
+    ]
     assert len(cells) == 1
     return cells[0]
 
@@ -27,8 +36,15 @@ def _cell(folder):
 def _run(source):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(source, {"np": np, "LinearClassifier": LinearClassifier, "train": train,
-                      "evaluate_accuracy": evaluate_accuracy})
+        exec(
+            source,
+            {
+                "np": np,
+                "LinearClassifier": LinearClassifier,
+                "train": train,
+                "evaluate_accuracy": evaluate_accuracy,
+            },
+        )
     return out.getvalue()
 
 
@@ -36,6 +52,7 @@ def _run(source):
 def course_cache(tmp_path, monkeypatch):
     """The course's cache folder, redirected to an empty temporary one."""
     import pooch
+
     monkeypatch.setattr(pooch, "os_cache", lambda project: tmp_path / project)
     return tmp_path / "nn-foundations-course"
 
@@ -47,9 +64,12 @@ def test_stored_output_is_the_skip_message(folder):
     assert "validation" not in text
 
 
-def test_without_the_data_the_cell_skips_and_downloads_nothing(course_cache, monkeypatch):
+def test_without_the_data_the_cell_skips_and_downloads_nothing(
+    course_cache, monkeypatch
+):
     def no_download(*args, **kwargs):
         raise AssertionError("the optional cell must not download")
+
     monkeypatch.setattr(fm, "load_fashion_mnist", no_download)
     monkeypatch.setattr(fm, "fetch_files", no_download)
     printed = _run(_cell("solutions").source)
@@ -59,13 +79,20 @@ def test_without_the_data_the_cell_skips_and_downloads_nothing(course_cache, mon
 
 def test_with_the_data_cached_the_cell_trains_both_models(course_cache, monkeypatch):
     rng = np.random.default_rng(0)
-    parts = {"train_images": rng.integers(0, 256, (60, 28, 28)), "train_labels": np.arange(60) % 10,
-             "test_images": rng.integers(0, 256, (20, 28, 28)), "test_labels": np.arange(20) % 10}
+    parts = {
+        "train_images": rng.integers(0, 256, (60, 28, 28)),
+        "train_labels": np.arange(60) % 10,
+        "test_images": rng.integers(0, 256, (20, 28, 28)),
+        "test_labels": np.arange(20) % 10,
+    }
     course_cache.mkdir(parents=True)
     files = {}
     for part, array in parts.items():
         name = fm.FILES[part][0]
-        header = bytes([0, 0, 0x08, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+        header = (
+            bytes([0, 0, 0x08, array.ndim])
+            + np.array(array.shape, dtype=">u4").tobytes()
+        )
         data = gzip.compress(header + array.astype(np.uint8).tobytes(), mtime=0)
         (course_cache / name).write_bytes(data)
         files[part] = (name, "md5:" + hashlib.md5(data).hexdigest())
@@ -73,7 +100,9 @@ def test_with_the_data_cached_the_cell_trains_both_models(course_cache, monkeypa
     assert fm.fashion_mnist_is_cached()
     source = _cell("solutions").source
     assert "N_TRAIN, N_VAL = 10_000, 2_000" in source
-    printed = _run(source.replace("N_TRAIN, N_VAL = 10_000, 2_000", "N_TRAIN, N_VAL = 40, 10"))
+    printed = _run(
+        source.replace("N_TRAIN, N_VAL = 10_000, 2_000", "N_TRAIN, N_VAL = 40, 10")
+    )
     lines = printed.strip().splitlines()
     assert [line.split()[0] for line in lines] == ["linear", "two-layer"]
     assert all("validation" in line and "test" in line for line in lines)

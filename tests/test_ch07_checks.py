@@ -1,5 +1,6 @@
-"""Chapter 7's checks reject each classic mistake with its hint and accept correct code written in
-other styles than the reference."""
+"""Chapter 7's checks reject each classic mistake with its hint and accept correct code
+written in other styles than the reference."""
+
 import math
 
 import numpy as np
@@ -8,8 +9,14 @@ import pytest
 from tests.conftest import assert_rejected
 from utils import reference
 from utils.checks import run_check
-from utils.reference.layers import (affine_backward, affine_forward, dropout_backward,
-                                    dropout_forward, relu_backward, relu_forward)
+from utils.reference.layers import (
+    affine_backward,
+    affine_forward,
+    dropout_backward,
+    dropout_forward,
+    relu_backward,
+    relu_forward,
+)
 from utils.reference.losses import softmax_loss
 
 
@@ -18,12 +25,19 @@ def assert_passes(fn, name):
     assert result.passed, result.messages
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # init_weights
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
-def make_init(he=lambda i, o: math.sqrt(2 / i), xavier=lambda i, o: math.sqrt(2 / (i + o)),
-              draw="normal", transpose=False, unknown="raise", rng_source="given"):
+
+def make_init(
+    he=lambda i, o: math.sqrt(2 / i),
+    xavier=lambda i, o: math.sqrt(2 / (i + o)),
+    draw="normal",
+    transpose=False,
+    unknown="raise",
+    rng_source="given",
+):
     def init_weights(fan_in, fan_out, scheme, rng):
         if scheme == "he":
             std = he(fan_in, fan_out)
@@ -45,6 +59,7 @@ def make_init(he=lambda i, o: math.sqrt(2 / i), xavier=lambda i, o: math.sqrt(2 
             a = math.sqrt(3) * std
             return gen.uniform(-a, a, size=shape)
         return std * gen.standard_normal(shape)
+
     return init_weights
 
 
@@ -98,13 +113,24 @@ def test_init_weights_accepts_other_styles(correct):
     assert_passes(correct, "init_weights")
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # cosine_schedule
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
-def make_schedule(warm_num=lambda s: s, warm_den=lambda w: w, start=lambda w: w,
-                  den=lambda t, w: t - w, half=0.5, use_min=True, min_outside=False, clamp=True,
-                  use_pi=True, linear=False, warm_from_min=False):
+
+def make_schedule(
+    warm_num=lambda s: s,
+    warm_den=lambda w: w,
+    start=lambda w: w,
+    den=lambda t, w: t - w,
+    half=0.5,
+    use_min=True,
+    min_outside=False,
+    clamp=True,
+    use_pi=True,
+    linear=False,
+    warm_from_min=False,
+):
     def cosine_schedule(lr0, step, total_steps, warmup_steps=0, lr_min=0.0):
         if step < warmup_steps:
             if warm_from_min:
@@ -120,6 +146,7 @@ def make_schedule(warm_num=lambda s: s, warm_den=lambda w: w, start=lambda w: w,
         if min_outside:
             return low + half * lr0 * (1 + math.cos(angle))
         return low + half * (lr0 - low) * (1 + math.cos(angle))
+
     return cosine_schedule
 
 
@@ -141,12 +168,24 @@ WRONG_SCHEDULE = [
     (make_schedule(use_pi=False), "cos(pi * progress)"),
     (make_schedule(linear=True), "straight line"),
     (make_schedule(warm_from_min=True), "warm-up starts at lr_min"),
-    (lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0:
-     reference.cosine_schedule(lr0, step, total_steps, 0, lr_min), "skips the warm-up"),
+    (
+        lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0: (
+            reference.cosine_schedule(lr0, step, total_steps, 0, lr_min)
+        ),
+        "skips the warm-up",
+    ),
     (no_warmup_guard, "divides by zero"),
-    (lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0: np.array([lr0]), "single number"),
-    (lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0:
-     reference.cosine_schedule(lr0, step, total_steps, warmup_steps, lr_min) * 1.01, "should be"),
+    (
+        lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0: np.array([lr0]),
+        "single number",
+    ),
+    (
+        lambda lr0, step, total_steps, warmup_steps=0, lr_min=0.0: (
+            reference.cosine_schedule(lr0, step, total_steps, warmup_steps, lr_min)
+            * 1.01
+        ),
+        "should be",
+    ),
 ]
 
 
@@ -166,7 +205,9 @@ def schedule_as_interpolation(lr0, step, total_steps, warmup_steps=0, lr_min=0.0
     if step >= total_steps:
         return lr_min
     if step >= warmup_steps:
-        weight = (1 - math.cos(math.pi * (step - warmup_steps) / (total_steps - warmup_steps))) / 2
+        weight = (
+            1 - math.cos(math.pi * (step - warmup_steps) / (total_steps - warmup_steps))
+        ) / 2
         return (1 - weight) * lr0 + weight * lr_min
     return step * lr0 / warmup_steps
 
@@ -176,26 +217,50 @@ def test_cosine_schedule_accepts_other_styles(correct):
     assert_passes(correct, "cosine_schedule")
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # update_ratio
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 n = np.linalg.norm
 WRONG_RATIO = [
     (lambda w, dw, learning_rate: float(n(dw) / n(w)), "leaves out the learning rate"),
     (lambda w, dw, learning_rate: float(n(w) / n(learning_rate * dw)), "upside down"),
-    (lambda w, dw, learning_rate: float(np.sum((learning_rate * dw) ** 2) / np.sum(w ** 2)),
-     "squared norms"),
-    (lambda w, dw, learning_rate: float(np.mean(np.abs(learning_rate * dw / w))),
-     "entrywise ratios"),
-    (lambda w, dw, learning_rate: float(np.sum(np.abs(learning_rate * dw)) / np.sum(np.abs(w))),
-     "l1 norms"),
-    (lambda w, dw, learning_rate: float(n(learning_rate * dw, 2) / n(w, 2)), "spectral norm"),
-    (lambda w, dw, learning_rate: float(n(w - learning_rate * dw) / n(w)), "updated weights"),
-    (lambda w, dw, learning_rate: float(learning_rate ** 2 * n(dw) / n(w)), "twice"),
-    (lambda w, dw, learning_rate: n(learning_rate * dw, axis=0) / n(w, axis=0), "per-row or per-column"),
-    (lambda w, dw, learning_rate: float(n(learning_rate * dw.reshape(dw.shape[0], -1)[:, :1])
-                                        / n(w.reshape(w.shape[0], -1)[:, :1])), "should be"),
+    (
+        lambda w, dw, learning_rate: float(
+            np.sum((learning_rate * dw) ** 2) / np.sum(w**2)
+        ),
+        "squared norms",
+    ),
+    (
+        lambda w, dw, learning_rate: float(np.mean(np.abs(learning_rate * dw / w))),
+        "entrywise ratios",
+    ),
+    (
+        lambda w, dw, learning_rate: float(
+            np.sum(np.abs(learning_rate * dw)) / np.sum(np.abs(w))
+        ),
+        "l1 norms",
+    ),
+    (
+        lambda w, dw, learning_rate: float(n(learning_rate * dw, 2) / n(w, 2)),
+        "spectral norm",
+    ),
+    (
+        lambda w, dw, learning_rate: float(n(w - learning_rate * dw) / n(w)),
+        "updated weights",
+    ),
+    (lambda w, dw, learning_rate: float(learning_rate**2 * n(dw) / n(w)), "twice"),
+    (
+        lambda w, dw, learning_rate: n(learning_rate * dw, axis=0) / n(w, axis=0),
+        "per-row or per-column",
+    ),
+    (
+        lambda w, dw, learning_rate: float(
+            n(learning_rate * dw.reshape(dw.shape[0], -1)[:, :1])
+            / n(w.reshape(w.shape[0], -1)[:, :1])
+        ),
+        "should be",
+    ),
 ]
 
 
@@ -218,26 +283,61 @@ def test_update_ratio_accepts_other_styles(correct):
     assert_passes(correct, "update_ratio")
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # sample_log_uniform
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 WRONG_SAMPLE = [
-    (lambda low, high, size, rng: rng.uniform(low, high, size), "instead of log-uniformly"),
-    (lambda low, high, size, rng: rng.uniform(np.log(low), np.log(high), size), "logarithms"),
-    (lambda low, high, size, rng: rng.uniform(np.log10(low), np.log10(high), size), "exponents"),
-    (lambda low, high, size, rng: np.exp(rng.uniform(low, high, size)), "exp(low) and exp(high)"),
-    (lambda low, high, size, rng: np.exp(np.random.uniform(np.log(low), np.log(high), size)),
-     "global generator"),
-    (lambda low, high, size, rng: np.exp(np.random.default_rng(0).uniform(np.log(low), np.log(high),
-                                                                          size)), "ignores its rng"),
-    (lambda low, high, size, rng: np.clip(np.exp(rng.normal((np.log(low) + np.log(high)) / 2, 2.0,
-                                                            size)), low, high), "not uniform"),
-    (lambda low, high, size, rng: np.exp(rng.uniform(np.log(low), np.log(high), 10)), "shape"),
-    (lambda low, high, size, rng: np.exp(rng.uniform(np.log(low), np.log(high),
-                                                     int(np.prod(size)))), "shape (3, 4)"),
-    (lambda low, high, size, rng: list(np.exp(rng.uniform(np.log(low), np.log(high), size))),
-     "python list"),
+    (
+        lambda low, high, size, rng: rng.uniform(low, high, size),
+        "instead of log-uniformly",
+    ),
+    (
+        lambda low, high, size, rng: rng.uniform(np.log(low), np.log(high), size),
+        "logarithms",
+    ),
+    (
+        lambda low, high, size, rng: rng.uniform(np.log10(low), np.log10(high), size),
+        "exponents",
+    ),
+    (
+        lambda low, high, size, rng: np.exp(rng.uniform(low, high, size)),
+        "exp(low) and exp(high)",
+    ),
+    (
+        lambda low, high, size, rng: np.exp(
+            np.random.uniform(np.log(low), np.log(high), size)
+        ),
+        "global generator",
+    ),
+    (
+        lambda low, high, size, rng: np.exp(
+            np.random.default_rng(0).uniform(np.log(low), np.log(high), size)
+        ),
+        "ignores its rng",
+    ),
+    (
+        lambda low, high, size, rng: np.clip(
+            np.exp(rng.normal((np.log(low) + np.log(high)) / 2, 2.0, size)), low, high
+        ),
+        "not uniform",
+    ),
+    (
+        lambda low, high, size, rng: np.exp(rng.uniform(np.log(low), np.log(high), 10)),
+        "shape",
+    ),
+    (
+        lambda low, high, size, rng: np.exp(
+            rng.uniform(np.log(low), np.log(high), int(np.prod(size)))
+        ),
+        "shape (3, 4)",
+    ),
+    (
+        lambda low, high, size, rng: list(
+            np.exp(rng.uniform(np.log(low), np.log(high), size))
+        ),
+        "python list",
+    ),
 ]
 
 
@@ -260,24 +360,57 @@ def test_sample_log_uniform_accepts_other_styles(correct):
     assert_passes(correct, "sample_log_uniform")
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # FullyConnectedNet: one configurable implementation, one mistake at a time
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def make_net(**mistakes):
-    m = dict(count_layers=1, transpose=False, bias_zero=True, scale=True, ignore_init=False,
-             scale_times_init=False, fan_out=False, seed_used=True, reseed_layers=False,
-             relu=True, relu_last=False, biases=True, local=False, mean=True, reg_loss=True,
-             reg_half=True, reg_grad=1.0, reg_bias=False, reg_last=True, dropout_train=True,
-             dropout_test=False, test_scale=False, fixed_mask=False, keep_is_p=False,
-             first_only=False, backward_mask=True, b1_grad_wrong=False)
+    m = dict(
+        count_layers=1,
+        transpose=False,
+        bias_zero=True,
+        scale=True,
+        ignore_init=False,
+        scale_times_init=False,
+        fan_out=False,
+        seed_used=True,
+        reseed_layers=False,
+        relu=True,
+        relu_last=False,
+        biases=True,
+        local=False,
+        mean=True,
+        reg_loss=True,
+        reg_half=True,
+        reg_grad=1.0,
+        reg_bias=False,
+        reg_last=True,
+        dropout_train=True,
+        dropout_test=False,
+        test_scale=False,
+        fixed_mask=False,
+        keep_is_p=False,
+        first_only=False,
+        backward_mask=True,
+        b1_grad_wrong=False,
+    )
     unknown = set(mistakes) - set(m)
     assert not unknown, unknown
     m.update(mistakes)
 
     class FullyConnectedNet:
-        def __init__(self, hidden_dims, input_dim, num_classes, dropout=0.0, reg=0.0,
-                     weight_scale=1e-2, init=None, seed=None):
+        def __init__(
+            self,
+            hidden_dims,
+            input_dim,
+            num_classes,
+            dropout=0.0,
+            reg=0.0,
+            weight_scale=1e-2,
+            init=None,
+            seed=None,
+        ):
             self.reg, self.dropout, self.seed = reg, dropout, seed
             self._mask_rng = np.random.default_rng(None if seed is None else seed + 1)
             dims = [input_dim, *hidden_dims, num_classes]
@@ -290,7 +423,9 @@ def make_net(**mistakes):
                 if m["reseed_layers"]:
                     rng = np.random.default_rng(seed)
                 if init is None or m["ignore_init"]:
-                    W = (weight_scale if m["scale"] else 1.0) * rng.standard_normal((a, b))
+                    W = (weight_scale if m["scale"] else 1.0) * rng.standard_normal(
+                        (a, b)
+                    )
                 else:
                     fan = b if m["fan_out"] else a
                     W = reference.init_weights(fan, a + b - fan, init, rng)
@@ -299,7 +434,9 @@ def make_net(**mistakes):
                     if m["scale_times_init"]:
                         W = weight_scale * W
                 self.params[f"W{i}"] = W.T.copy() if m["transpose"] and i == 1 else W
-                self.params[f"b{i}"] = np.zeros(b) if m["bias_zero"] else np.full(b, 0.1)
+                self.params[f"b{i}"] = (
+                    np.zeros(b) if m["bias_zero"] else np.full(b, 0.1)
+                )
             self._init = {k: v.copy() for k, v in self.params.items()}
 
         def loss(self, X, y=None):
@@ -318,13 +455,19 @@ def make_net(**mistakes):
                 use = p > 0 and (i == 1 or not m["first_only"])
                 dc = ({"p": p, "mode": "test"}, None)
                 if use and train and m["dropout_train"]:
-                    s = self.seed if m["fixed_mask"] else int(self._mask_rng.integers(2**31))
+                    s = (
+                        self.seed
+                        if m["fixed_mask"]
+                        else int(self._mask_rng.integers(2**31))
+                    )
                     keep = np.random.default_rng(s).random(out.shape)
                     keep = keep < p if m["keep_is_p"] else keep >= p
                     mask = keep / (1 - p)
                     out, dc = out * mask, ({"p": p}, mask)
                 elif use and not train and m["dropout_test"]:
-                    out = out * (np.random.default_rng().random(out.shape) >= p) / (1 - p)
+                    out = (
+                        out * (np.random.default_rng().random(out.shape) >= p) / (1 - p)
+                    )
                 elif use and not train and m["test_scale"]:
                     out = out * (1 - p)
                 caches.append((fc, rc, dc))
@@ -341,8 +484,11 @@ def make_net(**mistakes):
             if m["reg_bias"]:
                 penalized += [f"b{i}" for i in range(1, L + 1)]
             if m["reg_loss"]:
-                loss += (0.5 if m["reg_half"] else 1.0) * self.reg * sum(
-                    float(np.sum(P[k] ** 2)) for k in penalized)
+                loss += (
+                    (0.5 if m["reg_half"] else 1.0)
+                    * self.reg
+                    * sum(float(np.sum(P[k] ** 2)) for k in penalized)
+                )
             grads = {}
             dout, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(d, last)
             for i in range(L - 1, 0, -1):
@@ -396,16 +542,28 @@ WRONG_NET = [
 ]
 
 
-@pytest.mark.parametrize("mistakes, hint", WRONG_NET, ids=[str(m) for m, _ in WRONG_NET])
+@pytest.mark.parametrize(
+    "mistakes, hint", WRONG_NET, ids=[str(m) for m, _ in WRONG_NET]
+)
 def test_fully_connected_net_mistakes(mistakes, hint):
     assert_rejected(run_check(make_net(**mistakes), exercise="FullyConnectedNet"), hint)
 
 
 class LayerListNet:
-    """A correct network in another style: a list of layer sizes and a loop over (W, b) pairs."""
+    """A correct network in another style: a list of layer sizes and a loop over (W,
+    b) pairs."""
 
-    def __init__(self, hidden_dims, input_dim, num_classes, dropout=0.0, reg=0.0,
-                 weight_scale=1e-2, init=None, seed=None):
+    def __init__(
+        self,
+        hidden_dims,
+        input_dim,
+        num_classes,
+        dropout=0.0,
+        reg=0.0,
+        weight_scale=1e-2,
+        init=None,
+        seed=None,
+    ):
         self.reg, self.dropout = reg, dropout
         self._mask_rng = np.random.default_rng(None if seed is None else seed + 1)
         sizes = [input_dim] + list(hidden_dims) + [num_classes]
@@ -444,7 +602,10 @@ class LayerListNet:
         dscores /= N
         Ws = [self.params[f"W{k}"] for k in range(1, self.L + 1)]
         loss += 0.5 * self.reg * sum(np.vdot(W, W) for W in Ws)
-        grads = {f"W{self.L}": h.T @ dscores + self.reg * Ws[-1], f"b{self.L}": dscores.sum(0)}
+        grads = {
+            f"W{self.L}": h.T @ dscores + self.reg * Ws[-1],
+            f"b{self.L}": dscores.sum(0),
+        }
         g = dscores @ Ws[-1].T
         for k in range(self.L - 1, 0, -1):
             h_in, z, dcache = tape[k - 1]
@@ -464,29 +625,36 @@ def test_stub_class_not_attempted():
     class FullyConnectedNet:
         def __init__(self, *args, **kwargs):
             raise NotImplementedError
+
     result = run_check(FullyConnectedNet)
     assert not result.attempted and not result.passed
 
 
 def test_reference_net_passes_a_gradient_check_with_dropout_and_a_fixed_seed():
-    """The issue's 'done when': with and without reg and dropout, masks fixed by reseeding."""
+    """The issue's 'done when': with and without reg and dropout, masks fixed by
+    reseeding."""
     from utils.gradient_check import eval_numerical_gradient
 
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((8, 5)), rng.integers(0, 3, size=8)
     for reg in (0.0, 0.5):
         for p in (0.0, 0.4):
-            net = reference.FullyConnectedNet([6, 7, 4], 5, 3, dropout=p, reg=reg, init="he", seed=1)
+            net = reference.FullyConnectedNet(
+                [6, 7, 4], 5, 3, dropout=p, reg=reg, init="he", seed=1
+            )
             for k in ("b1", "b2", "b3", "b4"):  # off the ReLU kink of an all-zero layer
                 net.params[k] = 0.1 * rng.standard_normal(net.params[k].shape)
 
             def f(_):
                 net._mask_rng = np.random.default_rng(99)
                 return net.loss(X, y)[0]
+
             f(None)
             net._mask_rng = np.random.default_rng(99)
             _, grads = net.loss(X, y)
             for k, v in net.params.items():
                 num = eval_numerical_gradient(f, v)
-                err = np.linalg.norm(grads[k] - num) / (np.linalg.norm(grads[k]) + np.linalg.norm(num))
+                err = np.linalg.norm(grads[k] - num) / (
+                    np.linalg.norm(grads[k]) + np.linalg.norm(num)
+                )
                 assert err < 1e-7, (reg, p, k)

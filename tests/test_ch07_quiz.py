@@ -1,4 +1,5 @@
 """Chapter 7: the numeric answers of the quiz, computed from the reference code."""
+
 import json
 
 import numpy as np
@@ -6,7 +7,9 @@ import numpy as np
 from tests.conftest import ROOT
 from utils.reference import FullyConnectedNet, cosine_schedule, init_weights
 
-QUIZ = json.loads((ROOT / "utils" / "quizzes" / "ch07.json").read_text(encoding="utf-8"))
+QUIZ = json.loads(
+    (ROOT / "utils" / "quizzes" / "ch07.json").read_text(encoding="utf-8")
+)
 
 
 def _question(start):
@@ -14,7 +17,9 @@ def _question(start):
 
 
 def _answers(question):
-    return {a["value"]: a["correct"] for a in question["answers"] if a["type"] == "value"}
+    return {
+        a["value"]: a["correct"] for a in question["answers"] if a["type"] == "value"
+    }
 
 
 def test_first_loss_of_a_100_class_network_is_ln_100():
@@ -22,8 +27,16 @@ def test_first_loss_of_a_100_class_network_is_ln_100():
     rng = np.random.default_rng(0)
     net = FullyConnectedNet([50], 20, 100, weight_scale=1e-4, seed=0)
     loss, _ = net.loss(rng.standard_normal((500, 20)), rng.integers(0, 100, size=500))
-    assert [v for v, ok in answers.items() if ok] == [round(float(loss), 2)] == [round(np.log(100), 2)]
-    assert 1 / 100 in answers and round(np.log(10), 1) in answers and np.log10(100) in answers
+    assert (
+        [v for v, ok in answers.items() if ok]
+        == [round(float(loss), 2)]
+        == [round(np.log(100), 2)]
+    )
+    assert (
+        1 / 100 in answers
+        and round(np.log(10), 1) in answers
+        and np.log10(100) in answers
+    )
 
 
 def test_he_std_of_a_200_to_50_layer():
@@ -56,8 +69,10 @@ def test_ensemble_loss_numbers_are_jensen():
     ensemble_loss, mean_loss = -np.log(members.mean()), np.mean(-np.log(members))
     assert ensemble_loss < mean_loss
     right = [a["answer"] for a in question["answers"] if a["correct"]]
-    assert right == [f"It is lower: -ln(0.6) ≈ {ensemble_loss:.2f} against a mean of about "
-                     f"{mean_loss:.2f}"]
+    assert right == [
+        f"It is lower: -ln(0.6) ≈ {ensemble_loss:.2f} against a mean of about "
+        f"{mean_loss:.2f}"
+    ]
     feedback = " ".join(a["feedback"] for a in question["answers"])
     for loss in -np.log(members):
         assert f"{loss:.2f}" in feedback

@@ -1,4 +1,6 @@
-"""Datasets: the digits split is fixed and honest; generated data has the promised shapes."""
+"""Datasets: the digits split is fixed and honest; generated data has the promised
+shapes."""
+
 import numpy as np
 
 from utils.data import load_digits_split, make_blobs, make_spirals
@@ -6,9 +8,14 @@ from utils.data import load_digits_split, make_blobs, make_spirals
 
 def test_digits_split_sizes_and_disjointness():
     s = load_digits_split()
-    assert (s.X_train.shape, s.X_val.shape, s.X_test.shape) == ((1077, 64), (360, 64), (360, 64))
+    assert (s.X_train.shape, s.X_val.shape, s.X_test.shape) == (
+        (1077, 64),
+        (360, 64),
+        (360, 64),
+    )
     rows = [tuple(r) for X in (s.X_train, s.X_val, s.X_test) for r in X]
-    # scikit-learn's digits contain no duplicate images, so disjoint splits have distinct rows.
+    # scikit-learn's digits contain no duplicate images, so disjoint splits have
+    # distinct rows.
     assert len(set(rows)) == 1797
     assert s.X_train.dtype == np.float64 and s.y_train.dtype == np.int64
     assert s.X_train.min() == 0 and s.X_train.max() == 16

@@ -1,5 +1,7 @@
-"""The "Download the exercises" archive: what it holds, that its links resolve, and (slow) that it
-unpacks into a course that installs into a fresh environment and grades."""
+"""The "Download the exercises" archive: what it holds, that its links resolve, and
+(slow) that it unpacks into a course that installs into a fresh environment and
+grades."""
+
 import json
 import re
 import subprocess
@@ -14,7 +16,9 @@ from tools import download_archive, notebooks
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    return download_archive.build(tmp_path_factory.mktemp("archive") / download_archive.ARCHIVE_NAME)
+    return download_archive.build(
+        tmp_path_factory.mktemp("archive") / download_archive.ARCHIVE_NAME
+    )
 
 
 def names_in(path):
@@ -26,17 +30,33 @@ def test_archive_unpacks_into_one_folder_with_the_notebooks_package_and_readme(a
     names = names_in(archive)
     assert {n.split("/")[0] for n in names} == {"nn-foundations-course"}
     inside = {n.split("/", 1)[1] for n in names}
-    for needed in ("README.md", "requirements.txt", "pyproject.toml", "LICENSE",
-                   "LICENSE-CC-BY-4.0.txt", "utils/__init__.py", "utils/grade.py",
-                   "utils/checks/core.py", "utils/course.mplstyle", "utils/quizzes/ch01.json",
-                   "appendices/notation.md"):
+    for needed in (
+        "README.md",
+        "requirements.txt",
+        "pyproject.toml",
+        "LICENSE",
+        "LICENSE-CC-BY-4.0.txt",
+        "utils/__init__.py",
+        "utils/grade.py",
+        "utils/checks/core.py",
+        "utils/course.mplstyle",
+        "utils/quizzes/ch01.json",
+        "appendices/notation.md",
+    ):
         assert needed in inside, needed
     for solution in sorted(notebooks.SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
-        assert f"chapters/{solution.name}" in inside and f"solutions/{solution.name}" in inside
+        assert (
+            f"chapters/{solution.name}" in inside
+            and f"solutions/{solution.name}" in inside
+        )
     assert not [n for n in inside if "__pycache__" in n or n.endswith(".pyc")]
-    assert not [n for n in inside if n.startswith(("tests/", "tools/", "_build/", ".venv"))]
+    assert not [
+        n for n in inside if n.startswith(("tests/", "tools/", "_build/", ".venv"))
+    ]
     with zipfile.ZipFile(archive) as zf:
-        stored = zf.read("nn-foundations-course/chapters/01_linear_score_function.ipynb")
+        stored = zf.read(
+            "nn-foundations-course/chapters/01_linear_score_function.ipynb"
+        )
     assert stored == (ROOT / "chapters" / "01_linear_score_function.ipynb").read_bytes()
 
 
@@ -46,23 +66,27 @@ def test_archive_requirements_are_the_learners_and_install_the_package(archive):
         readme = zf.read("nn-foundations-course/README.md").decode()
     project = download_archive.pyproject()
     wanted = project["dependencies"] + project["optional-dependencies"]["learner"]
-    assert [line for line in lines if line and not line.startswith("#")] == wanted + ["-e ."]
+    assert [line for line in lines if line and not line.startswith("#")] == wanted + [
+        "-e ."
+    ]
     ours = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert all(line in ours for line in wanted), "the same ranges as the repository's"
-    assert not {"pytest", "jupyter-book", "nbval", "selenium"} & {re.split(r"[<>=]", line)[0]
-                                                                   for line in lines}
+    assert not {"pytest", "jupyter-book", "nbval", "selenium"} & {
+        re.split(r"[<>=]", line)[0] for line in lines
+    }
     assert "pip install -r requirements.txt" in readme and "jupyter lab" in readme
     assert "python -m utils.grade chapters/01_linear_score_function.ipynb" in readme
 
 
 def relative_links(text):
     return re.findall(r"\]\((?!https?:|#|mailto:)([^)\s#]+)", text) + re.findall(
-        r'href="(?!https?:|#)([^"#]+)', text)
+        r'href="(?!https?:|#)([^"#]+)', text
+    )
 
 
 def test_every_link_in_the_archive_resolves_inside_it_but_the_archive_link(archive):
-    """A learner working from the archive can follow every link (the one to the archive itself
-    points at the website, where the archive lives)."""
+    """A learner working from the archive can follow every link (the one to the archive
+    itself points at the website, where the archive lives)."""
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
         dead = []
@@ -71,8 +95,13 @@ def test_every_link_in_the_archive_resolves_inside_it_but_the_archive_link(archi
                 continue
             text = zf.read(name).decode()
             if name.endswith(".ipynb"):
-                text = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                                 for c in json.loads(text)["cells"] if c["cell_type"] == "markdown")
+                text = "\n".join(
+                    c["source"]
+                    if isinstance(c["source"], str)
+                    else "".join(c["source"])
+                    for c in json.loads(text)["cells"]
+                    if c["cell_type"] == "markdown"
+                )
             for link in relative_links(text):
                 target = "/".join(_normalise(name.rsplit("/", 1)[0] + "/" + link))
                 if link.endswith(download_archive.ARCHIVE_NAME):
@@ -93,39 +122,74 @@ def _normalise(path):
 
 
 def test_the_link_check_finds_a_dead_link():
-    assert relative_links("see [x](../nowhere/x.ipynb) and <a href=\"y.zip\">") == [
-        "../nowhere/x.ipynb", "y.zip"]
-    assert _normalise("f/chapters/../solutions/a.ipynb") == ["f", "solutions", "a.ipynb"]
+    assert relative_links('see [x](../nowhere/x.ipynb) and <a href="y.zip">') == [
+        "../nowhere/x.ipynb",
+        "y.zip",
+    ]
+    assert _normalise("f/chapters/../solutions/a.ipynb") == [
+        "f",
+        "solutions",
+        "a.ipynb",
+    ]
 
 
 def test_archive_is_reproducible(archive, tmp_path):
-    assert download_archive.build(tmp_path / "again.zip").read_bytes() == archive.read_bytes()
+    assert (
+        download_archive.build(tmp_path / "again.zip").read_bytes()
+        == archive.read_bytes()
+    )
 
 
-@pytest.mark.slow  # a fresh virtual environment, a full install and two graded notebooks
-def test_archive_installs_into_a_fresh_environment_and_grades_chapter_1(archive, tmp_path):
+# a fresh virtual environment, a full install and two graded notebooks
+@pytest.mark.slow
+def test_archive_installs_into_a_fresh_environment_and_grades_chapter_1(
+    archive, tmp_path
+):
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(tmp_path)
     course = tmp_path / "nn-foundations-course"
     venv.create(tmp_path / "env", with_pip=True, system_site_packages=False)
     python = tmp_path / "env" / "bin" / "python"
     # The README's command (pip may use its cache and the configured package index).
-    done = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
-                          cwd=course, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     # The package comes from the installed distribution, not from this repository.
-    where = subprocess.run([str(python), "-c", "import utils; print(utils.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import utils; print(utils.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.strip() == str(course / "utils" / "__init__.py")
 
     def grade(notebook):
-        # From outside the course folder: the grader and its kernel find the installed package.
-        return subprocess.run([str(python), "-m", "utils.grade", str(course / notebook)],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=900)
+        # From outside the course folder: the grader and its kernel find the installed
+        # package.
+        return subprocess.run(
+            [str(python), "-m", "utils.grade", str(course / notebook)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     exercises = grade("chapters/01_linear_score_function.ipynb")
-    assert exercises.returncode == 0 or "Total: 0/6" in exercises.stdout, exercises.stderr[-2000:]
+    assert exercises.returncode == 0 or "Total: 0/6" in exercises.stdout, (
+        exercises.stderr[-2000:]
+    )
     assert "Total: 0/6 exercises passed" in exercises.stdout, exercises.stdout
-    assert exercises.stdout.count("not attempted") == 6 and "failed" not in exercises.stdout
+    assert (
+        exercises.stdout.count("not attempted") == 6
+        and "failed" not in exercises.stdout
+    )
     solved = grade("solutions/01_linear_score_function.ipynb")
-    assert "Total: 6/6 exercises passed" in solved.stdout, solved.stdout + solved.stderr[-2000:]
+    assert "Total: 6/6 exercises passed" in solved.stdout, (
+        solved.stdout + solved.stderr[-2000:]
+    )

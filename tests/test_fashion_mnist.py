@@ -1,4 +1,5 @@
 """The Fashion-MNIST loader, on small IDX files made here: no network."""
+
 import gzip
 import hashlib
 import shutil
@@ -10,17 +11,23 @@ from utils import fashion_mnist as fm
 
 
 def _idx_bytes(array, code=0x08):
-    header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+    header = (
+        bytes([0, 0, code, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+    )
     return header + array.astype(np.dtype(fm._IDX_TYPES[code])).tobytes()
 
 
 @pytest.fixture
 def mirror(tmp_path, monkeypatch):
-    """A local 'server' with tiny gzipped IDX files, the checksums pointing at them, and a
-    downloader that copies from it and counts its calls."""
+    """A local 'server' with tiny gzipped IDX files, the checksums pointing at them, and
+    a downloader that copies from it and counts its calls."""
     rng = np.random.default_rng(0)
-    parts = {"train_images": rng.integers(0, 256, (5, 28, 28)), "train_labels": np.arange(5),
-             "test_images": rng.integers(0, 256, (3, 28, 28)), "test_labels": np.array([9, 0, 1])}
+    parts = {
+        "train_images": rng.integers(0, 256, (5, 28, 28)),
+        "train_labels": np.arange(5),
+        "test_images": rng.integers(0, 256, (3, 28, 28)),
+        "test_labels": np.array([9, 0, 1]),
+    }
     server = tmp_path / "server"
     server.mkdir()
     files = {}
@@ -40,18 +47,24 @@ def mirror(tmp_path, monkeypatch):
 
 
 def test_read_idx_round_trip_for_several_types(tmp_path):
-    for code, array in [(0x08, np.arange(24).reshape(2, 3, 4)), (0x0C, np.array([-5, 7])),
-                        (0x0D, np.array([[0.5, -1.25]]))]:
+    for code, array in [
+        (0x08, np.arange(24).reshape(2, 3, 4)),
+        (0x0C, np.array([-5, 7])),
+        (0x0D, np.array([[0.5, -1.25]])),
+    ]:
         path = tmp_path / f"x{code}.idx"
         path.write_bytes(_idx_bytes(array, code))
         assert np.array_equal(fm.read_idx(path), array)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\x01\x00\x08\x01\x00\x00\x00\x02ab", "bad magic"),
-    (b"\x00\x00\x08\x02\x00\x00", "header cut short"),
-    (b"\x00\x00\x08\x01\x00\x00\x00\x05ab", "promises 5 bytes"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x01\x00\x08\x01\x00\x00\x00\x02ab", "bad magic"),
+        (b"\x00\x00\x08\x02\x00\x00", "header cut short"),
+        (b"\x00\x00\x08\x01\x00\x00\x00\x05ab", "promises 5 bytes"),
+    ],
+)
 def test_read_idx_rejects_malformed_files(tmp_path, content, message):
     path = tmp_path / "bad.idx"
     path.write_bytes(content)
@@ -81,7 +94,12 @@ def test_a_corrupted_download_is_rejected(tmp_path, mirror):
 
 
 def test_published_checksums_are_md5():
-    assert set(fm.FILES) == {"train_images", "train_labels", "test_images", "test_labels"}
+    assert set(fm.FILES) == {
+        "train_images",
+        "train_labels",
+        "test_images",
+        "test_labels",
+    }
     assert all(h.startswith("md5:") and len(h) == 36 for _, h in fm.FILES.values())
 
 
@@ -89,7 +107,9 @@ def test_is_cached_only_after_a_download_and_never_downloads(tmp_path, mirror):
     _, _, downloader, calls = mirror
     cache = tmp_path / "cache"
     assert not fm.fashion_mnist_is_cached(cache)
-    assert calls == [] and not cache.exists(), "the check must not download or create anything"
+    assert calls == [] and not cache.exists(), (
+        "the check must not download or create anything"
+    )
     fm.load_fashion_mnist(cache, downloader)
     assert fm.fashion_mnist_is_cached(cache)
     (cache / fm.FILES["test_labels"][0]).unlink()
@@ -98,6 +118,7 @@ def test_is_cached_only_after_a_download_and_never_downloads(tmp_path, mirror):
 
 def test_default_cache_is_the_course_folder(monkeypatch, tmp_path):
     import pooch
+
     monkeypatch.setattr(pooch, "os_cache", lambda project: tmp_path / project)
     assert fm.cache_folder() == tmp_path / "nn-foundations-course"
     assert not fm.fashion_mnist_is_cached()

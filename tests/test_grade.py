@@ -1,9 +1,10 @@
 """The learner's grading command, run as a learner runs it.
 
-Most tests grade a *small* course notebook made from chapter 1: its exercise cells and check cells
-only, so each run takes seconds and no test depends on how fast the machine is. One test grades the
-whole solved chapter, end to end.
+Most tests grade a *small* course notebook made from chapter 1: its exercise cells and
+check cells only, so each run takes seconds and no test depends on how fast the machine
+is. One test grades the whole solved chapter, end to end.
 """
+
 import subprocess
 import sys
 
@@ -24,19 +25,28 @@ STUB = '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise not writte
 
 
 def grade(path, *extra, env=None):
-    done = subprocess.run([sys.executable, "-m", "utils.grade", str(path), *extra],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "utils.grade", str(path), *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=env,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
 def small_notebook(tmp_path, source=CHAPTER, before_first_check=None, edit=None):
-    """Chapter 1 cut down to its title, an import cell, the exercise cells and the check cells.
+    """Chapter 1 cut down to its title, an import cell, the exercise cells and the check
+    cells.
 
     ``before_first_check``: source of a cell inserted before the first check cell.
     ``edit(cell)``: called on every kept cell, to fill in or break an exercise.
     """
     nb = nbformat.read(str(source), as_version=4)
-    setup = nbformat.v4.new_code_cell("import numpy as np\n\nfrom utils.checks import check")
+    setup = nbformat.v4.new_code_cell(
+        "import numpy as np\n\nfrom utils.checks import check"
+    )
     kept = [nb.cells[0], setup]
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -78,7 +88,10 @@ def test_one_solved_and_one_wrong_exercise(tmp_path):
         if cell.source.startswith("def linear_scores"):
             cell.source = cell.source.replace(STUB, "    return X @ W")
         if cell.source.startswith("def predict_labels"):
-            cell.source = cell.source.replace(STUB, "    return np.argmax(scores, axis=1)", 1)
+            cell.source = cell.source.replace(
+                STUB, "    return np.argmax(scores, axis=1)", 1
+            )
+
     code, out, _ = grade(small_notebook(tmp_path, edit=edit))
     assert code == 1
     assert "linear_scores" in out and "failed: Your scores leave out the bias" in out
@@ -93,7 +106,9 @@ def test_solved_small_notebook_passes_and_exits_0(tmp_path):
 
 def test_a_cell_that_never_ends_is_interrupted_and_grading_goes_on(tmp_path):
     path = small_notebook(tmp_path, before_first_check="while True:\n    pass")
-    code, out, _ = grade(path, "--cell-timeout", "10")  # generous: an import under load takes seconds
+    code, out, _ = grade(
+        path, "--cell-timeout", "10"
+    )  # generous: an import under load takes seconds
     assert code == 1
     assert f"Total: 0/{N} exercises passed" in out
     assert out.count("not attempted") == N
@@ -113,18 +128,28 @@ def test_original_notebook_is_not_modified(tmp_path):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{ this is not json", "not a Jupyter notebook"),
-    (nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])),
-     "not a notebook of this course"),
-], ids=["not json", "another notebook"])  # fixed ids: a new cell's random id would differ per
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{ this is not json", "not a Jupyter notebook"),
+        (
+            nbformat.writes(
+                nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+            ),
+            "not a notebook of this course",
+        ),
+    ],
+    ids=["not json", "another notebook"],
+)  # fixed ids: a new cell's random id would differ per
 # pytest-xdist worker, and xdist refuses workers that collect different tests
 def test_bad_files_get_a_one_line_error(tmp_path, content, message):
     path = tmp_path / "bad.ipynb"
     path.write_text(content)
     code, out, err = grade(path)
     assert code == 2 and out == ""
-    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (
+        message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    )
 
 
 def test_missing_file(tmp_path):
@@ -141,6 +166,7 @@ def test_deleted_check_cells_do_not_make_a_pass(tmp_path):
     def edit(cell):
         if cell.source.startswith("check(") and "linear_scores" not in cell.source:
             cell.source = "pass"
+
     code, out, _ = grade(small_notebook(tmp_path, source=SOLUTION, edit=edit))
     assert code == 1, out
     assert f"Total: 1/{N} exercises passed" in out
@@ -157,9 +183,12 @@ def test_assigned_check_counts_and_learner_cell_errors_are_named(tmp_path):
             cell.source = cell.source.replace("):", ")", 1)  # a syntax error
         if cell.source.startswith("check(center_data)"):
             cell.source = "del check\ncheck(center_data)"
+
     code, out, err = grade(small_notebook(tmp_path, source=SOLUTION, edit=edit))
     assert code == 1, out
-    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    lines = {
+        line.split()[0]: line for line in out.splitlines() if line.startswith("  ")
+    }
     assert lines["linear_scores"].endswith("passed")
     assert "Keep the name `accuracy`" in lines["accuracy"]
     assert "defines `bias_trick` raised SyntaxError" in lines["bias_trick"]
@@ -172,7 +201,10 @@ def test_report_survives_a_console_that_is_not_utf8(tmp_path):
 
     def edit(cell):
         if cell.source.startswith("def linear_scores"):
-            cell.source = cell.source.replace(STUB, '    print("\u03bb =", 1)\n    return X @ W')
+            cell.source = cell.source.replace(
+                STUB, '    print("\u03bb =", 1)\n    return X @ W'
+            )
+
     env = dict(os.environ, PYTHONIOENCODING="ascii")
     code, out, err = grade(small_notebook(tmp_path, edit=edit), env=env)
     assert code == 1 and "UnicodeEncodeError" not in err, err
@@ -180,13 +212,18 @@ def test_report_survives_a_console_that_is_not_utf8(tmp_path):
 
 
 def test_cells_cannot_write_into_the_notebooks_folder(tmp_path):
-    path = small_notebook(tmp_path, before_first_check="open('written.txt', 'w').write('x')")
+    path = small_notebook(
+        tmp_path, before_first_check="open('written.txt', 'w').write('x')"
+    )
     grade(path)
     assert not (tmp_path / "written.txt").exists()
 
 
 def test_a_cell_that_ignores_the_interrupt_is_stopped(tmp_path):
-    loop = "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass"
+    loop = (
+        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+        "    except:\n        pass"
+    )
     path = small_notebook(tmp_path, before_first_check=loop)
     code, out, err = grade(path, "--cell-timeout", "2", "--interrupt-grace", "2")
     assert code == 1 and out.count("not reached") == N
@@ -202,16 +239,28 @@ def test_whole_notebook_time_limit(tmp_path):
 def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
     import signal
     import time
+
     path = small_notebook(tmp_path, source=SOLUTION)
     nb = nbformat.read(str(path), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import os, time\n"
-                                              "open('kernel.pid', 'w').write(str(os.getpid()))\n"
-                                              "time.sleep(120)"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import os, time\n"
+            "open('kernel.pid', 'w').write(str(os.getpid()))\n"
+            "time.sleep(120)"
+        )
+    )
     # the kernel writes its pid in the temporary copy: have it write here instead
-    nb.cells[-1].source = nb.cells[-1].source.replace("'kernel.pid'", repr(str(tmp_path / "kernel.pid")))
+    nb.cells[-1].source = nb.cells[-1].source.replace(
+        "'kernel.pid'", repr(str(tmp_path / "kernel.pid"))
+    )
     nbformat.write(nb, str(path))
-    proc = subprocess.Popen([sys.executable, "-m", "utils.grade", str(path)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "utils.grade", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not (tmp_path / "kernel.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -223,6 +272,7 @@ def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
     pid = int((tmp_path / "kernel.pid").read_text())
     time.sleep(0.5)
     import os
+
     try:
         os.kill(pid, 0)
         alive = True
@@ -232,7 +282,12 @@ def test_sigterm_reports_what_was_graded_and_stops_the_kernel(tmp_path):
 
 
 def test_the_small_notebook_holds_every_exercise_of_chapter_1():
-    """Guards the counts above: the registry lists chapter 1's exercises and the notebook checks each."""
-    assert EXERCISES[:2] == ["linear_scores", "predict_labels"] and "top_k_accuracy" in EXERCISES
+    """Guards the counts above: the registry lists chapter 1's exercises and the
+    notebook checks each."""
+    assert (
+        EXERCISES[:2] == ["linear_scores", "predict_labels"]
+        and "top_k_accuracy" in EXERCISES
+    )
     from utils.grade import checked_in
+
     assert set(checked_in(nbformat.read(str(CHAPTER), as_version=4))) == set(EXERCISES)

@@ -1,5 +1,5 @@
-"""The course's messages in the learner's language: utils.i18n, the package's catalogues, and
-hints and grading reports in Chinese."""
+"""The course's messages in the learner's language: utils.i18n, the package's
+catalogues, and hints and grading reports in Chinese."""
 
 import ast
 import json
@@ -25,7 +25,8 @@ def chinese():
     set_language(None)
 
 
-# --- utils.i18n ------------------------------------------------------------------------------
+# --- utils.i18n
+# ------------------------------------------------------------------------------
 
 
 def test_english_is_the_default_and_needs_no_catalogue(monkeypatch):
@@ -41,7 +42,9 @@ def test_the_environment_variable_and_set_language_choose_chinese(monkeypatch):
     assert _("All tests passed.") == "全部测试通过。"
     set_language("en")
     try:
-        assert _("All tests passed.") == "All tests passed.", "set_language wins over the variable"
+        assert _("All tests passed.") == "All tests passed.", (
+            "set_language wins over the variable"
+        )
     finally:
         set_language(None)
 
@@ -55,71 +58,112 @@ def test_an_unknown_language_is_named(monkeypatch):
 
 
 def test_an_untranslated_message_stays_english(chinese):
-    assert _("A sentence nobody translated, {n}.", n=2) == "A sentence nobody translated, 2."
+    assert (
+        _("A sentence nobody translated, {n}.", n=2)
+        == "A sentence nobody translated, 2."
+    )
 
 
-def test_a_translation_with_a_broken_placeholder_falls_back_to_english(chinese, monkeypatch):
+def test_a_translation_with_a_broken_placeholder_falls_back_to_english(
+    chinese, monkeypatch
+):
     monkeypatch.setitem(i18n.catalogue("zh_CN"), "Hello {name}", "你好 {nmae}")
     assert _("Hello {name}", name="Ada") == "Hello Ada"
 
 
-# --- the catalogues --------------------------------------------------------------------------
+# --- the catalogues
+# --------------------------------------------------------------------------
 
 
 def _calls_of_underscore(tree):
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_")):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("_", "N_")
+        ):
             yield node
 
 
 def test_every_marked_message_is_a_literal_the_extraction_can_read():
-    """``_(f"...")`` or ``_(text)`` would never reach a catalogue: the learner reads English."""
+    """``_(f"...")`` or ``_(text)`` would never reach a catalogue: the learner reads
+    English."""
     bad = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for call in _calls_of_underscore(ast.parse(path.read_text(encoding="utf-8"))):
             first = call.args[0] if call.args else None
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
                 bad.append(f"{path.relative_to(ROOT)}:{call.lineno}")
-    assert not bad, f"_() and N_() need a string literal, not an f-string or a name: {bad}"
+    assert not bad, (
+        f"_() and N_() need a string literal, not an f-string or a name: {bad}"
+    )
 
 
-@pytest.mark.parametrize("source", catalogues.message_sources(),
-                         ids=lambda p: catalogues.catalogue_name(p))
+@pytest.mark.parametrize(
+    "source", catalogues.message_sources(), ids=lambda p: catalogues.catalogue_name(p)
+)
 def test_each_package_catalogue_holds_exactly_its_source_messages(source):
     from babel.messages.pofile import read_po
 
     name = catalogues.catalogue_name(source)
     path = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / f"{name}.po"
-    assert path.exists(), f"no catalogue {path}: run `python -m tools.i18n update-messages {source}`"
+    assert path.exists(), (
+        f"no catalogue {path}: run `python -m tools.i18n update-messages {source}`"
+    )
     with path.open("rb") as file:
         held = {m.id for m in read_po(file) if m.id}
     wanted = set(catalogues.extract(source))
-    assert not wanted - held, (f"{path.name} lacks {sorted(wanted - held)[:3]}: run `python -m "
-                               f"tools.i18n update-messages {source}` and translate them")
-    assert not held - wanted, f"{path.name} holds messages its source no longer has: {sorted(held - wanted)[:3]}"
+    assert not wanted - held, (
+        f"{path.name} lacks {sorted(wanted - held)[:3]}: run `python -m "
+        f"tools.i18n update-messages {source}` and translate them"
+    )
+    assert not held - wanted, (
+        f"{path.name} holds messages its source no longer has: "
+        f"{sorted(held - wanted)[:3]}"
+    )
 
 
 def test_the_check_tool_rejects_unfaithful_translations():
     assert catalogues.problems("Shape {shape}.", "") == ["not translated"]
-    assert catalogues.problems("Shape {shape}.", "形状 {shpe}。")[0].startswith("placeholders")
-    assert catalogues.problems("Use `np.argmax` on $s_j$ for 650 weights.",
-                               "对 $s_j$ 使用 argmax，共 650 个权重。")[0].startswith("code spans")
-    assert catalogues.problems("There are 650 weights in W here.", "W 里有 640 个权重。") == [
-        "numbers missing: ['650']"]
-    assert "no Chinese" in catalogues.problems("This is an English sentence.",
-                                               "This is an English sentence.")[0]
-    assert catalogues.problems("{what} {is_} None.", "{what}是 None。") == [], "grammar may go"
-    assert catalogues.problems("The scores, then the loss.", "得分,然后是损失.")[0].startswith(
-        "half-width punctuation")
-    assert catalogues.problems("Use X (the data).", "使用 X (数据)。")[0].startswith("half-width")
-    assert catalogues.problems("still p(correct) < 0.01", "仍有 p(正确类别) < 0.01") == [], \
-        "a function's parentheses stay ASCII"
-    assert catalogues.problems("Use `np.argmax` on $s_j$ (650 weights).",
-                               "对 $s_j$ 使用 `np.argmax`（650 个权重）。") == []
+    assert catalogues.problems("Shape {shape}.", "形状 {shpe}。")[0].startswith(
+        "placeholders"
+    )
+    assert catalogues.problems(
+        "Use `np.argmax` on $s_j$ for 650 weights.",
+        "对 $s_j$ 使用 argmax，共 650 个权重。",
+    )[0].startswith("code spans")
+    assert catalogues.problems(
+        "There are 650 weights in W here.", "W 里有 640 个权重。"
+    ) == ["numbers missing: ['650']"]
+    assert (
+        "no Chinese"
+        in catalogues.problems(
+            "This is an English sentence.", "This is an English sentence."
+        )[0]
+    )
+    assert catalogues.problems("{what} {is_} None.", "{what}是 None。") == [], (
+        "grammar may go"
+    )
+    assert catalogues.problems("The scores, then the loss.", "得分,然后是损失.")[
+        0
+    ].startswith("half-width punctuation")
+    assert catalogues.problems("Use X (the data).", "使用 X (数据)。")[0].startswith(
+        "half-width"
+    )
+    assert (
+        catalogues.problems("still p(correct) < 0.01", "仍有 p(正确类别) < 0.01") == []
+    ), "a function's parentheses stay ASCII"
+    assert (
+        catalogues.problems(
+            "Use `np.argmax` on $s_j$ (650 weights).",
+            "对 $s_j$ 使用 `np.argmax`（650 个权重）。",
+        )
+        == []
+    )
 
 
-# --- hints and reports in Chinese ------------------------------------------------------------
+# --- hints and reports in Chinese
+# ------------------------------------------------------------
 
 
 def test_core_hints_are_chinese(chinese):
@@ -129,7 +173,9 @@ def test_core_hints_are_chinese(chinese):
     def predict_labels(scores):
         return None
 
-    assert run_check(accuracy).messages == ["尚未作答：请用你的代码替换 `raise NotImplementedError`。"]
+    assert run_check(accuracy).messages == [
+        "尚未作答：请用你的代码替换 `raise NotImplementedError`。"
+    ]
     assert str(run_check(accuracy)).startswith("[TODO] accuracy: 尚未作答")
     message = run_check(predict_labels).messages[0]
     assert "是 None。是否忘了写 `return` 语句？" in message
@@ -137,21 +183,46 @@ def test_core_hints_are_chinese(chinese):
 
 @pytest.mark.slow
 def test_every_hint_the_check_tests_provoke_is_translated(tmp_path):
-    """The chapters' check tests feed the checks hundreds of wrong implementations; rerun each
-    failing check in Chinese (tests/i18n_sweep.py) and collect what is still English."""
+    """The chapters' check tests feed the checks hundreds of wrong implementations;
+    rerun each failing check in Chinese (tests/i18n_sweep.py) and collect what is still
+    English."""
     report = tmp_path / "sweep.json"
     env = dict(os.environ, COURSE_I18N_SWEEP=str(report))
-    modules = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_ch0*_checks.py"))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.i18n_sweep",
-                           "-p", "no:cacheprovider", "-x", *modules],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    modules = sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_ch0*_checks.py")
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.i18n_sweep",
+            "-p",
+            "no:cacheprovider",
+            "-x",
+            *modules,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     found = json.loads(report.read_text(encoding="utf-8"))
-    assert found["checked"] > 300, "the sweep saw too few failing checks to mean anything"
-    assert not found["missing"], (f"{len(found['missing'])} messages have no Chinese translation, "
-                                  f"e.g. {found['missing'][:5]}")
-    assert not found["english"], (f"{len(found['english'])} hints read as English in Chinese, "
-                                  f"e.g. {list(found['english'].items())[:5]}")
+    assert found["checked"] > 300, (
+        "the sweep saw too few failing checks to mean anything"
+    )
+    assert not found["missing"], (
+        f"{len(found['missing'])} messages have no Chinese translation, "
+        f"e.g. {found['missing'][:5]}"
+    )
+    assert not found["english"], (
+        f"{len(found['english'])} hints read as English in Chinese, "
+        f"e.g. {list(found['english'].items())[:5]}"
+    )
 
 
 @pytest.mark.slow
@@ -169,9 +240,23 @@ def test_the_grader_reports_in_chinese(tmp_path):
 def test_status_words_and_gradescope_leads_are_translated(chinese):
     from utils.grade_formats import gradescope_document
 
-    document = {"chapter": 1, "score": 0, "max_score": 1, "stopped_early": None, "error": None,
-                "exercises": [{"name": "accuracy", "number": "1.3", "status": "not attempted",
-                               "score": 0, "max_score": 1, "message": ""}]}
+    document = {
+        "chapter": 1,
+        "score": 0,
+        "max_score": 1,
+        "stopped_early": None,
+        "error": None,
+        "exercises": [
+            {
+                "name": "accuracy",
+                "number": "1.3",
+                "status": "not attempted",
+                "score": 0,
+                "max_score": 1,
+                "message": "",
+            }
+        ],
+    }
     result = gradescope_document(document)
     assert result["output"] == "第 1 章：1 分中得 0 分（1 个尚未作答）。"
     assert result["tests"][0]["name"] == "练习 1.3：accuracy（尚未作答）"
@@ -180,14 +265,28 @@ def test_status_words_and_gradescope_leads_are_translated(chinese):
 
 
 def test_the_gradebook_says_what_went_wrong_in_the_learners_language(chinese):
-    """The CSV's header and status keys stay English (a learning platform imports them); the
-    sentences in its `problem` column follow the language."""
+    """The CSV's header and status keys stay English (a learning platform imports them);
+    the sentences in its `problem` column follow the language."""
     from utils.gradebook import gradebook_rows
 
-    document = {"notebook": "ada.ipynb", "chapter": 1, "score": 0, "max_score": 1,
-                "error": None, "stopped_early": "评分被中止（终止信号）",
-                "exercises": [{"name": "accuracy", "number": "1.3", "status": "failed",
-                               "score": 0, "max_score": 1, "message": ""}]}
+    document = {
+        "notebook": "ada.ipynb",
+        "chapter": 1,
+        "score": 0,
+        "max_score": 1,
+        "error": None,
+        "stopped_early": "评分被中止（终止信号）",
+        "exercises": [
+            {
+                "name": "accuracy",
+                "number": "1.3",
+                "status": "failed",
+                "score": 0,
+                "max_score": 1,
+                "message": "",
+            }
+        ],
+    }
     header, rows = gradebook_rows(["ada"], [document])
     assert header[-2:] == ["not passed", "problem"]
     assert rows[0][-2] == "accuracy: failed"

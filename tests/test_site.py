@@ -1,4 +1,6 @@
-"""The website: it builds without warnings, and a page renders math and figures with no network."""
+"""The website: it builds without warnings, and a page renders math and figures with
+no network."""
+
 import re
 import shutil
 import subprocess
@@ -16,11 +18,24 @@ CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """Build the book from the stored outputs into a temporary folder, warnings as errors."""
+    """Build the book from the stored outputs into a temporary folder, warnings as
+    errors."""
     out = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output",
-         str(out), "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=600)
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out / "_build" / "html"
 
@@ -30,31 +45,47 @@ def test_site_builds_without_warnings_and_ships_mathjax(built_site):
     page = (built_site / "chapters" / "01_linear_score_function.html").read_text()
     assert 'src="../_static/mathjax/tex-chtml.js' in page
     # The .ipynb is downloadable from the page.
-    assert (built_site / "_sources" / "chapters" / "01_linear_score_function.ipynb").exists()
+    assert (
+        built_site / "_sources" / "chapters" / "01_linear_score_function.ipynb"
+    ).exists()
 
 
 def test_no_page_loads_anything_from_the_network(built_site):
-    remote = re.compile(r"<(?:script|link|img)[^>]+(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
-    offenders = [p.name for p in built_site.rglob("*.html") if remote.search(p.read_text())]
+    remote = re.compile(
+        r"<(?:script|link|img)[^>]+(?:src|href)=\"(?:https?:)?//", re.IGNORECASE
+    )
+    offenders = [
+        p.name for p in built_site.rglob("*.html") if remote.search(p.read_text())
+    ]
     assert offenders == []
 
 
 @pytest.fixture
 def browser(tmp_path):
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium chromium-driver); "
-                    "the browser test of the website is skipped")
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium "
+            "chromium-driver); the browser test of the website is skipped"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                f"--user-data-dir={tmp_path / 'profile'}",
-                # No network: every host fails to resolve and any proxy use goes nowhere.
-                "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        # No network: every host fails to resolve and any proxy use goes nowhere.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(60)
@@ -66,24 +97,35 @@ def test_chapter_page_typesets_math_and_loads_figures_offline(built_site, browse
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get((built_site / "chapters" / "01_linear_score_function.html").as_uri())
-    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
-        "return !!(window.MathJax && MathJax.startup && MathJax.startup.promise)"))
-    browser.execute_async_script("const done = arguments[arguments.length - 1];"
-                                 "MathJax.startup.promise.then(() => done(true));")
-    typeset = browser.execute_script("return document.querySelectorAll('mjx-container').length")
-    errors = browser.execute_script("return document.querySelectorAll('mjx-merror').length")
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script(
+            "return !!(window.MathJax && MathJax.startup && MathJax.startup.promise)"
+        )
+    )
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "MathJax.startup.promise.then(() => done(true));"
+    )
+    typeset = browser.execute_script(
+        "return document.querySelectorAll('mjx-container').length"
+    )
+    errors = browser.execute_script(
+        "return document.querySelectorAll('mjx-merror').length"
+    )
     text = browser.execute_script("return document.querySelector('main').innerText")
     assert typeset >= 20 and errors == 0
     for raw in ("$$", "\\[", "\\(", "\\begin{"):
         assert raw not in text, f"untypeset math {raw!r} is visible"
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('.cell_output img'))"
-        ".map(i => [i.complete, i.naturalWidth])")
+        ".map(i => [i.complete, i.naturalWidth])"
+    )
     assert len(images) >= 5
     assert all(complete and width > 0 for complete, width in images), images
     remote = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))")
+        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))"
+    )
     assert remote == []
 
 
@@ -95,65 +137,92 @@ def test_quiz_gives_feedback_on_wrong_answers_without_a_kernel(built_site, brows
     from utils.quiz import load_questions
 
     browser.get((built_site / "chapters" / "01_linear_score_function.html").as_uri())
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".MCButton"))
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".MCButton")
+    )
 
     def feedback():
         return browser.execute_script(
             "return Array.from(document.querySelectorAll('.Feedback'))"
-            ".map(f => f.innerText.trim()).filter(t => t)")
+            ".map(f => f.innerText.trim()).filter(t => t)"
+        )
 
     questions = load_questions(1)
     choice = next(q for q in questions if q["type"] == "multiple_choice")
     wrong = next(a for a in choice["answers"] if not a["correct"])
-    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, ".MCButton")
-                  if b.text.strip() == wrong["answer"])
+    button = next(
+        b
+        for b in browser.find_elements(By.CSS_SELECTOR, ".MCButton")
+        if b.text.strip() == wrong["answer"]
+    )
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
     assert wrong["feedback"] in feedback()
 
     numeric = next(q for q in questions if q["type"] == "numeric")
-    wrong_value = next(a for a in numeric["answers"] if a["type"] == "value" and not a["correct"])
+    wrong_value = next(
+        a for a in numeric["answers"] if a["type"] == "value" and not a["correct"]
+    )
     box = browser.find_elements(By.CSS_SELECTOR, ".Quiz input")[0]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
     box.send_keys(str(wrong_value["value"]), Keys.ENTER)
     assert wrong_value["feedback"] in feedback()
 
 
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Reading at any width, and what the build must not publish (issue 16)
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
-CHAPTER_PAGES = sorted(f"{kind}/{p.stem}.html" for kind in ("chapters", "solutions")
-                       for p in (ROOT / kind).glob("0*.ipynb"))
+CHAPTER_PAGES = sorted(
+    f"{kind}/{p.stem}.html"
+    for kind in ("chapters", "solutions")
+    for p in (ROOT / kind).glob("0*.ipynb")
+)
 
 
 def _visible_text(html):
-    """The page's text: tags removed, scripts and styles dropped, entities left as they are."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL | re.IGNORECASE)
+    """The page's text: tags removed, scripts and styles dropped, entities left as
+    they are."""
+    html = re.sub(
+        r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL | re.IGNORECASE
+    )
     return re.sub(r"<[^>]+>", " ", html)
 
 
 def test_every_page_writes_sphinx_thebes_script_at_most_once(built_site):
-    # The cause of "Identifier 'THEBE_JS_URL' has already been declared": the declaration twice.
+    # The cause of "Identifier 'THEBE_JS_URL' has already been declared": the
+    # declaration twice.
     pages = list(built_site.rglob("*.html"))
     assert len(pages) >= 15
     twice = [p.name for p in pages if p.read_text().count("const THEBE_JS_URL") > 1]
     assert twice == []
 
 
-@pytest.mark.parametrize("page", ["intro.html", "chapters/01_linear_score_function.html",
-                                  "solutions/05_backpropagation.html"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "intro.html",
+        "chapters/01_linear_score_function.html",
+        "solutions/05_backpropagation.html",
+    ],
+)
 def test_pages_log_no_console_errors(built_site, browser, page):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get((built_site / page).as_uri())
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script(
-        "return document.readyState === 'complete'"))
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("return document.readyState === 'complete'")
+    )
     if page != "intro.html":  # the quiz is the last script to run
-        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".Quiz"))
-    errors = [entry["message"] for entry in browser.get_log("browser")
-              if entry["level"] == "SEVERE"]
+        WebDriverWait(browser, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".Quiz")
+        )
+    errors = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE"
+    ]
     assert errors == []
 
 
@@ -169,15 +238,23 @@ for (const el of document.querySelectorAll(
         found.push(el.tagName + ': ' + el.textContent.trim().slice(0, 60));
     }
 }
-if (document.documentElement.scrollWidth > width + 1) found.push('the page scrolls sideways');
+if (document.documentElement.scrollWidth > width + 1) {
+    found.push('the page scrolls sideways');
+}
 return found;
 """
 
 
 @pytest.mark.parametrize("width", [400, 1280])
-@pytest.mark.parametrize("page", ["intro.html", "chapters/01_linear_score_function.html",
-                                  "solutions/04_gradient_descent.html",
-                                  "solutions/05_backpropagation.html"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "intro.html",
+        "chapters/01_linear_score_function.html",
+        "solutions/04_gradient_descent.html",
+        "solutions/05_backpropagation.html",
+    ],
+)
 def test_code_outputs_and_tables_fit_the_window(built_site, browser, page, width):
     browser.set_window_size(width, 1000)
     browser.get((built_site / page).as_uri())
@@ -187,13 +264,15 @@ def test_code_outputs_and_tables_fit_the_window(built_site, browser, page, width
 
 
 def test_overflow_probe_sees_an_unwrapped_line(built_site, browser):
-    """The probe above can fail: a 200-character output line without wrapping is reported."""
+    """The probe above can fail: a 200-character output line without wrapping is
+    reported."""
     browser.set_window_size(400, 1000)
     browser.get((built_site / "chapters/01_linear_score_function.html").as_uri())
     browser.execute_script(
         "const pre = document.querySelector('.bd-article .cell_output pre');"
         "pre.style.whiteSpace = 'pre'; pre.style.overflowX = 'auto';"
-        "pre.textContent = 'x'.repeat(200);")
+        "pre.textContent = 'x'.repeat(200);"
+    )
     assert browser.execute_script(OVERFLOW_JS) != []
 
 
@@ -225,46 +304,65 @@ def test_solution_pages_hide_the_solution_markers(built_site):
     for page in pages:
         text = _visible_text(page.read_text())
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, page.name
-    # the solution code itself is still there (whitespace aside: the highlighter splits lines
-    # into tokens), and the downloadable notebook keeps the markers
+    # the solution code itself is still there (whitespace aside: the highlighter splits
+    # lines into tokens), and the downloadable notebook keeps the markers
     import nbformat
 
     notebook = nbformat.read(ROOT / "solutions" / "01_linear_score_function.ipynb", 4)
-    blocks = re.findall(r"# BEGIN SOLUTION\n(.*?)# END SOLUTION",
-                        "\n".join(c.source for c in notebook.cells if c.cell_type == "code"),
-                        re.DOTALL)
-    plain = [line for block in blocks for line in block.splitlines()
-             if re.fullmatch(r"[\w .,=()\[\]:+*-]{12,}", line.strip())]
+    blocks = re.findall(
+        r"# BEGIN SOLUTION\n(.*?)# END SOLUTION",
+        "\n".join(c.source for c in notebook.cells if c.cell_type == "code"),
+        re.DOTALL,
+    )
+    plain = [
+        line
+        for block in blocks
+        for line in block.splitlines()
+        if re.fullmatch(r"[\w .,=()\[\]:+*-]{12,}", line.strip())
+    ]
     assert len(plain) >= 5
-    page = re.sub(r"\s+", "", _visible_text(
-        (built_site / "solutions" / "01_linear_score_function.html").read_text()))
+    page = re.sub(
+        r"\s+",
+        "",
+        _visible_text(
+            (built_site / "solutions" / "01_linear_score_function.html").read_text()
+        ),
+    )
     assert [line for line in plain if re.sub(r"\s+", "", line) not in page] == []
     source = built_site / "_sources" / "solutions" / "01_linear_score_function.ipynb"
     assert "# BEGIN SOLUTION" in source.read_text()
 
 
 def test_the_marker_hook_drops_only_marker_lines():
-    """tools/course_site.py on a code block: marker lines go, the code and its indentation stay."""
+    """tools/course_site.py on a code block: marker lines go, the code and its
+    indentation stay."""
     import importlib.util
 
     from docutils import nodes
 
-    spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "course_site.py")
+    spec = importlib.util.spec_from_file_location(
+        "course_site", ROOT / "tools" / "course_site.py"
+    )
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    code = ("def f(x):\n    # BEGIN SOLUTION\n    y = x + 1  # not a marker: SOLUTION\n"
-            "    return y\n    # END SOLUTION\n")
+    code = (
+        "def f(x):\n    # BEGIN SOLUTION\n    y = x + 1  # not a marker: SOLUTION\n"
+        "    return y\n    # END SOLUTION\n"
+    )
     block = nodes.literal_block(code, code)
     tree = nodes.section()
     tree += block
     hook.drop_solution_markers(None, tree)
-    assert block.astext() == block.rawsource == (
-        "def f(x):\n    y = x + 1  # not a marker: SOLUTION\n    return y\n")
+    assert (
+        block.astext()
+        == block.rawsource
+        == ("def f(x):\n    y = x + 1  # not a marker: SOLUTION\n    return y\n")
+    )
 
 
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The Chinese edition (issue 17): built by the same command into _build/html/zh_CN
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 ZH = "zh_CN"
 LANG_ATTR = re.compile(r'<html[^>]*\blang="([^"]+)"')
@@ -274,9 +372,12 @@ SWITCH = re.compile(r'<a class="btn btn-sm course-language-switch" href="([^"]+)
 def _pages(site):
     """The site's pages (relative paths), the Chinese edition's and the redirect
     ``index.html`` excluded."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if p.relative_to(site).parts[0] not in (ZH, "_static", "_sources")
-                  and p.name != "index.html")
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if p.relative_to(site).parts[0] not in (ZH, "_static", "_sources")
+        and p.name != "index.html"
+    )
 
 
 def test_both_editions_have_the_same_pages_each_in_its_language(built_site):
@@ -285,7 +386,9 @@ def test_both_editions_have_the_same_pages_each_in_its_language(built_site):
     assert (built_site / ZH / "index.html").exists()
     for page in english:
         assert LANG_ATTR.search((built_site / page).read_text()).group(1) == "en", page
-        assert LANG_ATTR.search((built_site / ZH / page).read_text()).group(1) == "zh-CN", page
+        assert (
+            LANG_ATTR.search((built_site / ZH / page).read_text()).group(1) == "zh-CN"
+        ), page
     # one download archive, at the root; the Chinese build keeps its images to itself
     assert (built_site / "nn-foundations-course.zip").exists()
     assert not (built_site / ZH / "nn-foundations-course.zip").exists()
@@ -294,7 +397,10 @@ def test_both_editions_have_the_same_pages_each_in_its_language(built_site):
 
 def test_every_page_of_both_editions_switches_to_the_same_page_in_the_other(built_site):
     for page in _pages(built_site):
-        for here, there in ((built_site, built_site / ZH), (built_site / ZH, built_site)):
+        for here, there in (
+            (built_site, built_site / ZH),
+            (built_site / ZH, built_site),
+        ):
             found = SWITCH.findall((here / page).read_text())
             assert len(found) == 1, f"{here / page}: {len(found)} language switches"
             target = ((here / page).parent / found[0]).resolve()
@@ -303,14 +409,16 @@ def test_every_page_of_both_editions_switches_to_the_same_page_in_the_other(buil
 
 def _local_links(page):
     """(target file, fragment) of each relative link of a page."""
-    for href in re.findall(r'<a [^>]*href="([^"#:?]*\.html)(?:#([^"]*))?"', page.read_text()):
+    for href in re.findall(
+        r'<a [^>]*href="([^"#:?]*\.html)(?:#([^"]*))?"', page.read_text()
+    ):
         yield (page.parent / href[0]).resolve(), href[1]
 
 
 @pytest.mark.parametrize("edition", ["", ZH])
 def test_links_between_pages_and_their_anchors_resolve(built_site, edition):
-    """Exercise and solution pages link each other's headings; in the Chinese edition the
-    headings are translated, and the anchors must still be there."""
+    """Exercise and solution pages link each other's headings; in the Chinese edition
+    the headings are translated, and the anchors must still be there."""
     site = built_site / edition if edition else built_site
     broken = []
     for page in CHAPTER_PAGES + ["intro.html"]:
@@ -336,27 +444,43 @@ def test_the_chinese_glossary_lists_the_chinese_term_first(built_site):
 
 
 def test_chinese_pages_link_the_one_download_archive(built_site):
-    links = [(page, href) for page in (built_site / ZH).rglob("*.html")
-             for href in re.findall(r'href="([^"]*nn-foundations-course\.zip)"', page.read_text())]
+    links = [
+        (page, href)
+        for page in (built_site / ZH).rglob("*.html")
+        for href in re.findall(
+            r'href="([^"]*nn-foundations-course\.zip)"', page.read_text()
+        )
+    ]
     assert len(links) >= 15  # the home page and every notebook's banner
-    missing = [(p.name, h) for p, h in links
-               if (p.parent / h).resolve() != (built_site / "nn-foundations-course.zip").resolve()]
+    missing = [
+        (p.name, h)
+        for p, h in links
+        if (p.parent / h).resolve()
+        != (built_site / "nn-foundations-course.zip").resolve()
+    ]
     assert missing == []
 
 
 @pytest.mark.parametrize("width", [400, 1280])
-def test_the_language_switch_opens_the_same_page_in_the_browser(built_site, browser, width):
+def test_the_language_switch_opens_the_same_page_in_the_browser(
+    built_site, browser, width
+):
     from selenium.webdriver.common.by import By
 
     browser.set_window_size(width, 900)
     page = "solutions/05_backpropagation.html"
     browser.get((built_site / page).as_uri())
-    for lang, expected in (("zh-CN", built_site / ZH / page), ("en", built_site / page)):
+    for lang, expected in (
+        ("zh-CN", built_site / ZH / page),
+        ("en", built_site / page),
+    ):
         switch = browser.find_element(By.CSS_SELECTOR, ".course-language-switch")
         box = browser.execute_script(
             "const b = arguments[0].getBoundingClientRect();"
             "return [b.left, b.top, b.right, b.bottom, innerWidth, getComputedStyle("
-            "arguments[0]).visibility];", switch)
+            "arguments[0]).visibility];",
+            switch,
+        )
         assert box[0] >= 0 and box[1] >= 0 and box[2] <= box[4] and box[3] > box[1], box
         assert box[5] == "visible" and switch.is_displayed()
         switch.click()
@@ -372,24 +496,34 @@ def _search(browser, site, query):
 
     browser.get(f"{(site / 'search.html').as_uri()}?q={quote(query)}")
     # the summary stays empty until the search has listed every result
-    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
-        "const summary = document.querySelector('#search-results .search-summary');"
-        "return !!summary && summary.innerText.trim() !== ''"))
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script(
+            "const summary = document.querySelector('#search-results .search-summary');"
+            "return !!summary && summary.innerText.trim() !== ''"
+        )
+    )
     return browser.execute_script(
         "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
-        ".map(a => a.getAttribute('href'))")
+        ".map(a => a.getAttribute('href'))"
+    )
 
 
-@pytest.mark.parametrize("edition, query, chapter", [
-    (ZH, "反向传播", "05_backpropagation"),
-    (ZH, "交叉熵", "02_svm_vs_softmax"),
-    ("", "backpropagation", "05_backpropagation"),
-    ("", "cross-entropy", "02_svm_vs_softmax"),
-])
+@pytest.mark.parametrize(
+    "edition, query, chapter",
+    [
+        (ZH, "反向传播", "05_backpropagation"),
+        (ZH, "交叉熵", "02_svm_vs_softmax"),
+        ("", "backpropagation", "05_backpropagation"),
+        ("", "cross-entropy", "02_svm_vs_softmax"),
+    ],
+)
 def test_search_finds_the_chapter_offline(built_site, browser, edition, query, chapter):
     site = built_site / edition if edition else built_site
     found = _search(browser, site, query)
-    assert any(f"chapters/{chapter}.html" in href for href in found), (query, found[:10])
+    assert any(f"chapters/{chapter}.html" in href for href in found), (
+        query,
+        found[:10],
+    )
 
 
 def test_search_of_a_word_no_page_has_finds_nothing(built_site, browser):
@@ -397,7 +531,10 @@ def test_search_of_a_word_no_page_has_finds_nothing(built_site, browser):
 
 
 CJK_FONT_INSTALLED = bool(shutil.which("fc-list")) and bool(
-    subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip())
+    subprocess.run(
+        ["fc-list", ":lang=zh"], capture_output=True, text=True
+    ).stdout.strip()
+)
 
 GLYPHS_JS = """
 const font = getComputedStyle(arguments[0]).fontFamily;
@@ -410,7 +547,8 @@ const text = Array.from(new Set(Array.from(arguments[1])));
 const drawn = text.map(draw);
 const tofu = [draw('\\u0378'), draw('\\u0379'), draw('\\u0380')];
 return {font: font, distinct: new Set(drawn).size, count: drawn.length,
-        tofu: drawn.filter(d => tofu.includes(d)).length, blank: drawn.includes(draw(' '))};
+        tofu: drawn.filter(d => tofu.includes(d)).length,
+        blank: drawn.includes(draw(' '))};
 """
 
 
@@ -418,9 +556,12 @@ def _glyph_probe(browser, element, text):
     return browser.execute_script(GLYPHS_JS, element, text)
 
 
-@pytest.mark.skipif(not CJK_FONT_INSTALLED, reason="no CJK font is installed (fc-list :lang=zh "
-                    "finds none; Debian: apt-get install fonts-wqy-microhei or fonts-noto-cjk), "
-                    "so Chinese cannot render on this machine")
+@pytest.mark.skipif(
+    not CJK_FONT_INSTALLED,
+    reason="no CJK font is installed (fc-list :lang=zh "
+    "finds none; Debian: apt-get install fonts-wqy-microhei or fonts-noto-cjk), "
+    "so Chinese cannot render on this machine",
+)
 def test_chinese_heading_renders_with_real_glyphs(built_site, browser):
     from selenium.webdriver.common.by import By
 
@@ -449,15 +590,29 @@ def test_chinese_chapter_typesets_math_offline(built_site, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get((built_site / ZH / "chapters" / "02_svm_vs_softmax.html").as_uri())
-    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
-        "return !!(window.MathJax && MathJax.startup && MathJax.startup.promise)"))
-    browser.execute_async_script("const done = arguments[arguments.length - 1];"
-                                 "MathJax.startup.promise.then(() => done(true));")
-    assert browser.execute_script("return document.querySelectorAll('mjx-container').length") >= 20
-    assert browser.execute_script("return document.querySelectorAll('mjx-merror').length") == 0
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script(
+            "return !!(window.MathJax && MathJax.startup && MathJax.startup.promise)"
+        )
+    )
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "MathJax.startup.promise.then(() => done(true));"
+    )
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('mjx-container').length"
+        )
+        >= 20
+    )
+    assert (
+        browser.execute_script("return document.querySelectorAll('mjx-merror').length")
+        == 0
+    )
     remote = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))")
+        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:'))"
+    )
     assert remote == []
 
 
@@ -470,12 +625,17 @@ def test_chinese_pages_show_the_translated_quiz_and_printed_lines(built_site):
 
     page = (built_site / ZH / "chapters" / "01_linear_score_function.html").read_text()
     english = (built_site / "chapters" / "01_linear_score_function.html").read_text()
-    for question in load_questions(1, ZH):  # the catalogue's words (English where untranslated)
+    for question in load_questions(
+        1, ZH
+    ):  # the catalogue's words (English where untranslated)
         assert json.dumps(question["question"])[1:-1] in page
     for question in load_questions(1):
         assert json.dumps(question["question"])[1:-1] in english
-    lines = {en: zh for en, zh in output_translations(ZH).items()
-             if html.escape(en, quote=False) in english}
+    lines = {
+        en: zh
+        for en, zh in output_translations(ZH).items()
+        if html.escape(en, quote=False) in english
+    }
     if not lines:
         pytest.skip("outputs.po translates no line of chapter 1 yet")
     missing = [zh for zh in lines.values() if html.escape(zh, quote=False) not in page]
@@ -483,16 +643,39 @@ def test_chinese_pages_show_the_translated_quiz_and_printed_lines(built_site):
 
 
 def test_the_english_edition_does_not_depend_on_the_catalogues(built_site, tmp_path):
-    """Built from a copy without locale/, the English pages are byte for byte the same."""
+    """Built from a copy without locale/, the English pages are byte for byte the
+    same."""
     copy = tmp_path / "book"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
-        ".venv*", "_build", ".git", "locale", "__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv*", "_build", ".git", "locale", "__pycache__", "*.egg-info"
+        ),
+    )
     env = {**__import__("os").environ, "COURSE_SKIP_ZH_SITE": "1"}
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(copy), "-W", "-n",
-         "--keep-going"], capture_output=True, text=True, timeout=600, env=env)
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(copy),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    for page in ["intro.html", "chapters/01_linear_score_function.html",
-                 "solutions/05_backpropagation.html", "appendices/glossary.html"]:
-        assert (copy / "_build" / "html" / page).read_bytes() == (built_site / page).read_bytes()
+    for page in [
+        "intro.html",
+        "chapters/01_linear_score_function.html",
+        "solutions/05_backpropagation.html",
+        "appendices/glossary.html",
+    ]:
+        assert (copy / "_build" / "html" / page).read_bytes() == (
+            built_site / page
+        ).read_bytes()
     assert not (copy / "_build" / "html" / ZH).exists()

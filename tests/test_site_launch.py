@@ -1,5 +1,7 @@
-"""The website in both states of its one launch setting (``repository_url`` in _config.yml), and
-the download archive it ships: a build with a temporary configuration for each state."""
+"""The website in both states of its one launch setting (``repository_url`` in
+_config.yml), and the download archive it ships: a build with a temporary configuration
+for each state."""
+
 import re
 import subprocess
 import sys
@@ -17,29 +19,48 @@ PAGE = "chapters/01_linear_score_function"
 
 
 def build(tmp_path, repository_url):
-    """Build the book with ``_config.yml`` but for ``repository_url``, warnings as errors."""
+    """Build the book with ``_config.yml`` but for ``repository_url``, warnings as
+    errors."""
     text = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert 'repository_url: ""' in text and "tools.site_extension: ./" in text
     text = text.replace('repository_url: ""', f'repository_url: "{repository_url}"')
-    # The extension's folder is given relative to the configuration file: point it at the book.
+    # The extension's folder is given relative to the configuration file: point it at
+    # the book.
     text = text.replace("tools.site_extension: ./", f"tools.site_extension: {ROOT}")
     config = tmp_path / "_config.yml"
     config.write_text(text, encoding="utf-8")
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--config",
-         str(config), "--path-output", str(tmp_path), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=900)
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(ROOT),
+            "--config",
+            str(config),
+            "--path-output",
+            str(tmp_path),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return tmp_path / "_build" / "html"
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    return {"empty": build(tmp_path_factory.mktemp("empty"), ""),
-            "set": build(tmp_path_factory.mktemp("set"), URL)}
+    return {
+        "empty": build(tmp_path_factory.mktemp("empty"), ""),
+        "set": build(tmp_path_factory.mktemp("set"), URL),
+    }
 
 
-LAUNCH = re.compile(r"mybinder\.org|colab\.research\.google\.com|launch-buttons|logo_binder")
+LAUNCH = re.compile(
+    r"mybinder\.org|colab\.research\.google\.com|launch-buttons|logo_binder"
+)
 
 
 def test_with_the_setting_empty_no_page_has_a_launch_button(sites):
@@ -55,32 +76,55 @@ def test_with_the_setting_set_notebook_pages_launch_on_binder_and_colab(sites):
         colab = f"https://colab.research.google.com/github/example-org/nn-course/blob/main/{page}.ipynb"
         assert binder in html and colab in html, page
     # Pages that are not notebooks get none.
-    assert not LAUNCH.search((sites["set"] / "appendices" / "glossary.html").read_text())
+    assert not LAUNCH.search(
+        (sites["set"] / "appendices" / "glossary.html").read_text()
+    )
 
 
 def test_the_setting_changes_nothing_else(sites):
     """Apart from the launch buttons, the two builds are the same page for page."""
+
     def text(site, page):
         html = (site / page).read_text(encoding="utf-8")
         html = re.sub(r"\?digest=[0-9a-f]+", "", html)
-        # Drop the launch-button dropdown the theme inserts (an element with its own markup).
-        html = re.sub(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>', "", html,
-                      flags=re.DOTALL)
+        # Drop the launch-button dropdown the theme inserts (an element with its own
+        # markup).
+        html = re.sub(
+            r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>',
+            "",
+            html,
+            flags=re.DOTALL,
+        )
         return [line for line in html.splitlines() if line.strip()]
+
     for page in (f"{PAGE}.html", "intro.html", "appendices/glossary.html"):
         assert text(sites["empty"], page) == text(sites["set"], page), page
 
 
-def test_the_archive_is_in_the_site_and_linked_from_the_home_page_and_every_chapter(sites):
+def test_the_archive_is_in_the_site_and_linked_from_the_home_page_and_every_chapter(
+    sites,
+):
     for site in sites.values():
         archive = site / download_archive.ARCHIVE_NAME
-        assert archive.read_bytes() == download_archive.build(archive.with_suffix(".check")).read_bytes()
+        assert (
+            archive.read_bytes()
+            == download_archive.build(archive.with_suffix(".check")).read_bytes()
+        )
         archive.with_suffix(".check").unlink()
-        pages = [site / "intro.html"] + sorted((site / "chapters").glob("*.html")) + sorted(
-            (site / "solutions").glob("*.html"))
+        pages = (
+            [site / "intro.html"]
+            + sorted((site / "chapters").glob("*.html"))
+            + sorted((site / "solutions").glob("*.html"))
+        )
         assert len(pages) == 15
         for page in pages:
-            hrefs = re.findall(r'<a href="([^"]*' + re.escape(download_archive.ARCHIVE_NAME)
-                               + r')" download>Download the exercises</a>', page.read_text())
+            hrefs = re.findall(
+                r'<a href="([^"]*'
+                + re.escape(download_archive.ARCHIVE_NAME)
+                + r')" download>Download the exercises</a>',
+                page.read_text(),
+            )
             assert hrefs, f"{page.name} does not link the archive"
-            assert all((page.parent / h).resolve() == archive.resolve() for h in hrefs), page.name
+            assert all(
+                (page.parent / h).resolve() == archive.resolve() for h in hrefs
+            ), page.name

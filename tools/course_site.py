@@ -1,9 +1,11 @@
 """Sphinx hook of the course site: published code shows no author markers.
 
-Solution notebooks keep ``# BEGIN SOLUTION`` / ``# END SOLUTION`` lines (the build tool cuts the
-exercise versions out between them); on the site they are noise, so they are dropped from every
-code block when the page is read. The stored notebooks and the downloadable copies keep them.
+Solution notebooks keep ``# BEGIN SOLUTION`` / ``# END SOLUTION`` lines (the build tool
+cuts the exercise versions out between them); on the site they are noise, so they are
+dropped from every code block when the page is read. The stored notebooks and the
+downloadable copies keep them.
 """
+
 import re
 
 from docutils import nodes

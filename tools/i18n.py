@@ -1,25 +1,27 @@
-"""Catalogues of the course's translations (gettext ``.po`` files, edited by translators).
+"""Catalogues of the course's translations (gettext ``.po`` files, for translators).
 
-    python -m tools.i18n update                        # all of the three below
-    python -m tools.i18n update-site                   # the website's pages (locale/zh_CN)
-    python -m tools.i18n update-outputs                # printed lines of the stored notebooks
-    python -m tools.i18n update-messages [SOURCE...]   # the package's messages (checks, grader, quizzes)
-    python -m tools.i18n check [PO_FILE...]            # every message translated and faithful
-    python -m tools.i18n update-figures [NN...]        # figure text + Chinese twins of the figures
+    python -m tools.i18n update                 # all of the three below
+    python -m tools.i18n update-site            # the website's pages (locale/zh_CN)
+    python -m tools.i18n update-outputs         # printed lines of the stored notebooks
+    python -m tools.i18n update-messages [SOURCE...]# the package's messages
+    python -m tools.i18n check [PO_FILE...]     # every message translated and faithful
+    python -m tools.i18n update-figures [NN...] # figure text, Chinese twins of figures
 
-The site's catalogues, ``locale/<lang>/LC_MESSAGES/<page>.po`` (one per page), come from Sphinx's
-gettext builder (``jupyter-book build . --builder custom --custom-builder gettext``, run here
-into a temporary folder); updating them merges each page's template into its catalogue the way
-``sphinx-intl update`` does (same Babel merge) and then gives an exercise page and its solution
-page the same translation of every paragraph they share (a translation made on either side
-fills the other's empty or fuzzy one). The printed lines of the notebooks' outputs go to
+The site's catalogues, ``locale/<lang>/LC_MESSAGES/<page>.po`` (one per page), come from
+Sphinx's gettext builder (``jupyter-book build . --builder custom --custom-builder
+gettext``, run here into a temporary folder); updating them merges each page's template
+into its catalogue the way ``sphinx-intl update`` does (same Babel merge) and then gives
+an exercise page and its solution page the same translation of every paragraph they
+share (a translation made on either side fills the other's empty or fuzzy one). The
+printed lines of the notebooks' outputs go to
 ``utils/locale/<lang>/LC_MESSAGES/outputs.po`` (see ``tools/zh_outputs.py``).
 
-Each source gets its own catalogue, ``utils/locale/<lang>/LC_MESSAGES/<name>.po``: a Python module
-``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear.po`` (strings in ``_()`` and ``N_()``), a
-quiz ``utils/quizzes/ch01.json`` -> ``quiz_ch01.po`` (questions, text answers, feedback). Updating
-keeps every translation whose English text is unchanged, marks near matches fuzzy, and drops
-messages that are gone, like ``msgmerge``.
+Each source gets its own catalogue, ``utils/locale/<lang>/LC_MESSAGES/<name>.po``: a
+Python module ``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear.po`` (strings in
+``_()`` and ``N_()``), a quiz ``utils/quizzes/ch01.json`` -> ``quiz_ch01.po``
+(questions, text answers, feedback). Updating keeps every translation whose English text
+is unchanged, marks near matches fuzzy, and drops messages that are gone, like
+``msgmerge``.
 """
 
 import argparse
@@ -41,7 +43,8 @@ KEYWORDS = {"_": None, "N_": None}
 
 
 def message_sources():
-    """Every source of the package's messages: modules that call ``_``, and the quizzes."""
+    """Every source of the package's messages: modules that call ``_``, and the
+    quizzes."""
     modules = [
         path
         for path in sorted(PACKAGE.rglob("*.py"))
@@ -53,14 +56,17 @@ def message_sources():
 def _marked_calls(path):
     """The calls ``_(...)`` and ``N_(...)`` in the module at ``path``."""
     for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in KEYWORDS):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in KEYWORDS
+        ):
             yield node
 
 
 def catalogue_name(source):
-    """``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear``; ``quizzes/ch01.json`` ->
-    ``quiz_ch01``."""
+    """``utils/checks/ch01_linear.py`` -> ``checks.ch01_linear``; ``quizzes/ch01.json``
+    -> ``quiz_ch01``."""
     source = Path(source).resolve()
     if source.suffix == ".json":
         return f"quiz_{source.stem}"
@@ -68,7 +74,8 @@ def catalogue_name(source):
 
 
 def quiz_messages(path):
-    """The words of a jupyterquiz file: questions, text answers and feedback, in order."""
+    """The words of a jupyterquiz file: questions, text answers and feedback, in
+    order."""
     for question in json.loads(Path(path).read_text(encoding="utf-8")):
         yield question["question"]
         for answer in question.get("answers", []):
@@ -86,7 +93,9 @@ def extract(source):
     else:
         found = [
             message
-            for _, message, _, _ in extract_from_file("python", source, keywords=KEYWORDS)
+            for _, message, _, _ in extract_from_file(
+                "python", source, keywords=KEYWORDS
+            )
         ]
     return list(dict.fromkeys(m for m in found if isinstance(m, str) and m.strip()))
 
@@ -101,51 +110,67 @@ def update(source, lang):
 
 
 def merge(template, path, lang):
-    """Merge the messages of ``template`` (a Catalog) into the catalogue at ``path``: kept
-    translations, near matches fuzzy, gone messages dropped (like ``msgmerge``)."""
+    """Merge the messages of ``template`` (a Catalog) into the catalogue at ``path``:
+    kept translations, near matches fuzzy, gone messages dropped (like ``msgmerge``)."""
     path = Path(path)
     if path.exists():
         with path.open("rb") as file:
             catalog = read_po(file, locale=lang)
-        catalog.update(template, update_header_comment=False, update_creation_date=False)
+        catalog.update(
+            template, update_header_comment=False, update_creation_date=False
+        )
         catalog.obsolete.clear()
     else:
         catalog = Catalog(locale=lang, project="nn-foundations-course")
         for message in template:
             if message.id:
-                catalog.add(message.id, locations=message.locations,
-                            auto_comments=message.auto_comments)
+                catalog.add(
+                    message.id,
+                    locations=message.locations,
+                    auto_comments=message.auto_comments,
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
         write_po(file, catalog, width=0, omit_header=False, sort_output=False)
     return path
 
 
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The website's catalogues (one per page) and the printed lines of the notebooks
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 SITE_LOCALE = ROOT / "locale"
-#: Pages whose exercise version (chapters/) and solution version (solutions/) share paragraphs.
+#: Pages whose exercise version (chapters/) and solution version (solutions/) share
+#: paragraphs.
 TWIN_FOLDERS = ("chapters", "solutions")
 
 
 def site_catalogue(page, lang):
-    """``chapters/01_linear_score_function`` -> ``locale/zh_CN/LC_MESSAGES/chapters/...po``."""
+    """``chapters/01_linear_score_function`` ->
+    ``locale/zh_CN/LC_MESSAGES/chapters/...po``."""
     return SITE_LOCALE / lang / "LC_MESSAGES" / f"{page}.po"
 
 
 def site_templates(workdir):
-    """{page: Catalog of its English messages}, from Sphinx's gettext builder run on the book
-    into ``workdir`` (the same configuration as the site: ``_config.yml``, ``_toc.yml``)."""
+    """{page: Catalog of its English messages}, from Sphinx's gettext builder run on the
+    book into ``workdir`` (the same configuration as the site: ``_config.yml``,
+    ``_toc.yml``)."""
     from jupyter_book.sphinx import build_sphinx
 
     workdir = Path(workdir)
     result = build_sphinx(
-        ROOT, workdir / "gettext", noconfig=True, path_config=ROOT / "_config.yml",
-        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(),
-                       "latex_individualpages": False},
-        doctreedir=workdir / "doctrees", builder="gettext", quiet=True)
+        ROOT,
+        workdir / "gettext",
+        noconfig=True,
+        path_config=ROOT / "_config.yml",
+        confoverrides={
+            "external_toc_path": (ROOT / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+        },
+        doctreedir=workdir / "doctrees",
+        builder="gettext",
+        quiet=True,
+    )
     if isinstance(result, Exception) or result:
         raise RuntimeError(f"the gettext build of the site failed ({result!r})")
     templates = {"_toc": toc_template()}
@@ -159,9 +184,9 @@ def site_templates(workdir):
 
 
 def toc_template(path=ROOT / "_toc.yml", config=ROOT / "_config.yml"):
-    """The site's title (``_config.yml``) and the sidebar's part captions of ``_toc.yml``
-    ("Chapters", ...): catalogue ``_toc.po``. (The titles ``_toc.yml`` gives to pages are their
-    pages' titles, translated in the pages' catalogues.)"""
+    """The site's title (``_config.yml``) and the sidebar's part captions of
+    ``_toc.yml`` ("Chapters", ...): catalogue ``_toc.po``. (The titles ``_toc.yml``
+    gives to pages are their pages' titles, translated in the pages' catalogues.)"""
     import yaml
 
     template = Catalog(project="nn-foundations-course")
@@ -176,20 +201,23 @@ def toc_template(path=ROOT / "_toc.yml", config=ROOT / "_config.yml"):
 
 def update_site(lang, workdir=None):
     """Merge every page's current English messages into its catalogue, then share the
-    translations of an exercise page and its solution page. Returns the catalogues' paths."""
+    translations of an exercise page and its solution page. Returns the catalogues'
+    paths."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         templates = site_templates(workdir or tmp)
-        paths = [merge(template, site_catalogue(page, lang), lang)
-                 for page, template in templates.items()]
+        paths = [
+            merge(template, site_catalogue(page, lang), lang)
+            for page, template in templates.items()
+        ]
     share_twin_translations(lang)
     return paths
 
 
 def site_drift(templates, lang):
-    """Sentences naming each page catalogue that is missing, each message of a page that its
-    catalogue lacks and each message of a catalogue that its page no longer has."""
+    """Sentences naming each page catalogue that is missing, each message of a page that
+    its catalogue lacks and each message of a catalogue that its page no longer has."""
     report = []
     for page, template in templates.items():
         path = site_catalogue(page, lang)
@@ -198,10 +226,15 @@ def site_drift(templates, lang):
             continue
         expected = {m.id for m in template if m.id}
         have = {m.id for m in _read(path) if m.id}
-        report += [f"{path}: message missing (run `python -m tools.i18n update-site`): "
-                   f"{m[:100]!r}" for m in sorted(expected - have)]
-        report += [f"{path}: message no longer on the page: {m[:100]!r}"
-                   for m in sorted(have - expected)]
+        report += [
+            f"{path}: message missing (run `python -m tools.i18n update-site`): "
+            f"{m[:100]!r}"
+            for m in sorted(expected - have)
+        ]
+        report += [
+            f"{path}: message no longer on the page: {m[:100]!r}"
+            for m in sorted(have - expected)
+        ]
     return report
 
 
@@ -217,7 +250,8 @@ def _write(catalog, path):
 
 def share_twin_translations(lang, folder=None):
     """Fill each empty or fuzzy translation of a chapter page from its solution page's
-    translation of the same paragraph, and the other way round. Returns how many were filled."""
+    translation of the same paragraph, and the other way round. Returns how many were
+    filled."""
     folder = Path(folder or SITE_LOCALE / lang / "LC_MESSAGES")
     filled = 0
     for exercise_path in sorted((folder / TWIN_FOLDERS[0]).glob("*.po")):
@@ -227,24 +261,34 @@ def share_twin_translations(lang, folder=None):
         pair = [_read(exercise_path), _read(solution_path)]
         changed = [False, False]
         for side in (0, 1):
-            done = {m.id: m.string for m in pair[1 - side]
-                    if m.id and m.string and not m.fuzzy}
+            done = {
+                m.id: m.string
+                for m in pair[1 - side]
+                if m.id and m.string and not m.fuzzy
+            }
             for message in pair[side]:
-                if message.id and (not message.string or message.fuzzy) and message.id in done:
+                if (
+                    message.id
+                    and (not message.string or message.fuzzy)
+                    and message.id in done
+                ):
                     message.string = done[message.id]
                     message.flags.discard("fuzzy")
                     changed[side] = True
                     filled += 1
-        for catalog, path, was_changed in zip(pair, (exercise_path, solution_path), changed):
+        for catalog, path, was_changed in zip(
+            pair, (exercise_path, solution_path), changed
+        ):
             if was_changed:
                 _write(catalog, path)
     return filled
 
 
 def update_outputs(lang):
-    """Extract the printed lines with words of every stored notebook into ``outputs.po``; an
-    empty translation of a line that a package message prints is filled from that message's
-    translation (see :func:`translations_of_printed_messages`)."""
+    """Extract the printed lines with words of every stored notebook into
+    ``outputs.po``; an empty translation of a line that a package message prints is
+    filled from that message's translation (see
+    :func:`translations_of_printed_messages`)."""
     from tools.zh_outputs import all_readable_lines, outputs_catalogue_path
 
     template = Catalog(locale=lang, project="nn-foundations-course")
@@ -255,8 +299,9 @@ def update_outputs(lang):
     filled = 0
     for message in catalog:
         if message.id and not message.string:
-            translation = translations_of_printed_messages(lang).get(message.id) or \
-                translate_printed_message(message.id, lang)
+            translation = translations_of_printed_messages(lang).get(
+                message.id
+            ) or translate_printed_message(message.id, lang)
             if translation:
                 message.string, filled = translation, filled + 1
     if filled:
@@ -265,31 +310,44 @@ def update_outputs(lang):
 
 
 def _package_translations(lang):
-    """(English, translation) of every translated package message, outputs.po excepted."""
+    """(English, translation) of every translated package message, outputs.po
+    excepted."""
     for path in sorted((PACKAGE / "locale" / lang / "LC_MESSAGES").glob("*.po")):
         if path.name != "outputs.po":
-            yield from ((m.id, m.string) for m in _read(path)
-                        if m.id and m.string and not m.fuzzy)
+            yield from (
+                (m.id, m.string)
+                for m in _read(path)
+                if m.id and m.string and not m.fuzzy
+            )
 
 
 def translations_of_printed_messages(lang):
     """{English: translation} of the package's messages without placeholders."""
-    return {english: chinese for english, chinese in _package_translations(lang)
-            if not _PLACEHOLDER.search(english)}
+    return {
+        english: chinese
+        for english, chinese in _package_translations(lang)
+        if not _PLACEHOLDER.search(english)
+    }
 
 
 def translate_printed_message(line, lang):
-    """The translation of ``line`` when it is a package message with its placeholders filled
-    in ("Note: your `softmax` is not written yet, ..." from "Note: your `{name}` ..."), else
-    None."""
+    """The translation of ``line`` when it is a package message with its placeholders
+    filled in ("Note: your `softmax` is not written yet, ..." from "Note: your `{name}`
+    ..."), else None."""
+
     def literal(english):
         return re.sub(r"\{[A-Za-z_]\w*\}", "", english)
 
-    # templates with the most words of their own first; a template of placeholders joined by
-    # punctuation ("{diagnosis} {advice}") is no evidence of anything
-    templates = sorted(((e, c) for e, c in _package_translations(lang)
-                        if "{" in e and len(re.findall(r"[A-Za-z]{2,}", literal(e))) >= 3),
-                       key=lambda pair: -len(literal(pair[0])))
+    # templates with the most words of their own first; a template of placeholders
+    # joined by punctuation ("{diagnosis} {advice}") is no evidence of anything
+    templates = sorted(
+        (
+            (e, c)
+            for e, c in _package_translations(lang)
+            if "{" in e and len(re.findall(r"[A-Za-z]{2,}", literal(e))) >= 3
+        ),
+        key=lambda pair: -len(literal(pair[0])),
+    )
     for english, chinese in templates:
         pieces = re.split(r"(\{\{|\}\}|\{[A-Za-z_]\w*\})", english)
         pattern, names = "", []
@@ -326,16 +384,30 @@ def _numbers(text):
 
 
 def problems(msgid, msgstr):
-    """What is wrong with ``msgstr`` as the translation of ``msgid`` (a list of sentences)."""
+    """What is wrong with ``msgstr`` as the translation of ``msgid`` (a list of
+    sentences)."""
     if not msgstr:
         return ["not translated"]
     found = []
-    for name, pattern in (("placeholders", _PLACEHOLDER), ("math", _MATH),
-                          ("code spans", _CODE), ("link targets", _TARGET)):
-        english, chinese = Counter(pattern.findall(msgid)), Counter(pattern.findall(msgstr))
-        if pattern is _PLACEHOLDER:  # English grammar ({is_}, {s_}) may have no counterpart
-            english = Counter(p for p in english.elements() if not p.rstrip("}").endswith("_"))
-            chinese = Counter(p for p in chinese.elements() if not p.rstrip("}").endswith("_"))
+    for name, pattern in (
+        ("placeholders", _PLACEHOLDER),
+        ("math", _MATH),
+        ("code spans", _CODE),
+        ("link targets", _TARGET),
+    ):
+        english, chinese = (
+            Counter(pattern.findall(msgid)),
+            Counter(pattern.findall(msgstr)),
+        )
+        if (
+            pattern is _PLACEHOLDER
+        ):  # English grammar ({is_}, {s_}) may have no counterpart
+            english = Counter(
+                p for p in english.elements() if not p.rstrip("}").endswith("_")
+            )
+            chinese = Counter(
+                p for p in chinese.elements() if not p.rstrip("}").endswith("_")
+            )
         if english != chinese:
             missing = sorted((english - chinese).elements())
             extra = sorted((chinese - english).elements())
@@ -345,22 +417,32 @@ def problems(msgid, msgstr):
     numbers_zh = _numbers(_CODE.sub("", _MATH.sub("", msgstr)))
     if numbers_en - numbers_zh:
         found.append(f"numbers missing: {sorted((numbers_en - numbers_zh).elements())}")
-    if _WORDS.search(re.sub(r"\[[^\]]*\]\([^)]*\)|<[^>]+>", "", prose)) and not _CJK.search(msgstr):
+    if _WORDS.search(
+        re.sub(r"\[[^\]]*\]\([^)]*\)|<[^>]+>", "", prose)
+    ) and not _CJK.search(msgstr):
         found.append("no Chinese in the translation of an English sentence")
     half_width = _HALF_WIDTH.findall(_not_prose(msgstr))
     if half_width:
-        found.append(f"half-width punctuation in Chinese text: {half_width[:3]} (use ，；：？！（）)")
+        found.append(
+            f"half-width punctuation in Chinese text: {half_width[:3]} "
+            "(use ，；：？！（）)"
+        )
     return found
 
 
-# ASCII punctuation touching a Chinese character: Chinese text takes full-width ，；：？！（）
-# (an opening parenthesis that follows a name or a brace is a call, as in p(正确类别): it stays)
-_HALF_WIDTH = re.compile(r"[\u3400-\u9fff][,;:?!(]|[,;:?!)](?=[\u3400-\u9fff])"
-                         r"|[\u3400-\u9fff]\.(?=\s|$)|(?<![\w\\{|])\((?=[\u3400-\u9fff])")
+# ASCII punctuation touching a Chinese character: Chinese text takes full-width
+# ，；：？！（） (an opening parenthesis that follows a name or a brace is a call, as in
+# p(正确类别): it
+# stays)
+_HALF_WIDTH = re.compile(
+    r"[\u3400-\u9fff][,;:?!(]|[,;:?!)](?=[\u3400-\u9fff])"
+    r"|[\u3400-\u9fff]\.(?=\s|$)|(?<![\w\\{|])\((?=[\u3400-\u9fff])"
+)
 
 
 def _not_prose(text):
-    """``text`` without what keeps its ASCII punctuation: math, code, links, HTML, URLs."""
+    """``text`` without what keeps its ASCII punctuation: math, code, links, HTML,
+    URLs."""
     text = _CODE.sub(" ", _MATH.sub(" ", text))
     return re.sub(r"\]\([^)]*\)|<[^>]+>|https?://\S+|`[^`]*`", " ", text)
 
@@ -372,8 +454,8 @@ def _glossary_english_cells():
 
 
 def check(path):
-    """Sentences naming every message of the ``.po`` file at ``path`` that is untranslated,
-    fuzzy or unfaithful (see :func:`problems`)."""
+    """Sentences naming every message of the ``.po`` file at ``path`` that is
+    untranslated, fuzzy or unfaithful (see :func:`problems`)."""
     with Path(path).open("rb") as file:
         catalog = read_po(file)
     report = []
@@ -392,18 +474,35 @@ def check(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.i18n", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.i18n", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("update", help="update every catalogue (site, outputs, messages)")
+    commands.add_parser(
+        "update", help="update every catalogue (site, outputs, messages)"
+    )
     commands.add_parser("update-site", help="update the website's catalogues (locale/)")
-    commands.add_parser("update-outputs", help="update the catalogue of printed output lines")
-    messages = commands.add_parser("update-messages", help="update the package's catalogues")
+    commands.add_parser(
+        "update-outputs", help="update the catalogue of printed output lines"
+    )
+    messages = commands.add_parser(
+        "update-messages", help="update the package's catalogues"
+    )
     messages.add_argument("sources", nargs="*", type=Path, help="default: every source")
-    checking = commands.add_parser("check", help="report untranslated or unfaithful messages")
-    checking.add_argument("files", nargs="*", type=Path, help="default: every catalogue")
-    figures = commands.add_parser("update-figures", help="execute the solution notebooks in "
-                                  "Chinese: figure text into figures.po, the figures' twins")
-    figures.add_argument("prefixes", nargs="*", help="notebook name prefixes, e.g. 01 (default: all)")
+    checking = commands.add_parser(
+        "check", help="report untranslated or unfaithful messages"
+    )
+    checking.add_argument(
+        "files", nargs="*", type=Path, help="default: every catalogue"
+    )
+    figures = commands.add_parser(
+        "update-figures",
+        help="execute the solution notebooks in "
+        "Chinese: figure text into figures.po, the figures' twins",
+    )
+    figures.add_argument(
+        "prefixes", nargs="*", help="notebook name prefixes, e.g. 01 (default: all)"
+    )
     args = parser.parse_args(argv)
     if args.command == "update-figures":
         return update_figures(args.prefixes)
@@ -419,8 +518,10 @@ def main(argv=None):
         if args.command in ("update", "update-outputs"):
             written.append(update_outputs(lang))
         if args.command in ("update", "update-messages"):
-            written += [update(source, lang)
-                        for source in getattr(args, "sources", None) or message_sources()]
+            written += [
+                update(source, lang)
+                for source in getattr(args, "sources", None) or message_sources()
+            ]
         for path in written:
             print(Path(path).relative_to(ROOT), file=sys.stderr)
     return 0
@@ -428,20 +529,25 @@ def main(argv=None):
 
 def all_catalogues():
     """Every catalogue of the course: the site's pages and the package's."""
-    return sorted(SITE_LOCALE.rglob("*.po")) + sorted((PACKAGE / "locale").rglob("*.po"))
+    return sorted(SITE_LOCALE.rglob("*.po")) + sorted(
+        (PACKAGE / "locale").rglob("*.po")
+    )
 
 
 def update_figures(prefixes):
-    """Regenerate the Chinese twins of the figures (tools/zh_figures.py); 1 when some figure
-    text has no translation yet (the twins then show it in English)."""
+    """Regenerate the Chinese twins of the figures (tools/zh_figures.py); 1 when some
+    figure text has no translation yet (the twins then show it in English)."""
     from tools.zh_figures import catalogue_path, update_figures as update
 
     for lang in TRANSLATED:
         untranslated = update(prefixes, lang)
         path = catalogue_path(lang).relative_to(ROOT)
         if untranslated:
-            print(f"{path}: {len(untranslated)} figure text(s) to translate, then run again:\n  "
-                  + "\n  ".join(map(repr, untranslated)), file=sys.stderr)
+            print(
+                f"{path}: {len(untranslated)} figure text(s) to translate, then run "
+                f"again:\n  " + "\n  ".join(map(repr, untranslated)),
+                file=sys.stderr,
+            )
             return 1
         print(f"{path}: every figure text translated", file=sys.stderr)
     return 0

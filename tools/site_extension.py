@@ -1,19 +1,24 @@
-"""Sphinx extension of the course's website (loaded by ``_config.yml``, ``local_extensions``).
+"""Sphinx extension of the course's website (loaded by ``_config.yml``,
+``local_extensions``).
 
-- Launch buttons: when ``html_theme_options.repository_url`` (the one setting) is set, pages of
-  notebooks get Binder and Colab buttons; when it is empty, nothing changes.
-- The download: after a successful HTML build, the archive of the notebooks and the package
-  (tools/download_archive.py) is written at the root of the built site, where the notebooks'
-  banners and the home page link to it.
+- Launch buttons: when ``html_theme_options.repository_url`` (the one setting) is set,
+  pages of notebooks get Binder and Colab buttons; when it is empty, nothing changes.
+- The download: after a successful HTML build, the archive of the notebooks and the
+  package (tools/download_archive.py) is written at the root of the built site, where
+  the notebooks' banners and the home page link to it.
 """
+
 from pathlib import Path
 
 from . import download_archive
 
-#: The launch services; they open the notebook at ``repository_url`` (its ``repository_branch``).
-LAUNCH_BUTTONS = {"binderhub_url": "https://mybinder.org",
-                  "colab_url": "https://colab.research.google.com",
-                  "notebook_interface": "jupyterlab"}
+#: The launch services; they open the notebook at ``repository_url`` (its
+#: ``repository_branch``).
+LAUNCH_BUTTONS = {
+    "binderhub_url": "https://mybinder.org",
+    "colab_url": "https://colab.research.google.com",
+    "notebook_interface": "jupyterlab",
+}
 
 
 def add_launch_buttons(app, config):
@@ -25,8 +30,13 @@ def add_launch_buttons(app, config):
 
 
 def write_archive(app, exception):
-    # One archive, at the root of the English site (the Chinese edition links to it there).
-    if exception is None and app.builder.format == "html" and app.config.language in (None, "en"):
+    # One archive, at the root of the English site (the Chinese edition links to it
+    # there).
+    if (
+        exception is None
+        and app.builder.format == "html"
+        and app.config.language in (None, "en")
+    ):
         download_archive.build(Path(app.outdir) / download_archive.ARCHIVE_NAME)
 
 

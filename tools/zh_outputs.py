@@ -1,19 +1,23 @@
-"""The stored outputs of the notebooks in another language, for that edition of the website.
+"""The stored outputs of the notebooks in another language, for that edition of the
+website.
 
-The stored notebooks are shared by both editions and never changed. When the Chinese site reads a
-notebook (``tools/zh_site.py``, Sphinx's ``source-read``), it gets a translated copy:
+The stored notebooks are shared by both editions and never changed. When the Chinese
+site reads a notebook (``tools/zh_site.py``, Sphinx's ``source-read``), it gets a
+translated copy:
 
-- a quiz cell (``show_quiz(N)``) gets the jupyterquiz output of the translated questions, rendered
-  exactly as :func:`utils.quiz.show_quiz` renders them (same seed, so the same element ids);
-- every printed line that carries words (:func:`readable`) is looked up, without its indentation,
-  in the package catalogue ``utils/locale/<lang>/LC_MESSAGES/outputs.po`` (``python -m tools.i18n
-  update-outputs`` extracts it); so are the sentences of the checks' HTML results, outside their
-  ``<code>``. Numbers, code and tables of numbers are left as they are, and so is a line without a
-  translation.
+- a quiz cell (``show_quiz(N)``) gets the jupyterquiz output of the translated
+  questions, rendered exactly as :func:`utils.quiz.show_quiz` renders them (same seed,
+  so the same element ids);
+- every printed line that carries words (:func:`readable`) is looked up, without its
+  indentation, in the package catalogue ``utils/locale/<lang>/LC_MESSAGES/outputs.po``
+  (``python -m tools.i18n update-outputs`` extracts it); so are the sentences of the
+  checks' HTML results, outside their ``<code>``. Numbers, code and tables of numbers
+  are left as they are, and so is a line without a translation.
 
-Outputs of cells the site hides (``remove-output``, ``remove-cell``) and of cells whose output
-changes at every run (``nbval-ignore-output``: timings) are not translated.
+Outputs of cells the site hides (``remove-output``, ``remove-cell``) and of cells whose
+output changes at every run (``nbval-ignore-output``: timings) are not translated.
 """
+
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,12 +35,15 @@ _ARRAY = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _NOT_WORDS = {"inf", "nan", "True", "False", "None", "e", "x"}
 _REPR = re.compile(r"^(<[^>]*>|interactive\(.*)$")
-_PYTHON = re.compile(r"^(?:from\s+[\w.]+\s+import\s|import\s+[\w.]+)")  # a printed statement
+_PYTHON = re.compile(
+    r"^(?:from\s+[\w.]+\s+import\s|import\s+[\w.]+)"
+)  # a printed statement
 
 
 def readable(line):
-    """Whether a printed line carries words for a reader ("validation accuracy 0.953") rather
-    than only numbers, arrays, code or an object's repr ("X_ext: (360, 65)", "<Figure ...>")."""
+    """Whether a printed line carries words for a reader ("validation accuracy 0.953")
+    rather than only numbers, arrays, code or an object's repr ("X_ext: (360, 65)",
+    "<Figure ...>")."""
     text = line.strip()
     if not text or _REPR.match(text) or _PYTHON.match(text):
         return False
@@ -53,8 +60,9 @@ def _table(path, mtime):
     from babel.messages.pofile import read_po
 
     with open(path, "rb") as file:
-        return {m.id: m.string for m in read_po(file)
-                if m.id and m.string and not m.fuzzy}
+        return {
+            m.id: m.string for m in read_po(file) if m.id and m.string and not m.fuzzy
+        }
 
 
 def output_translations(lang):
@@ -69,20 +77,22 @@ def translate_line(line, table):
     text = line.strip()
     if text not in table:
         return line
-    return line[:len(line) - len(line.lstrip())] + table[text]
+    return line[: len(line) - len(line.lstrip())] + table[text]
 
 
 def translate_text(text, table):
-    return "".join(translate_line(line.rstrip("\n"), table) + line[len(line.rstrip("\n")):]
-                   for line in text.splitlines(keepends=True))
+    return "".join(
+        translate_line(line.rstrip("\n"), table) + line[len(line.rstrip("\n")) :]
+        for line in text.splitlines(keepends=True)
+    )
 
 
 _TAG = re.compile(r"(<[^>]+>)")
 
 
 def html_sentences(html):
-    """The text pieces of a check's HTML result outside ``<code>``, each with the index of its
-    piece in ``_TAG.split(html)``."""
+    """The text pieces of a check's HTML result outside ``<code>``, each with the index
+    of its piece in ``_TAG.split(html)``."""
     pieces = _TAG.split(html)
     in_code = 0
     for index, piece in enumerate(pieces):
@@ -98,7 +108,9 @@ def translate_check_html(html, table):
     pieces = _TAG.split(html)
     for index, piece in html_sentences(html):
         if piece.strip() in table:
-            pieces[index] = translate_line(piece.rstrip(), table) + piece[len(piece.rstrip()):]
+            pieces[index] = (
+                translate_line(piece.rstrip(), table) + piece[len(piece.rstrip()) :]
+            )
     return "".join(pieces)
 
 
@@ -107,7 +119,8 @@ def is_check_result(output):
 
 
 def shown_cells(notebook):
-    """The code cells whose outputs the site shows and that are the same at every run."""
+    """The code cells whose outputs the site shows and that are the same at every
+    run."""
     for cell in notebook.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if cell.cell_type == "code" and not tags & UNTRANSLATED_TAGS:
@@ -124,15 +137,21 @@ def readable_lines(notebook):
             if output.output_type == "stream":
                 texts = [output.text]
             elif is_check_result(output):
-                yield from (piece.strip() for _, piece in html_sentences(output.data["text/html"]))
+                yield from (
+                    piece.strip()
+                    for _, piece in html_sentences(output.data["text/html"])
+                )
                 continue
-            elif output.output_type in ("execute_result", "display_data") and \
-                    set(output.get("data", {})) == {"text/plain"}:
+            elif output.output_type in ("execute_result", "display_data") and set(
+                output.get("data", {})
+            ) == {"text/plain"}:
                 texts = [output.data["text/plain"]]
             else:
                 continue
             for text in texts:
-                yield from (line.strip() for line in text.splitlines() if readable(line))
+                yield from (
+                    line.strip() for line in text.splitlines() if readable(line)
+                )
 
 
 def quiz_outputs(chapter, lang):
@@ -149,11 +168,16 @@ def quiz_outputs(chapter, lang):
     finally:
         quiz_display.display = original
     mimes = {"HTML": "text/html", "Javascript": "application/javascript"}
-    return [nbformat.v4.new_output(
-        "display_data",
-        data={mimes[type(obj).__name__]: obj.data,
-              "text/plain": f"<IPython.core.display.{type(obj).__name__} object>"})
-        for obj in shown]
+    return [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                mimes[type(obj).__name__]: obj.data,
+                "text/plain": f"<IPython.core.display.{type(obj).__name__} object>",
+            },
+        )
+        for obj in shown
+    ]
 
 
 def translate_notebook(notebook, lang):
@@ -166,22 +190,33 @@ def translate_notebook(notebook, lang):
         if quiz:
             chapter = int(quiz.group(1))
             cell.outputs = quiz_outputs(chapter, lang)
-            used.add(ROOT / "utils" / "locale" / lang / "LC_MESSAGES" / f"quiz_ch{chapter:02d}.po")
+            used.add(
+                ROOT
+                / "utils"
+                / "locale"
+                / lang
+                / "LC_MESSAGES"
+                / f"quiz_ch{chapter:02d}.po"
+            )
             continue
         for output in cell.get("outputs", []):
             if output.output_type == "stream":
                 output.text = translate_text(output.text, table)
             elif is_check_result(output):
-                output.data["text/html"] = translate_check_html(output.data["text/html"], table)
+                output.data["text/html"] = translate_check_html(
+                    output.data["text/html"], table
+                )
             elif "data" in output and set(output.data) == {"text/plain"}:
-                output.data["text/plain"] = translate_text(output.data["text/plain"], table)
+                output.data["text/plain"] = translate_text(
+                    output.data["text/plain"], table
+                )
     return used
 
 
 def translate_notebook_source(source, lang, path=None):
-    """The JSON text of a notebook with its outputs in ``lang``; and the catalogues used. With
-    the stored notebook's ``path``, its figures are replaced by their translated twins too
-    (``tools/zh_figures.py``)."""
+    """The JSON text of a notebook with its outputs in ``lang``; and the catalogues
+    used. With the stored notebook's ``path``, its figures are replaced by their
+    translated twins too (``tools/zh_figures.py``)."""
     notebook = nbformat.reads(source, as_version=4)
     used = translate_notebook(notebook, lang)
     if path is not None:
@@ -193,7 +228,8 @@ def translate_notebook_source(source, lang, path=None):
 
 
 def all_readable_lines(root=ROOT):
-    """{line: [notebook paths]} over every stored notebook, in order of first appearance."""
+    """{line: [notebook paths]} over every stored notebook, in order of first
+    appearance."""
     found = {}
     for folder in NOTEBOOK_DIRS:
         for path in sorted((Path(root) / folder).glob("*.ipynb")):

@@ -1,27 +1,32 @@
-"""The words of the course's figures in the learner's language, without changing the code.
+"""The words of the course's figures in the learner's language, without changing the
+code.
 
-Notebooks and :mod:`utils.plotting` write figure text in English (``ax.set_xlabel("epoch")``).
-When the language is Chinese (:func:`utils.i18n.language` is ``zh_CN``), :func:`install`
-(called by :func:`utils.plotting.use_course_style`) makes matplotlib draw each text in Chinese:
+Notebooks and :mod:`utils.plotting` write figure text in English
+(``ax.set_xlabel("epoch")``). When the language is Chinese (:func:`utils.i18n.language`
+is ``zh_CN``), :func:`install` (called by :func:`utils.plotting.use_course_style`) makes
+matplotlib draw each text in Chinese:
 
-- every text matplotlib lays out (titles, axis labels, tick labels, legend entries, annotations,
-  suptitles, colorbar labels) is looked up by its English text in the catalogue
-  ``utils/locale/zh_CN/LC_MESSAGES/figures.po``: first exactly, then through templates with
-  ``{name}`` placeholders ("chosen λ = {n1}" matches "chosen λ = 0.01"; a placeholder ``{nK}``
-  matches a number, any other name any text, which is itself looked up);
-- the text is swapped only while matplotlib lays it out, so ``get_text()`` and every check that
-  reads a label still see the English text;
-- fonts fall back from DejaVu Sans (the Latin letters, digits and math stay as in English) to a
-  CJK font for Chinese characters; a text that mixes Chinese and ``$math$`` is set in the CJK font,
-  since mathtext has no font fallback.
+- every text matplotlib lays out (titles, axis labels, tick labels, legend entries,
+  annotations, suptitles, colorbar labels) is looked up by its English text in the
+  catalogue ``utils/locale/zh_CN/LC_MESSAGES/figures.po``: first exactly, then through
+  templates with ``{name}`` placeholders ("chosen λ = {n1}" matches "chosen λ = 0.01"; a
+  placeholder ``{nK}`` matches a number, any other name any text, which is itself looked
+  up);
+- the text is swapped only while matplotlib lays it out, so ``get_text()`` and every
+  check that reads a label still see the English text;
+- fonts fall back from DejaVu Sans (the Latin letters, digits and math stay as in
+  English) to a CJK font for Chinese characters; a text that mixes Chinese and
+  ``$math$`` is set in the CJK font, since mathtext has no font fallback.
 
 In English nothing is installed and every figure stays byte-for-byte the same.
 
-``python -m tools.i18n update-figures`` runs the notebooks with two environment variables:
-``COURSE_FIGURE_TEXT_LOG`` (a file to which every drawn text with words is appended, with the
-message it matched or the template it would need) and ``COURSE_FIGURES_STRICT`` (a glyph missing
-from the fonts raises instead of drawing a box, and the CJK font must be installed).
+``python -m tools.i18n update-figures`` runs the notebooks with two environment
+variables: ``COURSE_FIGURE_TEXT_LOG`` (a file to which every drawn text with words is
+appended, with the message it matched or the template it would need) and
+``COURSE_FIGURES_STRICT`` (a glyph missing from the fonts raises instead of drawing a
+box, and the CJK font must be installed).
 """
+
 import json
 import logging
 import os
@@ -33,10 +38,18 @@ from .i18n import LOCALE_DIR, language
 
 #: The catalogue of figure text, per language.
 CATALOGUE_NAME = "figures.po"
-#: Fonts with Chinese glyphs, in order of preference; the first installed one is the fallback.
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
-             "PingFang SC", "SimHei")
-#: The font of the course's figures (matplotlib's default) and of their Latin text in Chinese.
+#: Fonts with Chinese glyphs, in order of preference; the first installed one is the
+#: fallback.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+)
+#: The font of the course's figures (matplotlib's default) and of their Latin text in
+#: Chinese.
 LATIN_FONT = "DejaVu Sans"
 LOG_VAR = "COURSE_FIGURE_TEXT_LOG"
 STRICT_VAR = "COURSE_FIGURES_STRICT"
@@ -44,7 +57,8 @@ STRICT_VAR = "COURSE_FIGURES_STRICT"
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$", re.S)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-# A number as a figure prints it: 3, -0.25, 1e-05, 1,797, 40%, with an ASCII or a true minus.
+# A number as a figure prints it: 3, -0.25, 1e-05, 1,797, 40%, with an ASCII or a true
+# minus.
 _NUMBER = r"[-−+]?\d+(?:[.,]\d+)*(?:[eE][-+−]?\d+)?%?"
 _FREE_NUMBER = re.compile(r"(?<![A-Za-z_\d.])" + _NUMBER)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -57,8 +71,8 @@ def outside_math(text):
 
 
 def carries_words(text):
-    """Whether ``text`` has a word outside its formulas ("epoch", "L2: $w^2$"), as opposed to
-    numbers, single letters and math ("0.5", "x", "$\\sigma(z)$")."""
+    """Whether ``text`` has a word outside its formulas ("epoch", "L2: $w^2$"), as
+    opposed to numbers, single letters and math ("0.5", "x", "$\\sigma(z)$")."""
     return bool(_WORD.search(outside_math(text)))
 
 
@@ -66,7 +80,7 @@ def _split_math(text):
     """``text`` cut into (is_math, piece) runs."""
     pieces, start = [], 0
     for match in _MATH.finditer(text):
-        pieces.append((False, text[start:match.start()]))
+        pieces.append((False, text[start : match.start()]))
         pieces.append((True, match.group()))
         start = match.end()
     pieces.append((False, text[start:]))
@@ -74,10 +88,10 @@ def _split_math(text):
 
 
 def template_of(text):
-    """The message under which an untranslated ``text`` is recorded: each number outside the
-    formulas becomes a placeholder ``{n1}``, ``{n2}``, ... ("chosen λ = 0.01" -> "chosen λ =
-    {n1}"), so one message serves every value a figure prints. Braces already in the text are
-    doubled, as in Python's ``str.format``."""
+    """The message under which an untranslated ``text`` is recorded: each number outside
+    the formulas becomes a placeholder ``{n1}``, ``{n2}``, ... ("chosen λ = 0.01" ->
+    "chosen λ = {n1}"), so one message serves every value a figure prints. Braces
+    already in the text are doubled, as in Python's ``str.format``."""
     count = 0
 
     def placeholder(match):
@@ -96,7 +110,8 @@ def template_of(text):
 
 
 class Template:
-    """A message with ``{name}`` placeholders (outside its formulas), matched against texts."""
+    """A message with ``{name}`` placeholders (outside its formulas), matched against
+    texts."""
 
     def __init__(self, message, translation):
         self.message, self.translation = message, translation
@@ -109,10 +124,12 @@ class Template:
             for match in _PLACEHOLDER.finditer(piece):
                 if match.start() and piece[match.start() - 1] == "{":
                     continue  # "{{name}}" is a literal brace
-                parts.append(re.escape(_unescape(piece[last:match.start()])))
+                parts.append(re.escape(_unescape(piece[last : match.start()])))
                 name = match.group(1)
                 group = _NUMBER if _NUMBER_NAME.match(name) else ".+?"
-                parts.append(f"(?P<{name}>{group})" if name not in self.names else f"(?P={name})")
+                parts.append(
+                    f"(?P<{name}>{group})" if name not in self.names else f"(?P={name})"
+                )
                 self.names.append(name)
                 last = match.end()
             parts.append(re.escape(_unescape(piece[last:])))
@@ -126,15 +143,22 @@ class Template:
         match = self.pattern.fullmatch(text)
         if match is None:
             return None
-        values = {name: (value if _NUMBER_NAME.match(name) else lookup(value) or value)
-                  for name, value in match.groupdict().items()}
+        values = {
+            name: (value if _NUMBER_NAME.match(name) else lookup(value) or value)
+            for name, value in match.groupdict().items()
+        }
         out = []
         for is_math, piece in _split_math(self.translation):
             if is_math:
                 out.append(piece)
             else:
-                out.append(_unescape(_PLACEHOLDER.sub(
-                    lambda m: values.get(m.group(1), m.group(0)), piece)))
+                out.append(
+                    _unescape(
+                        _PLACEHOLDER.sub(
+                            lambda m: values.get(m.group(1), m.group(0)), piece
+                        )
+                    )
+                )
         return "".join(out)
 
 
@@ -143,8 +167,11 @@ def _unescape(piece):
 
 
 def is_template(message):
-    return any(_PLACEHOLDER.search(piece) for is_math, piece in _split_math(message)
-               if not is_math)
+    return any(
+        _PLACEHOLDER.search(piece)
+        for is_math, piece in _split_math(message)
+        if not is_math
+    )
 
 
 class FigureCatalogue:
@@ -152,13 +179,15 @@ class FigureCatalogue:
 
     def __init__(self, translations):
         self.exact = {m: t for m, t in translations.items() if not is_template(m)}
-        self.templates = sorted((Template(m, t) for m, t in translations.items() if is_template(m)),
-                                key=lambda template: -template.specificity)
+        self.templates = sorted(
+            (Template(m, t) for m, t in translations.items() if is_template(m)),
+            key=lambda template: -template.specificity,
+        )
         self._cache = {}
 
     def match(self, text):
-        """``(message, translation)`` for ``text``: the catalogue's message it matched (exact
-        or template) and its translation; ``(None, None)`` when none matches."""
+        """``(message, translation)`` for ``text``: the catalogue's message it matched
+        (exact or template) and its translation; ``(None, None)`` when none matches."""
         if text in self._cache:
             return self._cache[text]
         found = (None, None)
@@ -186,13 +215,14 @@ def _catalogue(path, mtime):
     from babel.messages.pofile import read_po
 
     with open(path, "rb") as file:
-        return FigureCatalogue({m.id: m.string for m in read_po(file)
-                                if m.id and m.string and not m.fuzzy})
+        return FigureCatalogue(
+            {m.id: m.string for m in read_po(file) if m.id and m.string and not m.fuzzy}
+        )
 
 
 def figure_catalogue(lang):
-    """The :class:`FigureCatalogue` of ``lang`` (empty when it has none); re-read when the file
-    changes."""
+    """The :class:`FigureCatalogue` of ``lang`` (empty when it has none); re-read when
+    the file changes."""
     path = catalogue_path(lang)
     if not path.exists():
         return FigureCatalogue({})
@@ -207,24 +237,29 @@ def translate_figure_text(text, lang=None):
     return figure_catalogue(lang).lookup(text) or text
 
 
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Hooking matplotlib
-# ------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 
 _installed = None  # the original Text._get_wrapped_text once installed
 _seen = set()
 
 
 def _record(text, message, translated):
-    """Append a drawn text, the catalogue message it matched (or, untranslated, the template it
-    needs) to the file named by ``LOG_VAR``."""
+    """Append a drawn text, the catalogue message it matched (or, untranslated, the
+    template it needs) to the file named by ``LOG_VAR``."""
     path = os.environ.get(LOG_VAR)
     if not path or (text, message) in _seen:
         return
     _seen.add((text, message))
     with open(path, "a", encoding="utf-8") as log:
-        log.write(json.dumps({"text": text, "message": message, "translated": translated},
-                             ensure_ascii=False) + "\n")
+        log.write(
+            json.dumps(
+                {"text": text, "message": message, "translated": translated},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 def _translated_layout_text(original):
@@ -250,8 +285,8 @@ def _translated_layout_text(original):
 
 
 def _set_in_cjk_font(text):
-    """Set ``text`` (a matplotlib Text mixing Chinese and math) in the CJK font: mathtext draws
-    the words around a formula in one font, with no fallback."""
+    """Set ``text`` (a matplotlib Text mixing Chinese and math) in the CJK font:
+    mathtext draws the words around a formula in one font, with no fallback."""
     cjk = cjk_font()
     if cjk and text.get_fontfamily()[:1] != [cjk]:
         text.set_fontfamily([cjk, LATIN_FONT])
@@ -276,20 +311,25 @@ class _MissingGlyph(logging.Filter):
 
 
 class MissingGlyphError(RuntimeError):
-    """A figure text has a character no installed font draws (it would show as a box)."""
+    """A figure text has a character no installed font draws (it would show as a
+    box)."""
 
 
 def make_glyphs_strict():
-    """From now on a character missing from the fonts raises instead of drawing a box."""
-    warnings.filterwarnings("error", message=r"Glyph .* missing from font", category=UserWarning)
+    """From now on a character missing from the fonts raises instead of drawing a
+    box."""
+    warnings.filterwarnings(
+        "error", message=r"Glyph .* missing from font", category=UserWarning
+    )
     logger = logging.getLogger("matplotlib.mathtext")
     if not any(isinstance(f, _MissingGlyph) for f in logger.filters):
         logger.addFilter(_MissingGlyph())
 
 
 def install(lang=None):
-    """In Chinese (``lang`` or the current language), draw figure text translated and with a CJK
-    font fallback; in English do nothing. Returns whether it installed anything."""
+    """In Chinese (``lang`` or the current language), draw figure text translated and
+    with a CJK font fallback; in English do nothing. Returns whether it installed
+    anything."""
     lang = language() if lang is None else lang
     if lang == "en":
         return False
@@ -305,9 +345,13 @@ def install(lang=None):
     if strict:
         if cjk != CJK_FONTS[0]:
             raise MissingGlyphError(
-                f"The Chinese figures are drawn with the font {CJK_FONTS[0]!r}, which is not "
-                f"installed (found: {cjk!r}); install it (Debian/Ubuntu: `apt-get install "
-                "fonts-noto-cjk`) and delete matplotlib's font cache (`~/.cache/matplotlib`).")
+                f"The Chinese figures are drawn with the font {CJK_FONTS[0]!r}, which "
+                f"is not "
+                f"installed (found: {cjk!r}); install it (Debian/Ubuntu: `apt-get "
+                f"install "
+                "fonts-noto-cjk`) and delete matplotlib's font cache "
+                "(`~/.cache/matplotlib`)."
+            )
         make_glyphs_strict()
     if cjk:
         mpl.rcParams["font.family"] = [LATIN_FONT, cjk]

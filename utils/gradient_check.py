@@ -1,12 +1,15 @@
-"""Numerical gradients, the checker every analytic gradient in the course is held against."""
+"""Numerical gradients, the checker every analytic gradient in the course is held
+against."""
+
 import numpy as np
 
 
 def eval_numerical_gradient(f, x, h=1e-5):
     """Centered-difference gradient of a scalar function.
 
-    f: callable taking the array ``x`` and returning a float. x: float array of any shape; it is
-    perturbed in place one entry at a time and always restored. Returns an array shaped like x.
+    f: callable taking the array ``x`` and returning a float. x: float array of any
+    shape; it is perturbed in place one entry at a time and always restored. Returns an
+    array shaped like x.
     """
     grad = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
@@ -23,7 +26,8 @@ def eval_numerical_gradient(f, x, h=1e-5):
 
 
 def eval_numerical_gradient_array(f, x, df, h=1e-5):
-    """Numerical gradient of ``sum(f(x) * df)`` for an array-valued f (a layer's forward pass).
+    """Numerical gradient of ``sum(f(x) * df)`` for an array-valued f (a layer's forward
+    pass).
 
     df: upstream gradient shaped like f(x). Returns an array shaped like x.
     """

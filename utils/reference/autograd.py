@@ -1,12 +1,16 @@
-"""Chapter 5 reference: a scalar automatic-differentiation engine in the spirit of micrograd.
+"""Chapter 5 reference: a scalar automatic-differentiation engine in the spirit of
+micrograd.
 
-Each ``Value`` remembers the values it was made from and how to pass a gradient back to them.
+Each ``Value`` remembers the values it was made from and how to pass a gradient back to
+them.
 """
+
 import math
 
 
 def topological_order(root):
-    """Every node ``root`` depends on (itself included), each after all the nodes it was made from."""
+    """Every node ``root`` depends on (itself included), each after all the nodes it
+    was made from."""
     order, seen = [], set()
 
     def visit(node):
@@ -21,7 +25,8 @@ def topological_order(root):
 
 
 class Value:
-    """A scalar that records how it was computed. ``.data`` is the number, ``.grad`` d(output)/d(self)."""
+    """A scalar that records how it was computed. ``.data`` is the number, ``.grad``
+    d(output)/d(self)."""
 
     def __init__(self, data, _children=(), _op=""):
         self.data = float(data)
@@ -58,7 +63,9 @@ class Value:
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            raise TypeError("Value ** Value is not supported; use a plain number as exponent")
+            raise TypeError(
+                "Value ** Value is not supported; use a plain number as exponent"
+            )
         out = Value(self.data**exponent, (self,), f"**{exponent}")
 
         def _backward():
@@ -107,7 +114,8 @@ class Value:
         return out
 
     def backward(self):
-        """Fill ``.grad`` of every node this value depends on, in reverse topological order."""
+        """Fill ``.grad`` of every node this value depends on, in reverse topological
+        order."""
         self.grad = 1.0
         for node in reversed(topological_order(self)):
             node._backward()

@@ -1,15 +1,17 @@
 """Chapters 5-6 reference: layers as forward/backward pairs with caches.
 
-``*_forward(...) -> (out, cache)`` and ``*_backward(dout, cache) -> gradients``; ``dout`` is the
-upstream gradient, shaped like ``out``.
+``*_forward(...) -> (out, cache)`` and ``*_backward(dout, cache) -> gradients``;
+``dout`` is the upstream gradient, shaped like ``out``.
 """
+
 import numpy as np
 
 from .losses import sigmoid, softmax_loss, svm_loss  # noqa: F401  (loss layers live with the losses)
 
 
 def affine_forward(x, w, b):
-    """x: (N, d1, ..., dk) reshaped to (N, D); w: (D, M); b: (M,). Returns out (N, M), cache."""
+    """x: (N, d1, ..., dk) reshaped to (N, D); w: (D, M); b: (M,). Returns out (N,
+    M), cache."""
     out = x.reshape(x.shape[0], -1) @ w + b
     return out, (x, w, b)
 
@@ -64,9 +66,10 @@ def leaky_relu_backward(dout, cache):
 def dropout_forward(x, dropout_param):
     """Inverted dropout.
 
-    dropout_param: ``p`` = probability of *dropping* a unit (as in torch.nn.Dropout), ``mode`` =
-    "train" or "test", optional ``seed``. At train time units are zeroed with probability p and the
-    survivors scaled by 1/(1-p), so that test time is the identity. Returns out, cache=(param, mask).
+    dropout_param: ``p`` = probability of *dropping* a unit (as in torch.nn.Dropout),
+    ``mode`` = "train" or "test", optional ``seed``. At train time units are zeroed with
+    probability p and the survivors scaled by 1/(1-p), so that test time is the
+    identity. Returns out, cache=(param, mask).
     """
     p, mode = dropout_param["p"], dropout_param["mode"]
     if mode == "test" or p == 0:
@@ -79,7 +82,8 @@ def dropout_forward(x, dropout_param):
 
 
 def dropout_backward(dout, cache):
-    """Reuses the forward pass's mask: the same units that were dropped get no gradient."""
+    """Reuses the forward pass's mask: the same units that were dropped get no
+    gradient."""
     _, mask = cache
     return dout.copy() if mask is None else dout * mask
 

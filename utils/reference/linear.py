@@ -3,6 +3,7 @@
 Shapes follow the course convention: ``X`` is ``(N, D)`` with one example per row,
 ``W`` is ``(D, C)``, ``b`` is ``(C,)`` and scores are ``(N, C)``.
 """
+
 import numpy as np
 
 
@@ -38,8 +39,9 @@ def bias_trick(X, W, b):
 def center_data(X_train, X_test):
     """Subtract the *training* mean (per feature) from both sets.
 
-    X_train: (N_train, D); X_test: (N_test, D). Returns two new arrays of the same shapes;
-    the inputs are not modified. The test set must never influence preprocessing.
+    X_train: (N_train, D); X_test: (N_test, D). Returns two new arrays of the same
+    shapes; the inputs are not modified. The test set must never influence
+    preprocessing.
     """
     mean = X_train.mean(axis=0)
     return X_train - mean, X_test - mean
@@ -49,8 +51,9 @@ def top_k_accuracy(scores, y, k):
     """Fraction of examples whose label is among the k highest scores of its row.
 
     scores: (N, C); y: (N,) ints in [0, C); k: int in [1, C]. Returns a float in [0, 1].
-    Ties count in the label's favour: y[i] is in the top k when fewer than k classes score
-    strictly higher than it (equivalently, when its score is >= the row's k-th largest score).
+    Ties count in the label's favour: y[i] is in the top k when fewer than k classes
+    score strictly higher than it (equivalently, when its score is >= the row's k-th
+    largest score).
     """
     scores = np.asarray(scores)
     y = np.asarray(y)

@@ -1,8 +1,10 @@
-"""Chapter 4 reference: the linear classifier's losses with gradients, and minibatch SGD.
+"""Chapter 4 reference: the linear classifier's losses with gradients, and minibatch
+SGD.
 
-``W`` is ``(D, C)`` and ``X`` is ``(N, D)`` (the bias may be folded in as a column of ones).
-Both losses are the mean data loss plus ``0.5 * reg * sum(W**2)``.
+``W`` is ``(D, C)`` and ``X`` is ``(N, D)`` (the bias may be folded in as a column of
+ones). Both losses are the mean data loss plus ``0.5 * reg * sum(W**2)``.
 """
+
 import numpy as np
 
 from .losses import softmax_loss, svm_loss
@@ -23,9 +25,10 @@ def linear_softmax_loss(W, X, y, reg):
 def minibatch_sgd(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=0):
     """Plain minibatch SGD.
 
-    loss_fn(W, X_batch, y_batch) -> (loss, dW). Each epoch visits the data in a fresh random order
-    drawn from ``np.random.default_rng(seed)``; a batch never straddles two epochs. W0 is not
-    modified. Returns (W, loss_history) with one loss per iteration (the loss before the step).
+    loss_fn(W, X_batch, y_batch) -> (loss, dW). Each epoch visits the data in a fresh
+    random order drawn from ``np.random.default_rng(seed)``; a batch never straddles two
+    epochs. W0 is not modified. Returns (W, loss_history) with one loss per iteration
+    (the loss before the step).
     """
     rng = np.random.default_rng(seed)
     W = np.array(W0, dtype=float, copy=True)
@@ -34,7 +37,7 @@ def minibatch_sgd(loss_fn, W0, X, y, learning_rate, batch_size, num_iters, seed=
     for _ in range(num_iters):
         if cursor + batch_size > N:
             order, cursor = rng.permutation(N), 0
-        idx = order[cursor:cursor + batch_size]
+        idx = order[cursor : cursor + batch_size]
         cursor += batch_size
         loss, dW = loss_fn(W, X[idx], y[idx])
         history.append(float(loss))

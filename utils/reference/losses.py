@@ -1,9 +1,11 @@
 """Chapter 2 reference: losses on class scores.
 
-``scores`` is ``(N, C)``, ``y`` is ``(N,)`` ints in ``[0, C)``. Every loss is the mean over the N
-examples. The ``*_loss`` pair at the end also returns the gradient with respect to the scores
-(chapter 5), in the ``(loss, dscores)`` convention of the layer functions.
+``scores`` is ``(N, C)``, ``y`` is ``(N,)`` ints in ``[0, C)``. Every loss is the mean
+over the N examples. The ``*_loss`` pair at the end also returns the gradient with
+respect to the scores (chapter 5), in the ``(loss, dscores)`` convention of the layer
+functions.
 """
+
 import numpy as np
 
 
@@ -30,7 +32,8 @@ def svm_loss_vectorized(scores, y, delta=1.0):
 
 
 def softmax(scores):
-    """Row-wise probabilities; shifting by the row maximum keeps exp from overflowing."""
+    """Row-wise probabilities; shifting by the row maximum keeps exp from
+    overflowing."""
     shifted = scores - np.max(scores, axis=-1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=-1, keepdims=True)
@@ -43,7 +46,8 @@ def log_softmax(scores):
 
 
 def cross_entropy_loss(scores, y):
-    """Mean cross-entropy (natural log) of the softmax of raw scores, computed stably."""
+    """Mean cross-entropy (natural log) of the softmax of raw scores, computed
+    stably."""
     N = scores.shape[0]
     return float(-log_softmax(scores)[np.arange(N), y].mean())
 
@@ -68,7 +72,8 @@ def svm_loss(scores, y, delta=1.0):
 
 
 def softmax_loss(scores, y):
-    """Mean cross-entropy and its gradient ``(p - onehot(y)) / N``. Returns (loss, dscores)."""
+    """Mean cross-entropy and its gradient ``(p - onehot(y)) / N``. Returns (loss,
+    dscores)."""
     N = scores.shape[0]
     rows = np.arange(N)
     log_p = log_softmax(scores)

@@ -1,9 +1,11 @@
 """Chapter 4 reference: update rules.
 
-Every rule has the signature ``rule(w, dw, config=None) -> (next_w, config)``. ``w`` and ``dw`` are
-arrays of the same shape; ``config`` holds the hyperparameters and the rule's state (velocity,
-caches, moments) so that the next call can continue where this one stopped.
+Every rule has the signature ``rule(w, dw, config=None) -> (next_w, config)``. ``w`` and
+``dw`` are arrays of the same shape; ``config`` holds the hyperparameters and the rule's
+state (velocity, caches, moments) so that the next call can continue where this one
+stopped.
 """
+
 import numpy as np
 
 
@@ -38,7 +40,9 @@ def adagrad(w, dw, config=None):
     config.setdefault("epsilon", 1e-8)
     cache = config.get("cache", np.zeros_like(w)) + dw * dw
     config["cache"] = cache
-    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+    return w - config["learning_rate"] * dw / (
+        np.sqrt(cache) + config["epsilon"]
+    ), config
 
 
 def rmsprop(w, dw, config=None):
@@ -53,13 +57,16 @@ def rmsprop(w, dw, config=None):
     decay = config["decay_rate"]
     cache = decay * config.get("cache", np.zeros_like(w)) + (1 - decay) * dw * dw
     config["cache"] = cache
-    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+    return w - config["learning_rate"] * dw / (
+        np.sqrt(cache) + config["epsilon"]
+    ), config
 
 
 def adam(w, dw, config=None):
     """Adam with bias correction; ``t`` is incremented before it is used.
 
-    Config: learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, m, v (zeros like w), t=0.
+    Config: learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, m, v (zeros like
+    w), t=0.
     """
     config = {} if config is None else config
     config.setdefault("learning_rate", 1e-3)
@@ -75,4 +82,6 @@ def adam(w, dw, config=None):
     config["v"] = b2 * config["v"] + (1 - b2) * dw * dw
     m_hat = config["m"] / (1 - b1 ** config["t"])
     v_hat = config["v"] / (1 - b2 ** config["t"])
-    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+    return w - config["learning_rate"] * m_hat / (
+        np.sqrt(v_hat) + config["epsilon"]
+    ), config

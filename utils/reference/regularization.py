@@ -1,4 +1,5 @@
 """Chapter 3 reference: weight penalties and choosing their strength."""
+
 import numpy as np
 
 
@@ -15,13 +16,15 @@ def l1_penalty(W, reg):
 def regularized_loss(W, X, y, reg, data_loss):
     """Data loss of the scores ``X @ W`` plus the L2 penalty.
 
-    W: (D, C); X: (N, D), already carrying the bias column; data_loss(scores, y) -> float.
+    W: (D, C); X: (N, D), already carrying the bias column; data_loss(scores, y) ->
+    float.
     """
     return float(data_loss(X @ W, y)) + l2_penalty(W, reg)[0]
 
 
 def select_reg_strength(results):
-    """The λ with the best validation accuracy; ties go to the larger λ (the simpler model).
+    """The λ with the best validation accuracy; ties go to the larger λ (the simpler
+    model).
 
     results: mapping λ -> (train_acc, val_acc).
     """

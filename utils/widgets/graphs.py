@@ -1,25 +1,31 @@
-"""Chapter 5: computational graphs drawn with matplotlib, with forward values and gradients.
+"""Chapter 5: computational graphs drawn with matplotlib, with forward values and
+gradients.
 
-A graph is a list of nodes, each a dict ``{"name", "label", "inputs", "value", "grad"}``: inputs
-(variables) have no ``inputs``; gates list the names of the nodes they read. ``draw_graph`` lays
-it out left to right (inputs on the left, the output on the right) and writes on every edge the
-value flowing forward (black, above) and the gradient flowing back (below, marked "∂", in
-another colour and in italics, so that colour is never the only cue), as in the cs231n notes. A gate may also list ``input_grads``, the gradient it sends back along each of its input
-edges; where a node feeds several gates, each edge then shows its own contribution and the node
-shows their sum. ``graph_from_value`` turns an expression built with ``Value`` into such a list, and
-``sigmoid_neuron_stepper`` steps through the sigmoid neuron's backward pass one gate at a time.
+A graph is a list of nodes, each a dict ``{"name", "label", "inputs", "value",
+"grad"}``: inputs (variables) have no ``inputs``; gates list the names of the nodes they
+read. ``draw_graph`` lays it out left to right (inputs on the left, the output on the
+right) and writes on every edge the value flowing forward (black, above) and the
+gradient flowing back (below, marked "∂", in another colour and in italics, so that
+colour is never the only cue), as in the cs231n notes. A gate may also list
+``input_grads``, the gradient it sends back along each of its input edges; where a node
+feeds several gates, each edge then shows its own contribution and the node shows their
+sum. ``graph_from_value`` turns an expression built with ``Value`` into such a list, and
+``sigmoid_neuron_stepper`` steps through the sigmoid neuron's backward pass one gate at
+a time.
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from ..reference.autograd import topological_order
 
-# Okabe-Ito vermilion for gradients: told apart from the black values by colour-blind readers
-# too, and by a second cue (the "∂" prefix and italics).
+# Okabe-Ito vermilion for gradients: told apart from the black values by colour-blind
+# readers too, and by a second cue (the "∂" prefix and italics).
 VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#000000", "#b3450e", "#fff2a8"
-# Edge labels at 12 pt are 13.3 px at the course's 80 dpi: the size of the site's body text
-# when the figure is shown at its natural width (at most MAX_WIDTH inches, the text column).
+# Edge labels at 12 pt are 13.3 px at the course's 80 dpi: the size of the site's body
+# text when the figure is shown at its natural width (at most MAX_WIDTH inches, the text
+# column).
 LABEL_SIZE, NODE_SIZE, MAX_WIDTH = 12, 11, 8.6
 UNIT_INCHES = 0.75  # inches per layout unit when the graph fits; less for wide graphs
 
@@ -30,19 +36,26 @@ def grad_text(grad, digits=2):
 
 
 def node(name, label=None, inputs=(), value=None, grad=None, input_grads=None):
-    """One node of a graph: an input when ``inputs`` is empty, else a gate reading ``inputs``.
+    """One node of a graph: an input when ``inputs`` is empty, else a gate reading
+    ``inputs``.
 
-    ``input_grads`` (optional, aligned with ``inputs``): what this gate passes back along each
-    input edge, i.e. its local gradient times its upstream gradient.
+    ``input_grads`` (optional, aligned with ``inputs``): what this gate passes back
+    along each input edge, i.e. its local gradient times its upstream gradient.
     """
-    return {"name": name, "label": label if label is not None else name,
-            "inputs": list(inputs), "value": value, "grad": grad,
-            "input_grads": None if input_grads is None else list(input_grads)}
+    return {
+        "name": name,
+        "label": label if label is not None else name,
+        "inputs": list(inputs),
+        "value": value,
+        "grad": grad,
+        "input_grads": None if input_grads is None else list(input_grads),
+    }
 
 
 def _layout(nodes):
-    """Positions {name: (x, y)}: gates one column right of their deepest input; inputs one column
-    left of their first reader; rows follow the order in which inputs are reached."""
+    """Positions {name: (x, y)}: gates one column right of their deepest input; inputs
+    one column left of their first reader; rows follow the order in which inputs are
+    reached."""
     by_name = {n["name"]: n for n in nodes}
     readers = {n["name"]: [] for n in nodes}
     for n in nodes:
@@ -86,15 +99,17 @@ def _fmt(v, digits):
     return "?" if v is None else f"{v:.{digits}f}"
 
 
-def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits=2,
-               caption=None):
-    """Draw a computational graph. ``highlight``: names of gates to shade (e.g. the current step).
+def draw_graph(
+    nodes, ax=None, title=None, show_grads=True, highlight=(), digits=2, caption=None
+):
+    """Draw a computational graph. ``highlight``: names of gates to shade (e.g. the
+    current step).
 
-    Each edge carries the value of the node it leaves (green, above) and, when ``show_grads``, the
-    gradient of the final output with respect to that value (red, below). A node read by several
-    gates whose ``input_grads`` are known is the exception: each of its edges carries its own
-    contribution, and the node itself is labelled with their sum (the node's gradient). Returns
-    the Axes.
+    Each edge carries the value of the node it leaves (green, above) and, when
+    ``show_grads``, the gradient of the final output with respect to that value (red,
+    below). A node read by several gates whose ``input_grads`` are known is the
+    exception: each of its edges carries its own contribution, and the node itself is
+    labelled with their sum (the node's gradient). Returns the Axes.
     """
     pos, outputs = _layout(nodes)
     by_name = {n["name"]: n for n in nodes}
@@ -107,11 +122,14 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     if ax is None:
         span_x, span_y = max(xs) - min(xs) + 2.1, max(ys) - min(ys) + 2.0
         unit = min(UNIT_INCHES, MAX_WIDTH / span_x)
-        _, ax = plt.subplots(figsize=(max(4.0, unit * span_x), max(2.4, unit * span_y + 0.6)))
+        _, ax = plt.subplots(
+            figsize=(max(4.0, unit * span_x), max(2.4, unit * span_y + 0.6))
+        )
     r = 0.36
 
     def edge_grad(src, dst, k):
-        """The gradient written on the k-th input edge of ``dst``, which leaves ``src``."""
+        """The gradient written on the k-th input edge of ``dst``, which leaves
+        ``src``."""
         own = dst["input_grads"][k] if dst.get("input_grads") else None
         if n_readers[src["name"]] > 1 and own is not None:
             return own  # this edge's own contribution; the node shows the sum
@@ -120,9 +138,9 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     def annotate_edge(x0, y0, x1, y1, src, t=0.5, grad="same"):
         grad = src["grad"] if grad == "same" else grad
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        # The value sits on the edge's upper side, the gradient on its lower side, each pushed
-        # off the edge along its normal (in points, so at any figure scale) and anchored at its
-        # near corner, so a sloped edge never runs through a label.
+        # The value sits on the edge's upper side, the gradient on its lower side, each
+        # pushed off the edge along its normal (in points, so at any figure scale) and
+        # anchored at its near corner, so a sloped edge never runs through a label.
         dx, dy = x1 - x0, y1 - y0
         length = np.hypot(dx, dy)
         nx, ny = -dy / length, dx / length  # unit normal pointing up
@@ -130,8 +148,16 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
         def label(text, sign, **style):
             ux, uy = sign * nx, sign * ny
             ha = "center" if abs(ux) < 0.3 else ("left" if ux > 0 else "right")
-            ax.annotate(text, (mx, my), xytext=(3 * ux, 3 * uy), textcoords="offset points",
-                        ha=ha, va="bottom" if uy > 0 else "top", fontsize=LABEL_SIZE, **style)
+            ax.annotate(
+                text,
+                (mx, my),
+                xytext=(3 * ux, 3 * uy),
+                textcoords="offset points",
+                ha=ha,
+                va="bottom" if uy > 0 else "top",
+                fontsize=LABEL_SIZE,
+                **style,
+            )
 
         label(_fmt(src["value"], digits), 1, color=VALUE_COLOUR, fontweight="bold")
         if show_grads and grad is not None:
@@ -143,52 +169,109 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
             x0, y0 = pos[i]
             grad = edge_grad(by_name[i], n, k)
             start = x0 + (0.35 if by_name[i]["inputs"] else 0.25)
-            if y0 == y1 and x1 - x0 > 2.0:  # skips a column on the same row: arc over it
+            if (
+                y0 == y1 and x1 - x0 > 2.0
+            ):  # skips a column on the same row: arc over it
                 rad = -0.35
-                ax.annotate("", xy=(x1 - 0.7 * r, y1 + 0.7 * r), xytext=(start - 0.1, y0 + 0.2),
-                            arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
-                                            shrinkA=0, shrinkB=0,
-                                            connectionstyle=f"arc3,rad={rad}"))
+                ax.annotate(
+                    "",
+                    xy=(x1 - 0.7 * r, y1 + 0.7 * r),
+                    xytext=(start - 0.1, y0 + 0.2),
+                    arrowprops=dict(
+                        arrowstyle="-|>",
+                        color="#57606a",
+                        lw=1.2,
+                        shrinkA=0,
+                        shrinkB=0,
+                        connectionstyle=f"arc3,rad={rad}",
+                    ),
+                )
                 lift = -rad * (x1 - start) / 2 + 0.2
-                annotate_edge(start, y0 + lift, x1 - r, y1 + lift, by_name[i], grad=grad)
+                annotate_edge(
+                    start, y0 + lift, x1 - r, y1 + lift, by_name[i], grad=grad
+                )
                 continue
-            ax.annotate("", xy=(x1 - r, y1), xytext=(start, y0),
-                        arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2,
-                                        shrinkA=0, shrinkB=0))
-            # a gate's sloped edges are labelled away from each other: a rising edge into a gate
-            # low, a falling edge out of a gate low, so the two never meet beside the gate
+            ax.annotate(
+                "",
+                xy=(x1 - r, y1),
+                xytext=(start, y0),
+                arrowprops=dict(
+                    arrowstyle="-|>", color="#57606a", lw=1.2, shrinkA=0, shrinkB=0
+                ),
+            )
+            # a gate's sloped edges are labelled away from each other: a rising edge
+            # into a gate low, a falling edge out of a gate low, so the two never meet
+            # beside the gate
             if y0 == y1:
                 t = 0.5
             elif not by_name[i]["inputs"]:
                 t = 0.45
             else:
                 t = 0.35 if y1 > y0 else 0.65
-            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=t,
-                          grad=grad)
+            annotate_edge(start, y0, x1 - r, y1, by_name[i], t=t, grad=grad)
     for name in outputs:
         x0, y0 = pos[name]
-        ax.annotate("", xy=(x0 + 1.4, y0), xytext=(x0 + r, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2))
+        ax.annotate(
+            "",
+            xy=(x0 + 1.4, y0),
+            xytext=(x0 + r, y0),
+            arrowprops=dict(arrowstyle="-|>", color="#57606a", lw=1.2),
+        )
         annotate_edge(x0 + r, y0, x0 + 1.4, y0, by_name[name])
     for n in nodes:
         x, y = pos[n["name"]]
         if n["inputs"]:
             face = HIGHLIGHT if n["name"] in highlight else "white"
-            ax.add_patch(Circle((x, y), r, facecolor=face, edgecolor="#24292f", lw=1.3, zorder=3))
-            ax.text(x, y, n["label"], ha="center", va="center", fontsize=NODE_SIZE, zorder=4)
+            ax.add_patch(
+                Circle((x, y), r, facecolor=face, edgecolor="#24292f", lw=1.3, zorder=3)
+            )
+            ax.text(
+                x, y, n["label"], ha="center", va="center", fontsize=NODE_SIZE, zorder=4
+            )
         else:
-            ax.add_patch(FancyBboxPatch((x - 0.3, y - 0.17), 0.55, 0.34,
-                                        boxstyle="round,pad=0.02", facecolor="#f6f8fa",
-                                        edgecolor="#8c959f", zorder=3))
-            ax.text(x - 0.02, y, n["label"], ha="center", va="center", fontsize=NODE_SIZE,
-                    zorder=4)
-        split = any(r_["input_grads"] and r_["input_grads"][k] is not None
-                    for r_ in nodes for k, i in enumerate(r_["inputs"]) if i == n["name"])
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x - 0.3, y - 0.17),
+                    0.55,
+                    0.34,
+                    boxstyle="round,pad=0.02",
+                    facecolor="#f6f8fa",
+                    edgecolor="#8c959f",
+                    zorder=3,
+                )
+            )
+            ax.text(
+                x - 0.02,
+                y,
+                n["label"],
+                ha="center",
+                va="center",
+                fontsize=NODE_SIZE,
+                zorder=4,
+            )
+        split = any(
+            r_["input_grads"] and r_["input_grads"][k] is not None
+            for r_ in nodes
+            for k, i in enumerate(r_["inputs"])
+            if i == n["name"]
+        )
         if show_grads and n_readers[n["name"]] > 1 and split and n["grad"] is not None:
-            ax.text(x, y - r - 0.06, "sum " + grad_text(n["grad"], digits), color=GRAD_COLOUR,
-                    ha="center", va="top", fontsize=LABEL_SIZE, fontstyle="italic", zorder=4)
-    arcs = any(pos[i][1] == pos[n["name"]][1] and pos[n["name"]][0] - pos[i][0] > 2.0
-               for n in nodes for i in n["inputs"])
+            ax.text(
+                x,
+                y - r - 0.06,
+                "sum " + grad_text(n["grad"], digits),
+                color=GRAD_COLOUR,
+                ha="center",
+                va="top",
+                fontsize=LABEL_SIZE,
+                fontstyle="italic",
+                zorder=4,
+            )
+    arcs = any(
+        pos[i][1] == pos[n["name"]][1] and pos[n["name"]][0] - pos[i][0] > 2.0
+        for n in nodes
+        for i in n["inputs"]
+    )
     ax.set_xlim(min(xs) - 0.5, max(xs) + 1.6)
     ax.set_ylim(min(ys) - 0.6, max(ys) + (1.4 if arcs else 0.6))
     ax.set_aspect("equal")
@@ -196,14 +279,23 @@ def draw_graph(nodes, ax=None, title=None, show_grads=True, highlight=(), digits
     if title:
         ax.set_title(title, fontsize=LABEL_SIZE)
     if caption:
-        ax.text(0.5, -0.02, caption, transform=ax.transAxes, ha="center", va="top",
-                fontsize=LABEL_SIZE, wrap=True)
+        ax.text(
+            0.5,
+            -0.02,
+            caption,
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=LABEL_SIZE,
+            wrap=True,
+        )
     return ax
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # From a Value expression
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def _gate_label(op, constants):
     if op.startswith("**"):
@@ -217,10 +309,12 @@ def _gate_label(op, constants):
 
 
 def graph_from_value(out, names):
-    """Nodes of the graph that computed ``out`` (a reference ``Value``, after ``backward()``).
+    """Nodes of the graph that computed ``out`` (a reference ``Value``, after
+    ``backward()``).
 
-    ``names``: {label: Value} for the inputs to show as variables. Unnamed leaves (constants such
-    as the 1 in ``1 + v``) are folded into the label of the gate that uses them ("+1", "*-1").
+    ``names``: {label: Value} for the inputs to show as variables. Unnamed leaves
+    (constants such as the 1 in ``1 + v``) are folded into the label of the gate that
+    uses them ("+1", "*-1").
     """
     return _graph(out, names)[0]
 
@@ -228,8 +322,9 @@ def graph_from_value(out, names):
 def _graph(out, names):
     """``graph_from_value`` plus the Value behind each node, in the same order.
 
-    Each gate's ``input_grads`` are found by running its backward step once more, alone, on
-    zeroed input gradients (which are then restored): that is exactly what it contributes.
+    Each gate's ``input_grads`` are found by running its backward step once more, alone,
+    on zeroed input gradients (which are then restored): that is exactly what it
+    contributes.
     """
     label_of = {id(v): k for k, v in names.items()}
     order = topological_order(out)
@@ -242,16 +337,23 @@ def _graph(out, names):
         ids[id(v)] = name
         consts = [c.data for c in v._prev if id(c) in folded]
         inputs = [c for c in v._prev if id(c) not in folded]
-        nodes.append(node(name, name if not v._prev else _gate_label(v._op, consts),
-                          [ids[id(c)] for c in inputs], v.data, v.grad,
-                          _contributions(v, inputs) if inputs else None))
+        nodes.append(
+            node(
+                name,
+                name if not v._prev else _gate_label(v._op, consts),
+                [ids[id(c)] for c in inputs],
+                v.data,
+                v.grad,
+                _contributions(v, inputs) if inputs else None,
+            )
+        )
         values.append(v)
     return nodes, values
 
 
 def _contributions(gate, inputs):
-    """What ``gate``'s backward step adds to each of ``inputs`` (a Value used twice by the same
-    gate, as in ``a * a``, gets half of the total on each of its two edges)."""
+    """What ``gate``'s backward step adds to each of ``inputs`` (a Value used twice by
+    the same gate, as in ``a * a``, gets half of the total on each of its two edges)."""
     saved = {id(c): c.grad for c in gate._prev}
     for c in gate._prev:
         c.grad = 0.0
@@ -263,19 +365,26 @@ def _contributions(gate, inputs):
     return [added[id(c)] / uses[id(c)] for c in inputs]
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The sigmoid neuron: stepping through the backward pass
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+
 
 def sigmoid_neuron(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
-    """Build f = 1 / (1 + exp(-(w0 x0 + w1 x1 + w2))) gate by gate with the reference Value.
+    """Build f = 1 / (1 + exp(-(w0 x0 + w1 x1 + w2))) gate by gate with the reference
+    Value.
 
     Returns (out, names) before backward() is called.
     """
     from ..reference.autograd import Value
 
-    names = {"w0": Value(w[0]), "x0": Value(x[0]), "w1": Value(w[1]), "x1": Value(x[1]),
-             "w2": Value(w[2])}
+    names = {
+        "w0": Value(w[0]),
+        "x0": Value(x[0]),
+        "w1": Value(w[1]),
+        "x1": Value(x[1]),
+        "w2": Value(w[2]),
+    }
     v = names
     dot = v["w0"] * v["x0"] + v["w1"] * v["x1"] + v["w2"]
     out = (1 + (dot * -1).exp()) ** -1
@@ -285,8 +394,8 @@ def sigmoid_neuron(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
 def backward_steps(out, names):
     """Run ``out``'s backward pass one gate at a time.
 
-    Returns a list of (nodes, current_gate_name, text): step 0 is the forward pass only, step k
-    shows the gradients known after the k-th gate has passed its gradient back.
+    Returns a list of (nodes, current_gate_name, text): step 0 is the forward pass only,
+    step k shows the gradients known after the k-th gate has passed its gradient back.
     """
     order = topological_order(out)
     for v in order:
@@ -307,8 +416,14 @@ def backward_steps(out, names):
         return nodes, ids
 
     nodes, _ = snapshot()
-    steps = [(nodes, None, "forward pass: values flow left to right; the output's gradient "
-                           "is df/df = 1")]
+    steps = [
+        (
+            nodes,
+            None,
+            "forward pass: values flow left to right; the output's gradient "
+            "is df/df = 1",
+        )
+    ]
     for gate in gates:
         gate._backward()
         fired.add(id(gate))
@@ -317,10 +432,17 @@ def backward_steps(out, names):
         current = next(name for name, v in ids.items() if v is gate)
         label = next(n["label"] for n in nodes if n["name"] == current)
         ins = [c for c in gate._prev if c in ids.values()]
-        local = ", ".join(f"{c.grad / gate.grad:.2f}" if gate.grad else "0" for c in ins)
-        steps.append((nodes, current, f"gate '{label}': upstream {gate.grad:.2f} × local "
-                                      f"[{local}] → inputs get "
-                                      + ", ".join(f"{c.grad:.2f}" for c in ins)))
+        local = ", ".join(
+            f"{c.grad / gate.grad:.2f}" if gate.grad else "0" for c in ins
+        )
+        steps.append(
+            (
+                nodes,
+                current,
+                f"gate '{label}': upstream {gate.grad:.2f} × local "
+                f"[{local}] → inputs get " + ", ".join(f"{c.grad:.2f}" for c in ins),
+            )
+        )
     return steps
 
 
@@ -328,8 +450,11 @@ def sigmoid_neuron_figure(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0), ax=None):
     """Static figure: the sigmoid neuron with every forward value and every gradient."""
     out, names = sigmoid_neuron(w, x)
     out.backward()
-    return draw_graph(graph_from_value(out, names), ax=ax,
-                      title="sigmoid neuron: values forward (above), gradients ∂ back (below)")
+    return draw_graph(
+        graph_from_value(out, names),
+        ax=ax,
+        title="sigmoid neuron: values forward (above), gradients ∂ back (below)",
+    )
 
 
 def sigmoid_neuron_stepper(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
@@ -341,23 +466,36 @@ def sigmoid_neuron_stepper(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
 
     def show(step=0):
         nodes, current, text = steps[step]
-        draw_graph(nodes, highlight=(current,) if current else (),
-                   title=f"step {step} of {len(steps) - 1}", caption=text)
+        draw_graph(
+            nodes,
+            highlight=(current,) if current else (),
+            title=f"step {step} of {len(steps) - 1}",
+            caption=text,
+        )
         plt.show()
 
-    return widgets.interactive(show, step=widgets.IntSlider(min=0, max=len(steps) - 1, value=0,
-                                                            description="step"))
+    return widgets.interactive(
+        show,
+        step=widgets.IntSlider(min=0, max=len(steps) - 1, value=0, description="step"),
+    )
 
 
 def backward_steps_figure(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0), which=(0, 1, 4, 8)):
-    """Static version of the stepper: a few steps of the backward pass, one under the other."""
+    """Static version of the stepper: a few steps of the backward pass, one under the
+    other."""
     out, names = sigmoid_neuron(w, x)
     steps = backward_steps(out, names)
-    # each panel as tall as draw_graph's own figure, so the panels are drawn at its scale
+    # each panel as tall as draw_graph's own figure, so the panels are drawn at its
+    # scale
     fig, axes = plt.subplots(len(which), 1, figsize=(MAX_WIDTH, 4.9 * len(which)))
     for ax, k in zip(np.atleast_1d(axes), which):
         nodes, current, text = steps[k]
-        draw_graph(nodes, ax=ax, highlight=(current,) if current else (),
-                   title=f"step {k} of {len(steps) - 1}", caption=text)
+        draw_graph(
+            nodes,
+            ax=ax,
+            highlight=(current,) if current else (),
+            title=f"step {k} of {len(steps) - 1}",
+            caption=text,
+        )
     fig.tight_layout()
     return fig

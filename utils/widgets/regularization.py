@@ -1,9 +1,12 @@
-"""Chapter 3: move the regularization strength λ and watch the decision regions and the weights.
+"""Chapter 3: move the regularization strength λ and watch the decision regions and the
+weights.
 
-The model is a linear softmax classifier on polynomial features of 2-D points: flexible enough to
-wrap a boundary around single training points when nothing stops it, and simple enough to train in
-a fraction of a second, so the widget can retrain it whenever the slider moves.
+The model is a linear softmax classifier on polynomial features of 2-D points: flexible
+enough to wrap a boundary around single training points when nothing stops it, and
+simple enough to train in a fraction of a second, so the widget can retrain it whenever
+the slider moves.
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -15,29 +18,41 @@ from ..reference import LinearClassifier
 def polynomial_features(X, degree, scale=3.5):
     """All monomials x1**i * x2**j with 1 <= i + j <= degree of the points X / scale.
 
-    X: (N, 2). Returns (N, F) with F = (degree + 1) * (degree + 2) / 2 - 1. Dividing by ``scale``
-    keeps the high powers of coordinates of a few units from exploding.
+    X: (N, 2). Returns (N, F) with F = (degree + 1) * (degree + 2) / 2 - 1. Dividing by
+    ``scale`` keeps the high powers of coordinates of a few units from exploding.
     """
     Z = np.asarray(X, dtype=float) / scale
-    return np.column_stack([Z[:, 0] ** i * Z[:, 1] ** j
-                            for i in range(degree + 1) for j in range(degree + 1 - i) if i + j > 0])
+    return np.column_stack(
+        [
+            Z[:, 0] ** i * Z[:, 1] ** j
+            for i in range(degree + 1)
+            for j in range(degree + 1 - i)
+            if i + j > 0
+        ]
+    )
 
 
 class PolynomialClassifier:
-    """A ``LinearClassifier`` (softmax, L2 strength ``reg``) on ``polynomial_features`` of 2-D points.
+    """A ``LinearClassifier`` (softmax, L2 strength ``reg``) on ``polynomial_features``
+    of 2-D points.
 
-    ``fit`` minimizes the regularized loss with L-BFGS (SciPy) as far as float64 allows, and sets
-    ``converged`` when the largest gradient entry is then below ``tolerance``. For ``reg > 0`` the loss is strongly convex in W and the biases start at zero
-    and keep summing to zero, so the fit is the one minimum of the loss: the same on every machine
-    and BLAS kernel, up to rounding. (With ``reg = 0`` and separable data there is no minimum at
-    all: the loss keeps falling as W grows, so ``fit`` refuses it.) ``W`` (F, C) is the weight
-    matrix, ``predict(P)`` labels points.
+    ``fit`` minimizes the regularized loss with L-BFGS (SciPy) as far as float64 allows,
+    and sets ``converged`` when the largest gradient entry is then below ``tolerance``.
+    For ``reg > 0`` the loss is strongly convex in W and the biases start at zero and
+    keep summing to zero, so the fit is the one minimum of the loss: the same on every
+    machine and BLAS kernel, up to rounding. (With ``reg = 0`` and separable data there
+    is no minimum at all: the loss keeps falling as W grows, so ``fit`` refuses it.)
+    ``W`` (F, C) is the weight matrix, ``predict(P)`` labels points.
     """
 
-    def __init__(self, reg, degree=10, num_classes=3, tolerance=1e-8, max_iterations=20000):
+    def __init__(
+        self, reg, degree=10, num_classes=3, tolerance=1e-8, max_iterations=20000
+    ):
         if reg <= 0:
-            raise ValueError(f"reg must be positive (got {reg}): without a penalty the loss on "
-                             "separable points has no minimum, so there is no fit to compute")
+            raise ValueError(
+                f"reg must be positive (got {reg}): without a penalty the loss on "
+                "separable points has no minimum, so there is no fit to compute"
+            )
         self.reg, self.degree, self.num_classes = reg, degree, num_classes
         self.tolerance, self.max_iterations = tolerance, max_iterations
         self.model = None
@@ -50,12 +65,24 @@ class PolynomialClassifier:
         self.model = LinearClassifier(D, C, weight_scale=0.0, reg=self.reg)
 
         def loss_and_gradient(theta):
-            self.model.params["W"], self.model.params["b"] = theta[:D * C].reshape(D, C), theta[D * C:]
+            self.model.params["W"], self.model.params["b"] = (
+                theta[: D * C].reshape(D, C),
+                theta[D * C :],
+            )
             loss, grads = self.model.loss(F, y)
             return loss, np.concatenate([grads["W"].ravel(), grads["b"]])
 
-        result = minimize(loss_and_gradient, np.zeros(D * C + C), jac=True, method="L-BFGS-B",
-                          options={"maxiter": self.max_iterations, "gtol": self.tolerance / 100, "ftol": 0.0})
+        result = minimize(
+            loss_and_gradient,
+            np.zeros(D * C + C),
+            jac=True,
+            method="L-BFGS-B",
+            options={
+                "maxiter": self.max_iterations,
+                "gtol": self.tolerance / 100,
+                "ftol": 0.0,
+            },
+        )
         loss_and_gradient(result.x)
         self.converged = bool(np.max(np.abs(result.jac)) < self.tolerance)
         return self
@@ -72,8 +99,8 @@ class PolynomialClassifier:
 
 
 def draw_fit(clf, X, y, ax_regions, ax_hist, X_val=None, y_val=None):
-    """Decision regions of a fitted ``PolynomialClassifier`` over the training points X, y, and a
-    histogram of its weights below them."""
+    """Decision regions of a fitted ``PolynomialClassifier`` over the training points X,
+    y, and a histogram of its weights below them."""
     plot_decision_regions(clf.predict, X, y, ax=ax_regions, resolution=120)
     title = f"λ = {clf.reg:g}\ntrain acc {clf.accuracy(X, y):.2f}"
     if X_val is not None:
@@ -85,17 +112,20 @@ def draw_fit(clf, X, y, ax_regions, ax_hist, X_val=None, y_val=None):
     ax_hist.hist(W, bins=31, color="#4c72b0")
     ax_hist.set_title(f"‖W‖ = {np.linalg.norm(W):.3g}", fontsize=10)
     ax_hist.set_xlabel("weight value")
-    ax_hist.xaxis.set_major_locator(MaxNLocator(3))  # tick labels of narrow panels never collide
+    ax_hist.xaxis.set_major_locator(
+        MaxNLocator(3)
+    )  # tick labels of narrow panels never collide
     return ax_regions, ax_hist
 
 
 def regularization_row(classifiers, X, y, X_val=None, y_val=None):
-    """Static version of the widget: one column per fitted classifier (a row of λ values),
-    regions on top, weight histograms below. Returns the figure."""
+    """Static version of the widget: one column per fitted classifier (a row of λ
+    values), regions on top, weight histograms below. Returns the figure."""
     n = len(classifiers)
     # at most the site's text column (8.6 in at 80 dpi), so the labels are not shrunk
-    fig, axes = plt.subplots(2, n, figsize=(min(3.0 * n, 8.6), 6.2),
-                             gridspec_kw={"height_ratios": [3, 2]})
+    fig, axes = plt.subplots(
+        2, n, figsize=(min(3.0 * n, 8.6), 6.2), gridspec_kw={"height_ratios": [3, 2]}
+    )
     for column, clf in zip(axes.T, classifiers):
         draw_fit(clf, X, y, column[0], column[1], X_val, y_val)
     axes[1, 0].set_ylabel("count")
@@ -103,12 +133,15 @@ def regularization_row(classifiers, X, y, X_val=None, y_val=None):
     return fig
 
 
-def regularization_widget(X, y, X_val=None, y_val=None, lambdas=None, **classifier_kwargs):
-    """A λ slider (log-spaced values) that retrains the polynomial classifier and redraws its
-    decision regions and weight histogram. Fits are cached, so moving back is instant."""
+def regularization_widget(
+    X, y, X_val=None, y_val=None, lambdas=None, **classifier_kwargs
+):
+    """A λ slider (log-spaced values) that retrains the polynomial classifier and
+    redraws its decision regions and weight histogram. Fits are cached, so moving back
+    is instant."""
     import ipywidgets as widgets
 
-    lambdas = list(lambdas if lambdas is not None else [10.0 ** k for k in range(-6, 2)])
+    lambdas = list(lambdas if lambdas is not None else [10.0**k for k in range(-6, 2)])
     cache = {}
 
     def redraw(reg):
@@ -120,5 +153,8 @@ def regularization_widget(X, y, X_val=None, y_val=None, lambdas=None, **classifi
         plt.show()
 
     return widgets.interactive(
-        redraw, reg=widgets.SelectionSlider(options=[(f"{v:g}", v) for v in lambdas],
-                                            value=lambdas[0], description="λ"))
+        redraw,
+        reg=widgets.SelectionSlider(
+            options=[(f"{v:g}", v) for v in lambdas], value=lambdas[0], description="λ"
+        ),
+    )
