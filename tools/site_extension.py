@@ -6,8 +6,10 @@
 - The download: after a successful HTML build, the archive of the notebooks and the
   package (tools/download_archive.py) is written at the root of the built site, where
   the notebooks' banners and the home page link to it.
+- Offline pages: font preloads that a browser refuses from disk are removed.
 """
 
+import re
 from pathlib import Path
 
 from . import download_archive
@@ -40,7 +42,23 @@ def write_archive(app, exception):
         download_archive.build(Path(app.outdir) / download_archive.ARCHIVE_NAME)
 
 
+#: pydata-sphinx-theme 0.15 (the newest that installs on Python 3.10) preloads
+#: FontAwesome's webfonts with ``crossorigin``: opened from disk (file://), Chromium
+#: refuses them with a console error on every page. FontAwesome's script draws the icons
+#: anyway (as newer versions of the theme do), so the preloads go.
+_FONT_PRELOAD = re.compile(r'[ \t]*<link rel="preload" as="font"[^>]*>\n?')
+
+
+def drop_font_preloads(app, exception):
+    if exception is None and app.builder.format == "html":
+        for page in Path(app.outdir).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if _FONT_PRELOAD.search(text):
+                page.write_text(_FONT_PRELOAD.sub("", text), encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", add_launch_buttons)
     app.connect("build-finished", write_archive)
+    app.connect("build-finished", drop_font_preloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
