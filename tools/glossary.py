@@ -13,7 +13,7 @@ tags are not prose and are skipped.
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,12 @@ class Term:
     english: str  # the glossary's English term, without its parenthesized note
     chinese: tuple  # the accepted Chinese renderings (the 中文 cell's alternatives)
 
-    @property
+    @cached_property
+    def key(self):
+        """A piece of every match (lower case): a cheap test before the pattern."""
+        return self.english.split()[0][:3].lower()
+
+    @cached_property
     def pattern(self):
         """Whole words, any case, with a plural on the last word."""
         words = self.english.split()
@@ -137,8 +142,11 @@ def terms_used(msgid, glossary_terms):
     """The glossary terms that the English message uses, longer terms masking shorter
     ones."""
     prose = _NOT_PROSE.sub(" ¤ ", msgid)  # ¤: words around code are not one phrase
+    lower = prose.lower()
     used = []
     for term in glossary_terms:  # longest first
+        if term.key not in lower:
+            continue
         found = False
         for match in term.pattern.finditer(prose):
             found = True
