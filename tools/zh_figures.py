@@ -69,9 +69,9 @@ def png_bytes(output):
     return base64.b64decode(data if isinstance(data, str) else "".join(data))
 
 
-def image_outputs(notebook):
-    """``(cell id, n, PNG bytes)`` of every image output of ``notebook`` (a
-    NotebookNode), n counting the cell's image outputs from 0."""
+def _image_output_nodes(notebook):
+    """``(cell id, n, output)`` of every image output of ``notebook`` (a NotebookNode),
+    n counting the cell's image outputs from 0."""
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -81,7 +81,14 @@ def image_outputs(notebook):
             if PNG in output.get("data", {})
         ]
         for n, output in enumerate(images):
-            yield cell.id, n, png_bytes(output)
+            yield cell.id, n, output
+
+
+def image_outputs(notebook):
+    """``(cell id, n, PNG bytes)`` of every image output of ``notebook`` (a
+    NotebookNode), n counting the cell's image outputs from 0."""
+    for cell_id, n, output in _image_output_nodes(notebook):
+        yield cell_id, n, png_bytes(output)
 
 
 def digest(png):
@@ -118,25 +125,17 @@ def substitute_figures(notebook, notebook_path, lang=LANG):
     replaced."""
     manifest = read_manifest(lang)
     replaced = 0
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
+    for cell_id, n, output in _image_output_nodes(notebook):
+        entry = manifest.get(figure_key(notebook_path, cell_id, n))
+        twin = figures_dir(lang) / entry["png"] if entry else None
+        if (
+            twin is None
+            or not twin.exists()
+            or entry["english"] != digest(png_bytes(output))
+        ):
             continue
-        images = [
-            output
-            for output in cell.get("outputs", [])
-            if PNG in output.get("data", {})
-        ]
-        for n, output in enumerate(images):
-            entry = manifest.get(figure_key(notebook_path, cell.id, n))
-            twin = figures_dir(lang) / entry["png"] if entry else None
-            if (
-                twin is None
-                or not twin.exists()
-                or entry["english"] != digest(png_bytes(output))
-            ):
-                continue
-            output["data"][PNG] = base64.b64encode(twin.read_bytes()).decode("ascii")
-            replaced += 1
+        output["data"][PNG] = base64.b64encode(twin.read_bytes()).decode("ascii")
+        replaced += 1
     return replaced
 
 
