@@ -54,9 +54,13 @@ def png_of(fig):
 
 
 def drawn_lines(text):
-    """The lines matplotlib lays out (and draws) for a Text artist."""
+    """The lines matplotlib lays out (and draws) for a Text artist.
+
+    ``_get_layout`` is private and its entries changed shape in Matplotlib 3.11
+    (``(line, (w, h), x, y)`` before, three items after); each starts with the
+    line's text, the only item read here."""
     renderer = text.get_figure(root=True).canvas.get_renderer()
-    return [line for line, _, _ in text._get_layout(renderer)[1]]
+    return [entry[0] for entry in text._get_layout(renderer)[1]]
 
 
 def labelled_figure():
