@@ -111,7 +111,7 @@ def test_diagnosed(name, wrong, hint):
 
 
 def test_function_that_never_returns_is_stopped(short_time_limit):
-    short_time_limit("predict_labels", 0.5)
+    short_time_limit("predict_labels", 0.2)
 
     def predict_labels(scores):
         i = 0
@@ -119,8 +119,9 @@ def test_function_that_never_returns_is_stopped(short_time_limit):
             pass
         return i
 
-    assert_rejected(run_check(predict_labels), "did not finish within 0.5 seconds")
-    assert "loop" in run_check(predict_labels).messages[0]
+    result = run_check(predict_labels)
+    assert_rejected(result, "did not finish within 0.2 seconds")
+    assert "loop" in result.messages[0]
 
 
 def test_time_limit_also_works_outside_the_main_thread(short_time_limit):
@@ -308,7 +309,7 @@ def test_numpy_global_state_is_restored():
 
 def test_printed_output_is_captured_and_summarised(capsys):
     def accuracy(y_pred, y_true):
-        for i in range(20000):
+        for i in range(2000):  # about 120,000 characters, far beyond what is kept
             print("step", i, "x" * 50)
         return float(np.mean(y_pred == y_true))
 

@@ -550,9 +550,13 @@ def test_a_failing_chinese_build_fails_the_english_one(tmp_path, monkeypatch):
     assert len(calls) == 1
 
 
-def test_search_knows_the_glossarys_words(tmp_path):
+def test_search_words_include_the_glossarys_terms():
     words = zh_site.search_words()
     assert {"反向传播", "交叉熵损失", "交叉熵", "正则化"} <= set(words)
+
+
+@pytest.mark.slow  # jieba loads its dictionary (over 1 s)
+def test_search_splits_text_at_the_glossarys_words(tmp_path):
     jieba = pytest.importorskip("jieba")
     jieba.load_userdict(str(zh_site.write_search_dictionary(tmp_path / "words.txt")))
     assert {"反向传播", "交叉熵"} <= set(

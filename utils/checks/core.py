@@ -344,7 +344,8 @@ class _LearnerSandbox:
             and np.array_equal(now[1], self._random_state[1])
             and now[2:] == self._random_state[2:]
         )
-        np.random.set_state(self._random_state)
+        if self.global_random_changed:  # restoring costs as much as reading
+            np.random.set_state(self._random_state)
         return False
 
 
