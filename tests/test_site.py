@@ -50,6 +50,18 @@ def test_site_builds_without_warnings_and_ships_mathjax(built_site):
     ).exists()
 
 
+def test_with_the_shipped_setting_no_page_of_either_edition_has_a_launch_button(
+    built_site,
+):
+    """``repository_url`` ships empty (tests/test_site_launch.py builds it set)."""
+    from tests.test_site_launch import LAUNCH
+
+    pages = sorted(built_site.rglob("*.html"))
+    assert sum(p.parent.name == "chapters" for p in pages) == 14  # both editions
+    launching = [p for p in pages if LAUNCH.search(p.read_text(encoding="utf-8"))]
+    assert launching == []
+
+
 def test_no_page_loads_anything_from_the_network(built_site):
     remote = re.compile(
         r"<(?:script|link|img)[^>]+(?:src|href)=\"(?:https?:)?//", re.IGNORECASE

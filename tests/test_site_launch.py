@@ -1,7 +1,9 @@
 """The website in both states of its one launch setting (``repository_url`` in
 _config.yml), and the download archive it ships: a build with a temporary configuration
-for each state."""
+for each state. The state with the setting set is built in both editions; the empty one
+is the shipped configuration, whose Chinese pages tests/test_site.py checks."""
 
+import os
 import re
 import subprocess
 import sys
@@ -12,15 +14,15 @@ import pytest
 from tests.conftest import ROOT
 from tools import download_archive
 
-pytestmark = pytest.mark.slow  # builds the whole site twice
+pytestmark = pytest.mark.slow  # builds the site twice
 
 URL = "https://github.com/example-org/nn-course"
 PAGE = "chapters/01_linear_score_function"
 
 
-def build(tmp_path, repository_url):
+def build(tmp_path, repository_url, chinese=True):
     """Build the book with ``_config.yml`` but for ``repository_url``, warnings as
-    errors."""
+    errors; without the Chinese edition if not ``chinese``."""
     text = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert 'repository_url: ""' in text and "tools.site_extension: ./" in text
     text = text.replace('repository_url: ""', f'repository_url: "{repository_url}"')
@@ -45,6 +47,7 @@ def build(tmp_path, repository_url):
         capture_output=True,
         text=True,
         timeout=900,
+        env={**os.environ, "COURSE_SKIP_ZH_SITE": "" if chinese else "1"},
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return tmp_path / "_build" / "html"
@@ -53,7 +56,7 @@ def build(tmp_path, repository_url):
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     return {
-        "empty": build(tmp_path_factory.mktemp("empty"), ""),
+        "empty": build(tmp_path_factory.mktemp("empty"), "", chinese=False),
         "set": build(tmp_path_factory.mktemp("set"), URL),
     }
 
@@ -75,6 +78,9 @@ def test_with_the_setting_set_notebook_pages_launch_on_binder_and_colab(sites):
         binder = f"https://mybinder.org/v2/gh/example-org/nn-course/main?urlpath=lab/tree/{page}.ipynb"
         colab = f"https://colab.research.google.com/github/example-org/nn-course/blob/main/{page}.ipynb"
         assert binder in html and colab in html, page
+        # The Chinese edition is built from the same configuration file.
+        html = (sites["set"] / "zh_CN" / f"{page}.html").read_text(encoding="utf-8")
+        assert binder in html and colab in html, f"zh_CN/{page}"
     # Pages that are not notebooks get none.
     assert not LAUNCH.search(
         (sites["set"] / "appendices" / "glossary.html").read_text()

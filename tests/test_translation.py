@@ -516,6 +516,29 @@ def test_the_chinese_build_takes_the_english_builds_strictness():
     assert not {"-W", "--keep-going", "-n"} & set(lax)
 
 
+def test_the_chinese_build_reads_the_english_builds_configuration_file(tmp_path):
+    """``jupyter-book build --config FILE`` (e.g. with the launch setting set) builds
+    both editions from FILE; without it, from the book's _config.yml."""
+    import click
+
+    assert zh_site.english_config_file(ROOT) == ROOT / "_config.yml"
+    given = tmp_path / "other.yml"
+    with click.Context(click.Command("build"), info_name="build") as context:
+        context.params["config"] = str(given)
+        assert zh_site.english_config_file(ROOT) == given.resolve()
+        command = zh_site.build_command(
+            "src",
+            "out",
+            "doctrees",
+            "_toc.yml",
+            warningiserror=False,
+            keep_going=False,
+            nitpicky=False,
+            config=zh_site.english_config_file(ROOT),
+        )
+    assert command[command.index("--config") + 1] == str(given.resolve())
+
+
 class _FakeApp:
     def __init__(self, tmp_path, language="en", builder="html"):
         from types import SimpleNamespace

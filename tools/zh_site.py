@@ -54,10 +54,29 @@ def is_chinese(config):
 # --------------------------------------------------------------------------------------
 
 
+def english_config_file(srcdir):
+    """The configuration file the running ``jupyter-book build`` reads: its
+    ``--config FILE``, or the book's ``_config.yml``."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    given = context.params.get("config") if context is not None else None
+    return Path(given).resolve() if given else Path(srcdir) / "_config.yml"
+
+
 def build_command(
-    srcdir, outdir, doctreedir, toc, *, warningiserror, keep_going, nitpicky
+    srcdir,
+    outdir,
+    doctreedir,
+    toc,
+    *,
+    warningiserror,
+    keep_going,
+    nitpicky,
+    config=None,
 ):
-    """The command line of the Chinese build (run by :func:`build_chinese_edition`)."""
+    """The command line of the Chinese build (run by :func:`build_chinese_edition`);
+    ``config`` is the English build's configuration file (default: the book's)."""
     command = [
         sys.executable,
         "-m",
@@ -69,6 +88,8 @@ def build_command(
         "--toc",
         str(toc),
     ]
+    if config is not None:
+        command += ["--config", str(config)]
     command += (
         ["-W"] * warningiserror + ["--keep-going"] * keep_going + ["-n"] * nitpicky
     )
@@ -95,6 +116,7 @@ def build_chinese_edition(app, exception):
         warningiserror=app.warningiserror or app.keep_going,
         keep_going=app.keep_going,
         nitpicky=app.config.nitpicky,
+        config=english_config_file(app.srcdir),  # the same launch settings and title
     )
     print(f"\nBuilding the Chinese edition ({LANGUAGE}) in {staging}", flush=True)
     done = subprocess.run(command, cwd=ROOT)
@@ -121,6 +143,11 @@ def main(argv=None):
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--doctrees", type=Path, required=True)
     parser.add_argument("--toc", type=Path, required=True)
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="the configuration file (default: SRCDIR/_config.yml)",
+    )
     parser.add_argument("-W", dest="warningiserror", action="store_true")
     parser.add_argument("--keep-going", action="store_true")
     parser.add_argument("-n", dest="nitpicky", action="store_true")
@@ -139,7 +166,7 @@ def main(argv=None):
         args.srcdir,
         args.outdir,
         noconfig=True,
-        path_config=args.srcdir / "_config.yml",
+        path_config=args.config or args.srcdir / "_config.yml",
         confoverrides=overrides,
         doctreedir=args.doctrees,
         builder="html",
