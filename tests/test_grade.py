@@ -66,8 +66,13 @@ def small_notebook(tmp_path, source=CHAPTER, before_first_check=None, edit=None)
     return path
 
 
-def test_untouched_exercises_are_all_not_attempted(tmp_path):
-    code, out, err = grade(small_notebook(tmp_path))
+def test_untouched_exercises_are_all_not_attempted_and_the_file_is_left_as_it_was(
+    tmp_path,
+):
+    path = small_notebook(tmp_path)
+    before = path.read_bytes()
+    code, out, err = grade(path)
+    assert path.read_bytes() == before, "grading wrote into the learner's notebook"
     assert code == 1
     assert "Traceback" not in err and "kernel" not in err.lower(), "no kernel log"
     assert err.count("  checked ") == N, "one progress line per exercise, on stderr"
@@ -119,13 +124,6 @@ def test_a_kernel_that_dies_leaves_later_exercises_not_reached(tmp_path):
     code, out, err = grade(path)
     assert code == 1 and out.count("not reached") == N
     assert "a cell exited Python" in err and "Traceback" not in err
-
-
-def test_original_notebook_is_not_modified(tmp_path):
-    path = small_notebook(tmp_path)
-    before = path.read_bytes()
-    grade(path)
-    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""The website: it builds without warnings, and a page renders math and figures with
-no network."""
+"""The website: it builds without warnings in both editions, its pages render math,
+figures, quizzes and search with no network (headless Chromium), and its one launch
+setting adds launch buttons and nothing else."""
 
 import re
 import shutil
@@ -10,17 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tools import download_archive
 
 pytestmark = pytest.mark.slow  # builds the whole site
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """Build the book from the stored outputs into a temporary folder, warnings as
-    errors."""
-    out = tmp_path_factory.mktemp("site")
+def build(out, config=None):
+    """Build the book from the stored outputs into ``out``, warnings as errors; with
+    ``config``, from that configuration file instead of the book's _config.yml."""
     done = subprocess.run(
         [
             str(Path(sys.executable).with_name("jupyter-book")),
@@ -28,16 +28,23 @@ def built_site(tmp_path_factory):
             str(ROOT),
             "--path-output",
             str(out),
+            *(["--config", str(config)] if config else []),
             "-W",
             "-n",
             "--keep-going",
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """Both editions as shipped (the launch setting empty)."""
+    return build(tmp_path_factory.mktemp("site"))
 
 
 def test_site_builds_without_warnings_and_ships_mathjax(built_site):
@@ -50,18 +57,6 @@ def test_site_builds_without_warnings_and_ships_mathjax(built_site):
     ).exists()
 
 
-def test_with_the_shipped_setting_no_page_of_either_edition_has_a_launch_button(
-    built_site,
-):
-    """``repository_url`` ships empty (tests/test_site_launch.py builds it set)."""
-    from tests.test_site_launch import LAUNCH
-
-    pages = sorted(built_site.rglob("*.html"))
-    assert sum(p.parent.name == "chapters" for p in pages) == 14  # both editions
-    launching = [p for p in pages if LAUNCH.search(p.read_text(encoding="utf-8"))]
-    assert launching == []
-
-
 def test_no_page_loads_anything_from_the_network(built_site):
     remote = re.compile(
         r"<(?:script|link|img)[^>]+(?:src|href)=\"(?:https?:)?//", re.IGNORECASE
@@ -72,8 +67,10 @@ def test_no_page_loads_anything_from_the_network(built_site):
     assert offenders == []
 
 
-@pytest.fixture
-def browser(tmp_path):
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """One headless Chromium for the module's browser tests (starting one takes about
+    a second); each test gets it through ``browser``, reset as a fresh tab would be."""
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip(
             "Chromium is not installed (Debian: apt-get install chromium "
@@ -93,7 +90,7 @@ def browser(tmp_path):
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium') / 'profile'}",
         # No network: every host fails to resolve and any proxy use goes nowhere.
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--proxy-server=127.0.0.1:9",
@@ -101,8 +98,22 @@ def browser(tmp_path):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(60)
+    driver.course_window_size = driver.get_window_size()  # restored before each test
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(chromium):
+    """The shared Chromium at its first window size, on a blank page, with no console
+    messages of earlier tests; afterwards the pages' stored state is cleared."""
+    size = chromium.course_window_size
+    chromium.set_window_size(size["width"], size["height"])
+    chromium.get("about:blank")
+    chromium.get_log("browser")  # the console messages of earlier tests
+    yield chromium
+    if chromium.current_url.startswith("file:"):
+        chromium.execute_script("localStorage.clear(); sessionStorage.clear();")
 
 
 def test_chapter_page_typesets_math_and_loads_figures_offline(built_site, browser):
@@ -694,3 +705,101 @@ def test_the_english_edition_does_not_depend_on_the_catalogues(built_site, tmp_p
             built_site / page
         ).read_bytes()
     assert not (copy / "_build" / "html" / ZH).exists()
+
+
+# --------------------------------------------------------------------------------------
+# The one launch setting (``repository_url`` in _config.yml) in both states: as shipped
+# (empty: built_site) and set (a build with a temporary configuration).
+
+
+URL = "https://github.com/example-org/nn-course"
+PAGE = "chapters/01_linear_score_function"
+
+
+LAUNCH = re.compile(
+    r"mybinder\.org|colab\.research\.google\.com|launch-buttons|logo_binder"
+)
+
+
+@pytest.fixture(scope="module")
+def sites(built_site, tmp_path_factory):
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert 'repository_url: ""' in text and "tools.site_extension: ./" in text
+    text = text.replace('repository_url: ""', f'repository_url: "{URL}"')
+    # The extension's folder is given relative to the configuration file: point it at
+    # the book.
+    text = text.replace("tools.site_extension: ./", f"tools.site_extension: {ROOT}")
+    folder = tmp_path_factory.mktemp("launch-set")
+    config = folder / "_config.yml"
+    config.write_text(text, encoding="utf-8")
+    return {"empty": built_site, "set": build(folder, config)}
+
+
+def test_with_the_setting_empty_no_page_of_either_edition_has_a_launch_button(sites):
+    pages = sorted(sites["empty"].rglob("*.html"))
+    assert sum(p.parent.name == "chapters" for p in pages) == 14  # both editions
+    assert [p.name for p in pages if LAUNCH.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_with_the_setting_set_notebook_pages_launch_on_binder_and_colab(sites):
+    for page in (PAGE, "solutions/03_regularization"):
+        html = (sites["set"] / f"{page}.html").read_text(encoding="utf-8")
+        binder = f"https://mybinder.org/v2/gh/example-org/nn-course/main?urlpath=lab/tree/{page}.ipynb"
+        colab = f"https://colab.research.google.com/github/example-org/nn-course/blob/main/{page}.ipynb"
+        assert binder in html and colab in html, page
+        # The Chinese edition is built from the same configuration file.
+        html = (sites["set"] / "zh_CN" / f"{page}.html").read_text(encoding="utf-8")
+        assert binder in html and colab in html, f"zh_CN/{page}"
+    # Pages that are not notebooks get none.
+    assert not LAUNCH.search(
+        (sites["set"] / "appendices" / "glossary.html").read_text()
+    )
+
+
+def test_the_setting_changes_nothing_else(sites):
+    """Apart from the launch buttons, the two builds are the same page for page."""
+
+    def text(site, page):
+        html = (site / page).read_text(encoding="utf-8")
+        html = re.sub(r"\?digest=[0-9a-f]+", "", html)
+        # Drop the launch-button dropdown the theme inserts (an element with its own
+        # markup).
+        html = re.sub(
+            r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>',
+            "",
+            html,
+            flags=re.DOTALL,
+        )
+        return [line for line in html.splitlines() if line.strip()]
+
+    for page in (f"{PAGE}.html", "intro.html", "appendices/glossary.html"):
+        assert text(sites["empty"], page) == text(sites["set"], page), page
+
+
+def test_the_archive_is_in_the_site_and_linked_from_the_home_page_and_every_chapter(
+    sites,
+):
+    for site in sites.values():
+        archive = site / download_archive.ARCHIVE_NAME
+        assert (
+            archive.read_bytes()
+            == download_archive.build(archive.with_suffix(".check")).read_bytes()
+        )
+        archive.with_suffix(".check").unlink()
+        pages = (
+            [site / "intro.html"]
+            + sorted((site / "chapters").glob("*.html"))
+            + sorted((site / "solutions").glob("*.html"))
+        )
+        assert len(pages) == 15
+        for page in pages:
+            hrefs = re.findall(
+                r'<a href="([^"]*'
+                + re.escape(download_archive.ARCHIVE_NAME)
+                + r')" download>Download the exercises</a>',
+                page.read_text(),
+            )
+            assert hrefs, f"{page.name} does not link the archive"
+            assert all(
+                (page.parent / h).resolve() == archive.resolve() for h in hrefs
+            ), page.name
