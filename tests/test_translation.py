@@ -539,6 +539,23 @@ def test_the_chinese_build_reads_the_english_builds_configuration_file(tmp_path)
     assert command[command.index("--config") + 1] == str(given.resolve())
 
 
+def test_the_chinese_build_builds_from_the_configuration_file_it_is_given(monkeypatch):
+    import jupyter_book.sphinx
+
+    calls = []
+    monkeypatch.setattr(
+        jupyter_book.sphinx, "build_sphinx", lambda *a, **kw: calls.append(kw)
+    )
+    args = ["src", "out", "--doctrees", "d", "--toc", "_toc.yml"]
+    assert zh_site.main([*args, "--config", "/books/set.yml"]) == 0
+    assert zh_site.main(args) == 0
+    assert [str(call["path_config"]) for call in calls] == [
+        "/books/set.yml",
+        "src/_config.yml",
+    ]
+    assert all(call["confoverrides"]["language"] == "zh_CN" for call in calls)
+
+
 class _FakeApp:
     def __init__(self, tmp_path, language="en", builder="html"):
         from types import SimpleNamespace
