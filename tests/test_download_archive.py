@@ -140,9 +140,9 @@ def test_archive_is_reproducible(archive, tmp_path):
     )
 
 
-# a fresh virtual environment, a full install and two graded notebooks
+# a fresh virtual environment, a full install and a graded notebook
 @pytest.mark.slow
-def test_archive_installs_into_a_fresh_environment_and_grades_chapter_1(
+def test_archive_installs_into_a_fresh_environment_and_grades_solved_chapter_1(
     archive, tmp_path
 ):
     with zipfile.ZipFile(archive) as zf:
@@ -185,15 +185,8 @@ def test_archive_installs_into_a_fresh_environment_and_grades_chapter_1(
             timeout=900,
         )
 
-    exercises = grade("chapters/01_linear_score_function.ipynb")
-    assert exercises.returncode == 0 or "Total: 0/6" in exercises.stdout, (
-        exercises.stderr[-2000:]
-    )
-    assert "Total: 0/6 exercises passed" in exercises.stdout, exercises.stdout
-    assert (
-        exercises.stdout.count("not attempted") == 6
-        and "failed" not in exercises.stdout
-    )
+    # (The exercise notebook in the archive is the repository's, byte for byte: see
+    # the first test; tests/test_grade.py grades its untouched exercises.)
     solved = grade("solutions/01_linear_score_function.ipynb")
     assert "Total: 6/6 exercises passed" in solved.stdout, (
         solved.stdout + solved.stderr[-2000:]
