@@ -110,7 +110,9 @@ def test_solved_small_notebook_passes_and_exits_0(tmp_path):
 
 
 def test_a_cell_that_never_ends_is_interrupted_and_grading_goes_on(tmp_path):
-    path = small_notebook(tmp_path, before_first_check="while True:\n    pass")
+    # A loop that sleeps, so the wait leaves the CPU to the other tests.
+    loop = "import time\nwhile True:\n    time.sleep(0.01)"
+    path = small_notebook(tmp_path, before_first_check=loop)
     code, out, _ = grade(
         path, "--cell-timeout", "10"
     )  # generous: an import under load takes seconds
