@@ -59,7 +59,7 @@ def drawn_lines(text):
     ``_get_layout`` is private and its entries changed shape in Matplotlib 3.11
     (``(line, (w, h), x, y)`` before, three items after); each starts with the
     line's text, the only item read here."""
-    renderer = text.get_figure(root=True).canvas.get_renderer()
+    renderer = text.figure.canvas.get_renderer()  # get_figure(root=) is 3.10+
     return [entry[0] for entry in text._get_layout(renderer)[1]]
 
 
