@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from utils.notebook_client import NotebookClient
 
 from utils.grade import checked_in
 

@@ -318,7 +318,7 @@ def grade(
     cannot stand in for the course's.
     """
     nb = load_course_notebook(path, chapter)
-    from nbclient import NotebookClient
+    from .notebook_client import NotebookClient
 
     names = chapter_exercises(nb, chapter)
     present = checked_in(nb)
