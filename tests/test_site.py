@@ -19,33 +19,28 @@ pytestmark = pytest.mark.slow  # builds the whole site
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
-def build(out):
-    """Build the book from the stored outputs into ``out``, warnings as errors."""
+def build(book, out=None, env=None):
+    """Build ``book`` from its stored outputs into ``out`` (default: the book's own
+    folder), warnings as errors; ``env``: extra environment variables."""
     done = subprocess.run(
         [
             str(Path(sys.executable).with_name("jupyter-book")),
-            *(
-                "build",
-                str(ROOT),
-                "--path-output",
-                str(out),
-                "-W",
-                "-n",
-                "--keep-going",
-            ),
+            *("build", str(book), "-W", "-n", "--keep-going"),
+            *(["--path-output", str(out)] if out is not None else []),
         ],
         capture_output=True,
         text=True,
         timeout=900,
+        env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out / "_build" / "html"
+    return (book if out is None else out) / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """Both editions as shipped (the launch setting empty)."""
-    return build(tmp_path_factory.mktemp("site"))
+    return build(ROOT, tmp_path_factory.mktemp("site"))
 
 
 def test_site_builds_without_warnings_and_ships_mathjax(built_site):
@@ -711,18 +706,7 @@ def sites(built_site, tmp_path_factory):
     config.write_text(
         text.replace('repository_url: ""', f'repository_url: "{URL}"'), encoding="utf-8"
     )
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("jupyter-book")),
-            *("build", str(copy), "-W", "-n", "--keep-going"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "COURSE_SKIP_ZH_SITE": "1"},
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return {"empty": built_site, "set": copy / "_build" / "html"}
+    return {"empty": built_site, "set": build(copy, env={"COURSE_SKIP_ZH_SITE": "1"})}
 
 
 def test_with_the_setting_empty_no_page_of_either_edition_has_a_launch_button(sites):

@@ -493,27 +493,24 @@ def test_chinese_pages_link_the_one_download_archive_at_the_root():
     )
 
 
+def _chinese_build_command(strict, **options):
+    """:func:`zh_site.build_command` for placeholder folders, all three strictness
+    options ``strict``."""
+    return zh_site.build_command(
+        "src",
+        "out",
+        "doctrees",
+        "_toc.yml",
+        warningiserror=strict,
+        keep_going=strict,
+        nitpicky=strict,
+        **options,
+    )
+
+
 def test_the_chinese_build_takes_the_english_builds_strictness():
-    strict = zh_site.build_command(
-        "src",
-        "out",
-        "doctrees",
-        "_toc.yml",
-        warningiserror=True,
-        keep_going=True,
-        nitpicky=True,
-    )
-    assert strict[-3:] == ["-W", "--keep-going", "-n"]
-    lax = zh_site.build_command(
-        "src",
-        "out",
-        "doctrees",
-        "_toc.yml",
-        warningiserror=False,
-        keep_going=False,
-        nitpicky=False,
-    )
-    assert not {"-W", "--keep-going", "-n"} & set(lax)
+    assert _chinese_build_command(True)[-3:] == ["-W", "--keep-going", "-n"]
+    assert not {"-W", "--keep-going", "-n"} & set(_chinese_build_command(False))
 
 
 def test_the_chinese_build_reads_the_english_builds_configuration_file(tmp_path):
@@ -526,15 +523,8 @@ def test_the_chinese_build_reads_the_english_builds_configuration_file(tmp_path)
     with click.Context(click.Command("build"), info_name="build") as context:
         context.params["config"] = str(given)
         assert zh_site.english_config_file(ROOT) == given.resolve()
-        command = zh_site.build_command(
-            "src",
-            "out",
-            "doctrees",
-            "_toc.yml",
-            warningiserror=False,
-            keep_going=False,
-            nitpicky=False,
-            config=zh_site.english_config_file(ROOT),
+        command = _chinese_build_command(
+            False, config=zh_site.english_config_file(ROOT)
         )
     assert command[command.index("--config") + 1] == str(given.resolve())
 
