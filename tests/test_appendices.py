@@ -1,6 +1,7 @@
 """The appendices agree with the chapters: glossary terms are where the glossary says
 they are."""
 
+import functools
 import re
 
 import pytest
@@ -16,6 +17,7 @@ ROW = re.compile(
 ROWS = [m.groupdict() for m in ROW.finditer(GLOSSARY)]
 
 
+@functools.cache  # over a hundred glossary rows point to seven pages
 def _prose(page):
     import nbformat
 

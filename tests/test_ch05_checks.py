@@ -323,7 +323,7 @@ def test_value_mistake_is_rejected(wrong, hint):
 
 
 def test_value_backward_that_hangs_is_stopped(short_time_limit):
-    short_time_limit("Value", 0.5)
+    short_time_limit("Value", 0.2)
     assert_rejected(
         run_check(make_value(order="hang"), exercise="Value"), "did not finish"
     )

@@ -322,7 +322,7 @@ def test_printed_output_is_captured_and_summarised(capsys):
 
 
 def test_printing_in_a_slow_loop_is_blamed_on_the_prints(short_time_limit):
-    short_time_limit("accuracy", 0.5)
+    short_time_limit("accuracy", 0.3)
 
     def accuracy(y_pred, y_true):
         while True:
@@ -525,7 +525,7 @@ def test_a_failure_carries_its_kind_and_the_original_error():
 
 
 def test_a_timeout_and_a_recursion_have_their_kinds(short_time_limit):
-    short_time_limit("accuracy", 0.3)
+    short_time_limit("accuracy", 0.2)
 
     def spins(a):
         while True:

@@ -1,8 +1,12 @@
 """Datasets: the digits split is fixed and honest; generated data has the promised
 shapes."""
 
-import numpy as np
+import sys
 
+import numpy as np
+import pytest
+
+from utils import data
 from utils.data import load_digits_split, make_blobs, make_spirals
 
 
@@ -19,6 +23,52 @@ def test_digits_split_sizes_and_disjointness():
     assert len(set(rows)) == 1797
     assert s.X_train.dtype == np.float64 and s.y_train.dtype == np.int64
     assert s.X_train.min() == 0 and s.X_train.max() == 16
+
+
+@pytest.mark.slow  # imports scikit-learn (about 2 s)
+def test_the_stored_split_is_scikit_learns_and_the_digits_are_its_digits():
+    """The stored indices are what ``train_test_split`` draws today, and the pixels
+    read from scikit-learn's data file are ``load_digits()``'s."""
+    from sklearn.datasets import load_digits
+
+    with np.load(data.DIGITS_SPLIT_FILE) as stored:
+        for part, drawn in zip(
+            ("train", "val", "test"), data.scikit_learn_split_indices()
+        ):
+            assert np.array_equal(stored[part], drawn), (
+                f"{part}: the stored split is not scikit-learn's; run "
+                "`python -m tools.digits_split` (and regenerate every notebook)"
+            )
+    X, y = data._scikit_learn_digits()
+    digits = load_digits()
+    assert np.array_equal(X, digits.data) and np.array_equal(y, digits.target)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+
+
+def test_loading_the_digits_does_not_import_scikit_learn(monkeypatch):
+    """Importing scikit-learn takes over a second of every chapter's start."""
+    for name in ("sklearn", "sklearn.datasets", "sklearn.model_selection"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it would fail
+    split = load_digits_split()
+    assert split.X_train.shape == (1077, 64)
+
+
+def test_without_the_data_file_the_digits_come_from_load_digits(monkeypatch):
+    """A scikit-learn that keeps its data elsewhere still works, through its loader."""
+    monkeypatch.setattr(data, "DIGITS_FILE_IN_SCIKIT_LEARN", "sklearn/nowhere.csv.gz")
+
+    class Digits:  # what load_digits returns, in other dtypes
+        data = np.zeros((3, 64), dtype=np.int32)
+        target = np.array([0, 1, 2], dtype=np.int32)
+
+    calls = []
+    fake = type(sys)("sklearn.datasets")
+    fake.load_digits = lambda: calls.append("load_digits") or Digits
+    monkeypatch.setitem(sys.modules, "sklearn", type(sys)("sklearn"))
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", fake)
+    X, y = data._scikit_learn_digits()
+    assert calls == ["load_digits"] and X.shape == (3, 64)
+    assert X.dtype == np.float64 and y.dtype == np.int64
 
 
 def test_digits_split_is_stratified_and_fixed():

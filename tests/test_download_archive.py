@@ -40,6 +40,7 @@ def test_archive_unpacks_into_one_folder_with_the_notebooks_package_and_readme(a
         "utils/grade.py",
         "utils/checks/core.py",
         "utils/course.mplstyle",
+        "utils/digits_split.npz",
         "utils/quizzes/ch01.json",
         "appendices/notation.md",
     ):

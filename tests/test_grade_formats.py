@@ -461,6 +461,7 @@ def test_archive_has_what_gradescope_needs_at_its_root(tmp_path):
         "utils/checks/ch01_linear.py",
         "utils/reference/__init__.py",
         "utils/course.mplstyle",
+        "utils/digits_split.npz",
         "utils/quizzes/ch01.json",
     ):
         assert needed in names, needed

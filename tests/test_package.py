@@ -2,6 +2,7 @@
 floors agree."""
 
 import ast
+import functools
 import sys
 from importlib.metadata import packages_distributions
 
@@ -150,6 +151,7 @@ def test_constraints_lowest_pins_the_floor_of_every_requirement():
     ]
 
 
+@functools.cache  # a source is read twice by the test below
 def imported_modules(source):
     """Top-level names of the absolute imports in Python source."""
     names = set()
@@ -158,7 +160,7 @@ def imported_modules(source):
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 def notebook_code(path):
@@ -174,10 +176,17 @@ def notebook_code(path):
     return "\n".join(lines)
 
 
+@functools.cache
+def _distributions_of_modules():
+    """``{top-level module: [distribution, ...]}`` of what is installed (reading every
+    distribution's file list takes most of a second, so once per session)."""
+    return packages_distributions()
+
+
 def undeclared_imports(sources, dependencies):
     """Third-party modules imported by ``sources`` whose distribution is not in
     ``dependencies``."""
-    distributions = packages_distributions()
+    distributions = _distributions_of_modules()
     names = {canonicalize_name(Requirement(d).name) for d in dependencies}
     missing = set()
     for source in sources:

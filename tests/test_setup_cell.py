@@ -43,6 +43,11 @@ HARNESS = textwrap.dedent("""
 """)
 
 
+#: Each run starts a fresh Python and IPython (about 0.6 s of CPU), so these tests are
+#: left out of the fast command.
+starts_python = pytest.mark.slow
+
+
 def run_cell(source, tmp_path, hide=True, colab=False):
     """``(displayed text, error type name or None, pip calls)`` of ``source`` run in
     IPython."""
@@ -75,6 +80,7 @@ def test_every_notebook_starts_with_the_set_up_cell(solution):
         assert cell.outputs == [], f"{path.name}: the set-up cell printed something"
 
 
+@starts_python
 def test_without_the_package_the_first_cell_explains_instead_of_a_traceback(tmp_path):
     source = (
         notebooks.setup_source()
@@ -98,6 +104,7 @@ def test_without_the_package_the_first_cell_explains_instead_of_a_traceback(tmp_
     assert len(paragraph) < 700, "one short paragraph"
 
 
+@starts_python
 def test_the_harness_sees_the_traceback_an_unguarded_notebook_shows(tmp_path):
     """What learners saw before: the notebook's own imports, without the set-up cell."""
     imports = next(
@@ -110,6 +117,7 @@ def test_the_harness_sees_the_traceback_an_unguarded_notebook_shows(tmp_path):
     assert "Traceback" in shown and "No module named 'utils'" in shown
 
 
+@starts_python
 def test_with_the_package_the_first_cell_is_silent(tmp_path):
     shown, error, pip = run_cell(
         first_code_cell(SOLUTIONS[0]).source, tmp_path, hide=False
@@ -117,6 +125,7 @@ def test_with_the_package_the_first_cell_is_silent(tmp_path):
     assert (shown.strip(), error, pip) == ("", None, [])
 
 
+@starts_python
 def test_a_missing_requirement_of_the_package_is_not_called_a_missing_package(tmp_path):
     source = notebooks.setup_source()
     shown, error, _ = run_cell(source, tmp_path, hide=["numpy"])
@@ -124,6 +133,7 @@ def test_a_missing_requirement_of_the_package_is_not_called_a_missing_package(tm
     assert "Download the exercises" not in shown
 
 
+@starts_python
 def test_set_up_cell_installs_the_package_on_colab_only_when_a_repository_is_set(
     tmp_path,
 ):

@@ -4,7 +4,9 @@ generated.
 Arrays follow the course convention: ``X`` (N, D) float64, ``y`` (N,) int64.
 """
 
+import importlib.metadata
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +29,12 @@ class Split:
     y_test: np.ndarray
 
 
+#: Where the split is stored: three index arrays into scikit-learn's digits, as drawn by
+#: ``scikit_learn_split_indices`` (``python -m tools.digits_split`` rewrites the file; a
+#: test checks that it is still scikit-learn's split).
+DIGITS_SPLIT_FILE = Path(__file__).with_name("digits_split.npz")
+
+
 def load_digits_split():
     """scikit-learn's 1,797 8×8 handwritten digits, split 1077 / 360 / 360
     (train/val/test).
@@ -35,23 +43,57 @@ def load_digits_split():
     chapter and every learner sees the same examples. Pixels are float64 in [0, 16], not
     yet centered.
     """
+    X, y = _scikit_learn_digits()
+    with np.load(DIGITS_SPLIT_FILE) as split:
+        train, val, test = (
+            split[part].astype(np.intp) for part in ("train", "val", "test")
+        )
+    return Split(X[train], y[train], X[val], y[val], X[test], y[test])
+
+
+#: The digits' data file inside scikit-learn's installation (64 pixels, then the label).
+DIGITS_FILE_IN_SCIKIT_LEARN = "sklearn/datasets/data/digits.csv.gz"
+
+
+def _scikit_learn_digits():
+    """``X`` (1797, 64) float64 and ``y`` (1797,) int64, in scikit-learn's order.
+
+    Read from the data file that scikit-learn ships: importing scikit-learn (which
+    imports SciPy's statistics) takes over a second, most of a chapter's first cell.
+    """
+    try:
+        distribution = importlib.metadata.distribution("scikit-learn")
+        path = Path(distribution.locate_file(DIGITS_FILE_IN_SCIKIT_LEARN))
+    except importlib.metadata.PackageNotFoundError:
+        path = None
+    if path is None or not path.is_file():  # not installed, or keeps it elsewhere
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        return digits.data.astype(np.float64), digits.target.astype(np.int64)
+    table = np.loadtxt(path, delimiter=",")
+    return table[:, :-1], table[:, -1].astype(np.int64)
+
+
+def scikit_learn_split_indices():
+    """``(train, val, test)`` index arrays into the digits: scikit-learn's stratified
+    60/20/20 split with ``DIGITS_SPLIT_SEED`` (what ``DIGITS_SPLIT_FILE`` stores)."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    digits = load_digits()
-    X, y = digits.data.astype(np.float64), digits.target.astype(np.int64)
+    y = load_digits().target
+    index = np.arange(len(y))
     _, val_frac, test_frac = DIGITS_SPLIT_FRACTIONS
-    X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_frac, stratify=y, random_state=DIGITS_SPLIT_SEED
+    rest, test = train_test_split(
+        index, test_size=test_frac, stratify=y, random_state=DIGITS_SPLIT_SEED
     )
-    X_train, X_val, y_train, y_val = train_test_split(
-        X_rest,
-        y_rest,
+    train, val = train_test_split(
+        rest,
         test_size=val_frac / (1 - test_frac),
-        stratify=y_rest,
+        stratify=y[rest],
         random_state=DIGITS_SPLIT_SEED,
     )
-    return Split(X_train, y_train, X_val, y_val, X_test, y_test)
+    return train, val, test
 
 
 def make_blobs(n_per_class=50, num_classes=3, spread=0.8, seed=0):
