@@ -8,7 +8,7 @@ fragment they expect; ``CORRECT`` rows must pass):
 =================== ============================================ ====================================
 exercise            rule of the statement                        test rows
 =================== ============================================ ====================================
-l2_penalty          returns (penalty, dW)                        "return two things", "tuple",
+l2_penalty          returns (penalty, dW)                        "return two values", "tuple of length 3",
                                                                  "(dw, penalty)"; CORRECT: a list
                     penalty 0.5 * reg * sum(W**2), a number      "left out the 1/2", "does not depend
                                                                  on reg", "reg squared", "absolute
@@ -264,8 +264,8 @@ WRONG = {
         (lambda W, reg: (0.5 * reg * np.sum(W**2), reg * W.T), "shape"),
         (lambda W, reg: (0.5 * reg * np.sum(W**2), list(reg * W)), "python list"),
         (lambda W, reg: (reg * W, 0.5 * reg * np.sum(W**2)), "(dw, penalty)"),
-        (lambda W, reg: 0.5 * reg * np.sum(W**2), "return two things"),
-        (lambda W, reg: (0.5 * reg * np.sum(W**2), reg * W, W), "tuple"),
+        (lambda W, reg: 0.5 * reg * np.sum(W**2), "should return two values"),
+        (lambda W, reg: (0.5 * reg * np.sum(W**2), reg * W, W), "tuple of length 3"),
         (lambda W, reg: (None, reg * W), "none"),
         (
             lambda W, reg: (0.5 * reg * np.sum(W**2) + 1e-3, reg * W),
@@ -336,7 +336,7 @@ WRONG = {
             ),
             "should be reg * np.sign(w)",
         ),
-        (lambda W, reg: reg * np.sign(W), "return two things"),
+        (lambda W, reg: reg * np.sign(W), "should return two values"),
         (
             lambda W, reg: (
                 (reg * np.sum(np.abs(W)), reg * np.sign(W))

@@ -457,7 +457,7 @@ WRONG = {
         ),
         (
             lambda d, c: ((d @ c[1].T).reshape(c[0].shape), _flat(c[0]).T @ d),
-            "3 values",
+            "three values",
         ),
         (
             lambda d, c: (

@@ -629,3 +629,30 @@ def test_chapters_use_only_the_public_check_api():
         assert "_call_with_time_limit" not in text and "_LearnerSandbox" not in text, (
             path.name
         )
+
+
+@pytest.mark.parametrize(
+    "returned, fragment",
+    [
+        (None, "returned None. Did you forget `return loss, dW`?"),
+        (1.5, "should return two values, `return loss, dW`, but returned the number"),
+        ((1.0, 2.0, 3.0), "but returned a tuple of length 3"),
+        (np.zeros(2), "but returned an array of shape (2,)"),
+    ],
+)
+def test_expect_values_says_what_came_back_instead(returned, fragment):
+    from utils.checks.core import CheckFailed, expect_values
+
+    with pytest.raises(CheckFailed) as failure:
+        expect_values(returned, "linear_svm_loss", "loss, dW")
+    assert fragment in str(failure.value)
+
+
+def test_expect_values_accepts_a_list_and_counts_any_number_of_names():
+    from utils.checks.core import CheckFailed, expect_values
+
+    assert expect_values([1, 2], "f", "a, b") == (1, 2)  # a list unpacks the same
+    assert expect_values((1, 2, 3), "f", "dx, dw, db") == (1, 2, 3)
+    with pytest.raises(CheckFailed) as failure:
+        expect_values((1, 2, 3), "f", "a, b, c, d")
+    assert "should return 4 values" in str(failure.value)

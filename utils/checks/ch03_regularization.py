@@ -14,6 +14,7 @@ from .core import (
     exercise,
     expect_array,
     expect_number,
+    expect_values,
     fail,
     mistake,
 )
@@ -41,29 +42,9 @@ def _weights(seed, shape=(4, 3), zeros=False):
 
 
 def _pair(out, name):
-    """Unpack ``(penalty, dW)`` or fail with a diagnosis of what was returned
+    """Unpack ``(penalty, dW)``, or fail with a diagnosis of what was returned
     instead."""
-    if not (
-        isinstance(out, (tuple, list)) and len(out) == 2
-    ):  # a list of two unpacks the same
-        if isinstance(out, np.ndarray) or np.isscalar(out) or out is None:
-            fail(
-                _(
-                    "`{name}` must return two things, the penalty and its gradient: "
-                    "`return penalty, dW`.",
-                    name=name,
-                )
-            )
-        fail(
-            _(
-                "`{name}` must return a tuple `(penalty, dW)`, not {type} of length "
-                "{length}.",
-                name=name,
-                type=type(out).__name__,
-                length=len(out) if hasattr(out, "__len__") else "?",
-            )
-        )
-    penalty, dW = out
+    penalty, dW = expect_values(out, name, "penalty, dW")
     if isinstance(penalty, np.ndarray) and penalty.ndim > 0 and np.ndim(dW) == 0:
         fail(
             _(

@@ -19,6 +19,7 @@ from .core import (
     exercise,
     expect_array,
     expect_number,
+    expect_values,
     fail,
     is_single_number,
     mistake,
@@ -30,40 +31,6 @@ from .numpy_errors import explains_numpy_errors, loops_in
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
-
-
-def _pair(out, what, names):
-    """Fail unless ``out`` is a tuple (or list) of two values; return it."""
-    if out is None:
-        fail(
-            _(
-                "`{what}` returned None. Did you forget `return {names}`?",
-                what=what,
-                names=names,
-            )
-        )
-    if not (isinstance(out, (tuple, list)) and len(out) == 2):
-        if isinstance(out, (tuple, list)):
-            fail(
-                _(
-                    "`{what}` should return two values, `return {names}`, but returned "
-                    "{type} of length {length}.",
-                    what=what,
-                    names=names,
-                    type=type(out).__name__,
-                    length=len(out),
-                )
-            )
-        fail(
-            _(
-                "`{what}` should return two values, `return {names}`, but returned "
-                "{type}.",
-                what=what,
-                names=names,
-                type=type(out).__name__,
-            )
-        )
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -431,7 +398,7 @@ def _linear_loss_cases():
 
 def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_case_hint):
     W, X, y, reg = _linear_loss_cases()[0]
-    out = _pair(call(W, X, y, reg), name, "loss, dW")
+    out = expect_values(call(W, X, y, reg), name, "loss, dW")
     loss = expect_number(out[0], what=_("Your loss"))
     dW = expect_array(out[1], what=_("Your dW"))
     loss_catalogue.match(loss, W, X, y, reg)
@@ -473,7 +440,7 @@ def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_cas
     # A second case: no regularization, another size, and a batch of one.
     for seed, n, r in ((42, 13, 0.0), (43, 1, 1.5)):
         W2, X2, y2 = _linear_case(seed, N=n, D=6, C=3)
-        out2 = _pair(call(W2, X2, y2, r), name, "loss, dW")
+        out2 = expect_values(call(W2, X2, y2, r), name, "loss, dW")
         loss2 = expect_number(out2[0], what=_("Your loss"))
         dW2 = expect_array(out2[1], shape=W2.shape, what=_("Your dW"))
         ref_loss2, ref_dW2 = getattr(ref, name)(W2, X2, y2, r)
@@ -511,7 +478,7 @@ def _check_linear_loss(call, name, loss_catalogue, gradient_catalogue, large_cas
 def _large_case(call, name, W, X, y, hint, rounded=None):
     """The loss on large scores: finite, right and without a warning. ``rounded`` is
     ``(loss of the log-of-rounded-probabilities mistake, its hint)``, checked first."""
-    out = _pair(call.call(W, X, y, 0.1, allow_warnings=True), name, "loss, dW")
+    out = expect_values(call.call(W, X, y, 0.1, allow_warnings=True), name, "loss, dW")
     ref_loss, ref_dW = getattr(ref, name)(W, X, y, 0.1)
     if rounded is not None:
         try:
@@ -837,7 +804,7 @@ def _rule_probe(call):
                     error=failure.error,
                 )
             raise
-        next_w, new_config = _pair(out, call.name, "next_w, config")
+        next_w, new_config = expect_values(out, call.name, "next_w, config")
         next_w = expect_array(next_w, shape=w.shape, what="next_w")
         if new_config is None:
             fail(
@@ -861,7 +828,7 @@ def _rule_probe(call):
         judged by value (a 0 / 0 is then reported as the NaN it produced, with its
         cause)."""
         out = invoke(w, dw, config, allow_warnings=True)
-        next_w, new_config = _pair(out, call.name, "next_w, config")
+        next_w, new_config = expect_values(out, call.name, "next_w, config")
         if not isinstance(next_w, np.ndarray) or next_w.shape != w.shape:
             next_w = expect_array(next_w, shape=w.shape, what="next_w")
         return next_w, new_config
@@ -1505,7 +1472,7 @@ def _sgd_case(N=20, D=3, C=2, seed=48):
 def _run_sgd(call, lr, batch_size, num_iters, seed, N=20):
     X, y, target, W0 = _sgd_case(N)
     recorder = _Recorder(X, y, target)
-    out = _pair(
+    out = expect_values(
         call(recorder, W0, X, y, lr, batch_size, num_iters, seed=seed),
         "minibatch_sgd",
         "W, loss_history",

@@ -28,6 +28,7 @@ from .core import (
     exercise,
     expect_array,
     expect_number,
+    expect_values,
     fail,
     is_single_number,
     mistake,
@@ -37,42 +38,6 @@ from .numpy_errors import explains_numpy_errors
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
-
-
-def _tuple(out, n, what, names):
-    """Fail unless ``out`` is a tuple (or list) of ``n`` values; return it."""
-    if out is None:
-        fail(
-            _(
-                "`{what}` returned None. Did you forget `return {names}`?",
-                what=what,
-                names=names,
-            )
-        )
-    if not (isinstance(out, (tuple, list)) and len(out) == n):
-        if isinstance(out, (tuple, list)):
-            fail(
-                _(
-                    "`{what}` should return {n} values, `return {names}`, but returned "
-                    "a {type} of length {length}.",
-                    what=what,
-                    n=n,
-                    names=names,
-                    type=type(out).__name__,
-                    length=len(out),
-                )
-            )
-        fail(
-            _(
-                "`{what}` should return {n} values, `return {names}`, but returned "
-                "{kind}.",
-                what=what,
-                n=n,
-                names=names,
-                kind=_kind(out),
-            )
-        )
-    return out
 
 
 def _kind(value):
@@ -1075,7 +1040,7 @@ def check_affine_forward(call):
     # Square first (N = D = M): transposition mistakes show as wrong values instead of
     # crashes.
     xs, ws, bs = _affine_case(10, (4, 4), 4)
-    out, cache = _tuple(call(xs, ws, bs), 2, "affine_forward", "out, cache")
+    out, cache = expect_values(call(xs, ws, bs), "affine_forward", "out, cache")
     out = expect_array(out, shape=(4, 4), what="out")
     _affine_forward_mistakes.match(out, xs, ws, bs)
     x, w, b = _affine_case(11, (2, 3, 2, 2), 5)
@@ -1094,7 +1059,7 @@ def check_affine_forward(call):
                 error=f"{failure}",
             )
         )
-    out, cache = _tuple(res, 2, "affine_forward", "out, cache")
+    out, cache = expect_values(res, "affine_forward", "out, cache")
     out = expect_array(out, what="out")
     if out.shape != (2, 5):
         fail(
@@ -1262,7 +1227,7 @@ def check_affine_backward(call):
     dout, cache = _affine_backward_cases()[0]
     x = cache[0]
     _no_reshape_in_place(call, dout, (2, 2, 2), 4)
-    dx, dw, db = _tuple(call(dout, cache), 3, "affine_backward", "dx, dw, db")
+    dx, dw, db = expect_values(call(dout, cache), "affine_backward", "dx, dw, db")
     dx = expect_array(dx, what="dx")
     dw = expect_array(dw, what="dw")
     mistake(is_single_number(db), translate(_DB_SCALAR))
@@ -1316,7 +1281,7 @@ def check_affine_backward(call):
                 error=f"{failure}",
             )
         )
-    dx, dw, db = _tuple(res, 3, "affine_backward", "dx, dw, db")
+    dx, dw, db = expect_values(res, "affine_backward", "dx, dw, db")
     dx, dw, db = (
         expect_array(v, what=n) for v, n in ((dx, "dx"), (dw, "dw"), (db, "db"))
     )
@@ -1407,7 +1372,7 @@ def _relu_forward_mistakes(x):
 @explains_numpy_errors
 def check_relu_forward(call):
     x = _relu_input()
-    out, cache = _tuple(call(x), 2, "relu_forward", "out, cache")
+    out, cache = expect_values(call(x), "relu_forward", "out, cache")
     out = expect_array(out, shape=x.shape, what="out")
     _relu_forward_mistakes.match(out, x)
     if not close(out, np.maximum(0, x)):
@@ -1422,7 +1387,7 @@ def check_relu_forward(call):
             )
         )
     x3 = np.random.default_rng(31).standard_normal((2, 3, 4))
-    out3, _cache = _tuple(call(x3), 2, "relu_forward", "out, cache")
+    out3, _cache = expect_values(call(x3), "relu_forward", "out, cache")
     if not close(
         expect_array(out3, shape=x3.shape, what=_("out for a 3-D input")),
         np.maximum(0, x3),
@@ -1645,7 +1610,7 @@ def _softmax_loss_gradient_mistakes(scores, y):
 def check_softmax_loss(call):
     scores, y = _softmax_loss_cases()[0]
     N, C = scores.shape
-    loss, ds = _tuple(call(scores, y), 2, "softmax_loss", "loss, dscores")
+    loss, ds = expect_values(call(scores, y), "softmax_loss", "loss, dscores")
     loss = expect_number(loss, what=_("The loss"))
     ds = expect_array(ds, shape=(N, C), what="dscores")
     ref_loss, ref_ds = ref_losses.softmax_loss(scores, y)
@@ -1661,8 +1626,8 @@ def check_softmax_loss(call):
         )
     if not close(ds, ref_ds):
         differs(_("Your dscores differs from (softmax(scores) - onehot(y)) / N."))
-    cat_loss, cat_ds = _tuple(
-        call(CAT_SCORES, CAT_LABEL), 2, "softmax_loss", "loss, dscores"
+    cat_loss, cat_ds = expect_values(
+        call(CAT_SCORES, CAT_LABEL), "softmax_loss", "loss, dscores"
     )
     cat_loss = expect_number(cat_loss, what=_("The loss"))
     if not np.isclose(cat_loss, ref_losses.softmax_loss(CAT_SCORES, CAT_LABEL)[0]):
@@ -1708,8 +1673,8 @@ def _large_softmax_case(call, scores, y, hint, rounded=None):
     """softmax_loss on large scores: finite, right and without a warning. ``rounded`` is
     ``(loss of the log-of-rounded-probabilities mistake, its hint)``, checked first."""
     N, C = scores.shape
-    loss, ds = _tuple(
-        call.call(scores, y, allow_warnings=True), 2, "softmax_loss", "loss, dscores"
+    loss, ds = expect_values(
+        call.call(scores, y, allow_warnings=True), "softmax_loss", "loss, dscores"
     )
     want_loss, want_ds = ref_losses.softmax_loss(scores, y)
     try:
@@ -1731,7 +1696,7 @@ def _large_softmax_case(call, scores, y, hint, rounded=None):
             rounded_hint,
         )
     mistake(not finite, hint)
-    loss, ds = _tuple(call(scores, y), 2, "softmax_loss", "loss, dscores")
+    loss, ds = expect_values(call(scores, y), "softmax_loss", "loss, dscores")
     if not (
         np.isclose(expect_number(loss, what=_("The loss")), want_loss)
         and close(expect_array(ds, shape=(N, C), what="dscores"), want_ds)

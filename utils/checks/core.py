@@ -805,14 +805,43 @@ def expect_array(value, shape=None, what=_THE_RESULT, kind=None):
     return value
 
 
+#: How many values a function should return, spelled out in messages.
+_COUNTS = {2: N_("two"), 3: N_("three")}
+
+
+def expect_values(out, what, names):
+    """``out`` as a tuple of as many values as ``names`` lists (``"loss, dW"``: two),
+    or a failure that says what came back instead. A list of that length unpacks the
+    same, so it passes too. ``what`` names the function in the messages."""
+    count = len(names.split(","))
+    if out is None:
+        fail(
+            _(
+                "`{what}` returned None. Did you forget `return {names}`?",
+                what=what,
+                names=names,
+            )
+        )
+    if not (isinstance(out, (tuple, list)) and len(out) == count):
+        fail(
+            _(
+                "`{what}` should return {count} values, `return {names}`, but returned "
+                "{kind}.",
+                what=what,
+                count=translate(_COUNTS[count]) if count in _COUNTS else count,
+                names=names,
+                kind=_describe(out),
+            )
+        )
+    return tuple(out)
+
+
 def expect_loss_and_grads(out, params, names):
     """What a network's ``loss(X, y)`` returned, checked: a pair ``(loss, grads)`` whose
     loss is one finite number and whose ``grads`` dict has, for each name in ``names``,
     an array shaped like ``params[name]``. Returns ``(loss, grads)``."""
-    if not (isinstance(out, tuple) and len(out) == 2):
-        fail(_("loss(X, y) should return a pair `(loss, grads)`."))
-    value = expect_number(out[0], what=_("The loss"))
-    grads = out[1]
+    value, grads = expect_values(out, "loss(X, y)", "loss, grads")
+    value = expect_number(value, what=_("The loss"))
     if not isinstance(grads, dict):
         fail(
             _(
