@@ -291,3 +291,45 @@ def test_the_gradebook_says_what_went_wrong_in_the_learners_language(chinese):
     assert header[-2:] == ["not passed", "problem"]
     assert rows[0][-2] == "accuracy: failed"
     assert rows[0][-1] == "提前停止：评分被中止（终止信号）"
+
+
+#: Widget labels that read the same in every language (a symbol, a formula).
+SAME_IN_EVERY_LANGUAGE = {"λ", "log10(lr)"}
+
+
+def test_every_live_widget_label_is_marked_for_translation():
+    """A slider's ``description=`` is ``_("...")`` (translated where the notebook runs
+    in Chinese), unless it is a symbol or a formula."""
+    unmarked = []
+    for path in sorted((PACKAGE / "widgets").glob("*.py")):
+        calls = [
+            node
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call)
+        ]
+        for call in calls:
+            for keyword in call.keywords:
+                if keyword.arg != "description":
+                    continue
+                value = keyword.value
+                marked = (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id == "_"
+                )
+                same = (
+                    isinstance(value, ast.Constant)
+                    and value.value in SAME_IN_EVERY_LANGUAGE
+                )
+                if not (marked or same):
+                    unmarked.append(f"{path.name}:{call.lineno}")
+    assert unmarked == [], f"labels not marked with _(): {unmarked}"
+
+
+def test_a_live_widget_speaks_chinese(chinese):
+    pytest.importorskip("ipywidgets")
+    from utils.widgets import losses
+
+    widget = losses.loss_comparison_widget()
+    labels = {child.description for child in widget.children[:-1]}
+    assert labels == {"cat 得分", "car 得分", "frog 得分", "正确类别"}

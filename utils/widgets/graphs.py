@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from ..reference.autograd import topological_order
+from ..i18n import _
 
 # Okabe-Ito vermilion for gradients: told apart from the black values by colour-blind
 # readers too, and by a second cue (the "∂" prefix and italics).
@@ -476,7 +477,9 @@ def sigmoid_neuron_stepper(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)):
 
     return widgets.interactive(
         show,
-        step=widgets.IntSlider(min=0, max=len(steps) - 1, value=0, description="step"),
+        step=widgets.IntSlider(
+            min=0, max=len(steps) - 1, value=0, description=_("step")
+        ),
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..plotting import COLUMN_WIDTH, plot_decision_regions, plot_hyperplanes
+from ..i18n import _
 
 BORDER_STYLE = {"color": "0.15", "linestyle": "--", "linewidth": 1.6}
 
@@ -78,7 +79,7 @@ def draw_linear_classifier(X, y, W, b, ax=None, title=None, legend=True):
     ax = plot_decision_regions(lambda P: np.argmax(P @ W + b, axis=1), X, y, ax=ax)
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
     plot_hyperplanes(W, b, ax, xlim)
-    for _, _, p, q in border_segments(W, b, xlim, ylim):
+    for _j, _k, p, q in border_segments(W, b, xlim, ylim):  # (j, k): the two classes
         ax.plot([p[0], q[0]], [p[1], q[1]], **BORDER_STYLE)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
@@ -199,15 +200,15 @@ def linear_classifier_widget(X, y, W, b):
 
     return widgets.interactive(
         redraw,
-        cls=widgets.Dropdown(options=list(range(W.shape[1])), description="class"),
+        cls=widgets.Dropdown(options=list(range(W.shape[1])), description=_("class")),
         angle=widgets.FloatSlider(
-            min=-180, max=180, step=5, value=0.0, description="rotate (°)"
+            min=-180, max=180, step=5, value=0.0, description=_("rotate (°)")
         ),
         scale=widgets.FloatSlider(
-            min=0.2, max=3.0, step=0.1, value=1.0, description="|w| ×"
+            min=0.2, max=3.0, step=0.1, value=1.0, description=_("|w| ×")
         ),
         bias=widgets.FloatSlider(
-            min=-4, max=4, step=0.25, value=float(b[0]), description="bias"
+            min=-4, max=4, step=0.25, value=float(b[0]), description=_("bias")
         ),
-        scale_bias=widgets.Checkbox(value=False, description="scale b with w"),
+        scale_bias=widgets.Checkbox(value=False, description=_("scale b with w")),
     )

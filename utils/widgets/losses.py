@@ -11,6 +11,7 @@ import numpy as np
 
 from ..plotting import CLASS_COLOURS, COLUMN_WIDTH
 from ..reference.losses import cross_entropy_loss, softmax, svm_loss_vectorized
+from ..i18n import _
 
 HINGE_COLOUR, SOFTMAX_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
 
@@ -107,14 +108,14 @@ def loss_comparison_widget(
             min=-6,
             max=10,
             step=0.1,
-            description=f"{class_names[k]} score",
+            description=_("{name} score", name=class_names[k]),
         )
         for k, v in enumerate(scores)
     }
     choice = widgets.Dropdown(
         options=[(n, k) for k, n in enumerate(class_names)],
         value=correct,
-        description="correct",
+        description=_("correct"),
     )
     return widgets.interactive(redraw, correct=choice, **sliders)
 
@@ -158,7 +159,12 @@ def softmax_temperature_widget(
     return widgets.interactive(
         redraw,
         T=widgets.FloatLogSlider(
-            value=1.0, base=10, min=-1.5, max=1.5, step=0.05, description="temperature"
+            value=1.0,
+            base=10,
+            min=-1.5,
+            max=1.5,
+            step=0.05,
+            description=_("temperature"),
         ),
     )
 

@@ -7,6 +7,7 @@ import numpy as np
 from ..plotting import COLUMN_WIDTH, plot_decision_regions
 from ..reference.models import TwoLayerNet
 from ..training import evaluate_accuracy, train
+from ..i18n import _
 
 ACTIVATIONS = {
     "sigmoid": (
@@ -182,9 +183,11 @@ def spiral_network_widget(X, y):
     return widgets.interactive(
         redraw,
         hidden_dim=widgets.SelectionSlider(
-            options=[1, 2, 3, 5, 10, 20, 50, 100, 200], value=10, description="hidden H"
+            options=[1, 2, 3, 5, 10, 20, 50, 100, 200],
+            value=10,
+            description=_("hidden H"),
         ),
         dropout=widgets.FloatSlider(
-            min=0.0, max=0.8, step=0.1, value=0.0, description="dropout p"
+            min=0.0, max=0.8, step=0.1, value=0.0, description=_("dropout p")
         ),
     )

@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..reference import optim
+from ..i18n import _
 
 
 def bowl(p):
@@ -108,8 +109,8 @@ def run_optimizer(fn, start, rule, config=None, num_steps=50):
     w = np.array(start, dtype=float)
     config = dict(config or {})
     path = [w.copy()]
-    for _ in range(num_steps):
-        _, grad = fn(w)
+    for _step in range(num_steps):
+        _value, grad = fn(w)
         w, config = rule(w, grad, config)
         if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > 1e6:
             w = path[-1]
@@ -166,7 +167,7 @@ def tune_learning_rates(rules=None, rates=RATE_GRID, num_steps=60, level=1e-3):
     """
     rules = rules or {}
     tuned = {}
-    for fname, (fn, start, _, _) in FUNCTIONS.items():
+    for fname, (fn, start, _limits, _levels) in FUNCTIONS.items():
         tuned[fname] = {}
         for oname, (rule_name, configs) in RACE.items():
             rule = rules.get(rule_name, getattr(optim, rule_name))
@@ -201,7 +202,7 @@ def race(rules=None, num_steps=60, learning_rates=None):
     rules = rules or {}
     learning_rates = learning_rates or {}
     results = {}
-    for fname, (fn, start, _, _) in FUNCTIONS.items():
+    for fname, (fn, start, _limits, _levels) in FUNCTIONS.items():
         results[fname] = {}
         for oname, (rule_name, configs) in RACE.items():
             rule = rules.get(rule_name, getattr(optim, rule_name))
@@ -267,15 +268,17 @@ def optimizer_widget():
 
     return widgets.interactive(
         redraw,
-        function=widgets.Dropdown(options=list(FUNCTIONS), description="function"),
+        function=widgets.Dropdown(options=list(FUNCTIONS), description=_("function")),
         optimizer=widgets.Dropdown(
-            options=list(RACE), value="momentum", description="optimizer"
+            options=list(RACE), value="momentum", description=_("optimizer")
         ),
         log10_lr=widgets.FloatSlider(
             min=-4, max=0.5, step=0.1, value=-1.0, description="log10(lr)"
         ),
         momentum=widgets.FloatSlider(
-            min=0.0, max=0.99, step=0.01, value=0.9, description="momentum/β1"
+            min=0.0, max=0.99, step=0.01, value=0.9, description=_("momentum/β1")
         ),
-        steps=widgets.IntSlider(min=5, max=200, step=5, value=60, description="steps"),
+        steps=widgets.IntSlider(
+            min=5, max=200, step=5, value=60, description=_("steps")
+        ),
     )

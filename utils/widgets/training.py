@@ -11,6 +11,7 @@ import numpy as np
 from ..plotting import COLUMN_WIDTH
 from ..reference.losses import sigmoid, softmax_loss
 from ..reference.practice import init_weights
+from ..i18n import _
 
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda out: 1 - out**2),
@@ -138,7 +139,7 @@ def deep_stack_widget(X):
         redraw,
         activation=widgets.Dropdown(options=list(ACTIVATIONS), value="tanh"),
         init=widgets.Dropdown(options=list(INITS), value="xavier"),
-        depth=widgets.IntSlider(min=2, max=10, value=8, description="depth"),
+        depth=widgets.IntSlider(min=2, max=10, value=8, description=_("depth")),
     )
 
 
