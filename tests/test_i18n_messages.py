@@ -332,4 +332,6 @@ def test_a_live_widget_speaks_chinese(chinese):
 
     widget = losses.loss_comparison_widget()
     labels = {child.description for child in widget.children[:-1]}
-    assert labels == {"cat 得分", "car 得分", "frog 得分", "正确类别"}
+    # the class names as the panels draw them (the figures' catalogue)
+    assert labels == {"猫得分", "汽车得分", "青蛙得分", "正确类别"}
+    assert [label for label, _ in widget.children[3].options] == ["猫", "汽车", "青蛙"]

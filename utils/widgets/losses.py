@@ -11,6 +11,7 @@ import numpy as np
 
 from ..plotting import CLASS_COLOURS, COLUMN_WIDTH
 from ..reference.losses import cross_entropy_loss, softmax, svm_loss_vectorized
+from ..figure_text import translate_figure_text
 from ..i18n import _
 
 HINGE_COLOUR, SOFTMAX_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
@@ -102,18 +103,20 @@ def loss_comparison_widget(
         plt.tight_layout()
         plt.show()
 
+    # class names as the panels draw them (figures' catalogue: "cat" is 猫 in Chinese)
+    names = [translate_figure_text(name) for name in class_names]
     sliders = {
         f"s{k}": widgets.FloatSlider(
             value=float(v),
             min=-6,
             max=10,
             step=0.1,
-            description=_("{name} score", name=class_names[k]),
+            description=_("{name} score", name=names[k]),
         )
         for k, v in enumerate(scores)
     }
     choice = widgets.Dropdown(
-        options=[(n, k) for k, n in enumerate(class_names)],
+        options=[(name, k) for k, name in enumerate(names)],
         value=correct,
         description=_("correct"),
     )
