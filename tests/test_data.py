@@ -33,7 +33,7 @@ def test_the_stored_split_is_scikit_learns_and_the_digits_are_its_digits():
 
     with np.load(data.DIGITS_SPLIT_FILE) as stored:
         for part, drawn in zip(
-            ("train", "val", "test"), data.scikit_learn_split_indices()
+            data.DIGITS_SPLIT_PARTS, data.scikit_learn_split_indices()
         ):
             assert np.array_equal(stored[part], drawn), (
                 f"{part}: the stored split is not scikit-learn's; run "

@@ -9,19 +9,23 @@ depends on the split.
 
 import numpy as np
 
-from utils.data import DIGITS_SPLIT_FILE, scikit_learn_split_indices
+from utils.data import (
+    DIGITS_SPLIT_FILE,
+    DIGITS_SPLIT_PARTS,
+    scikit_learn_split_indices,
+)
 
 
 def main():
-    train, val, test = scikit_learn_split_indices()
+    parts = scikit_learn_split_indices()
     np.savez_compressed(
         DIGITS_SPLIT_FILE,
         **{
-            name: part.astype(np.int16)
-            for name, part in zip(("train", "val", "test"), (train, val, test))
+            name: part.astype(np.int16) for name, part in zip(DIGITS_SPLIT_PARTS, parts)
         },
     )
-    print(f"wrote {DIGITS_SPLIT_FILE} ({len(train)} / {len(val)} / {len(test)})")
+    sizes = " / ".join(str(len(part)) for part in parts)
+    print(f"wrote {DIGITS_SPLIT_FILE} ({sizes})")
 
 
 if __name__ == "__main__":

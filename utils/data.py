@@ -33,6 +33,8 @@ class Split:
 #: ``scikit_learn_split_indices`` (``python -m tools.digits_split`` rewrites the file; a
 #: test checks that it is still scikit-learn's split).
 DIGITS_SPLIT_FILE = Path(__file__).with_name("digits_split.npz")
+#: The file's arrays, in the order ``scikit_learn_split_indices`` returns them.
+DIGITS_SPLIT_PARTS = ("train", "val", "test")
 
 
 def load_digits_split():
@@ -45,9 +47,7 @@ def load_digits_split():
     """
     X, y = _scikit_learn_digits()
     with np.load(DIGITS_SPLIT_FILE) as split:
-        train, val, test = (
-            split[part].astype(np.intp) for part in ("train", "val", "test")
-        )
+        train, val, test = (split[part].astype(np.intp) for part in DIGITS_SPLIT_PARTS)
     return Split(X[train], y[train], X[val], y[val], X[test], y[test])
 
 
